@@ -1,0 +1,88 @@
+//! Validation errors: a stable code the UI and CLI translate, and the field it concerns.
+
+use serde::Serialize;
+use std::fmt;
+
+/// Stable, closed set of validation codes. The string form (`as_str`) is the Fluent
+/// message id suffix: `error-<code>`; never rename a shipped code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Code {
+    Required,
+    TooLong,
+    InvalidDate,
+    DateInFuture,
+    DateOrder,
+    BirthYearRange,
+    InvalidNumber,
+    NumberRange,
+    UnknownMunicipality,
+    UnknownActivity,
+    UnknownTargetGroup,
+    UnknownLanguage,
+    UnknownGender,
+    UnknownRole,
+    InvalidMember,
+    InvalidGuests,
+    InvalidId,
+    NotEnrolled,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Required => "required",
+            Code::TooLong => "too-long",
+            Code::InvalidDate => "invalid-date",
+            Code::DateInFuture => "date-in-future",
+            Code::DateOrder => "date-order",
+            Code::BirthYearRange => "birth-year-range",
+            Code::InvalidNumber => "invalid-number",
+            Code::NumberRange => "number-range",
+            Code::UnknownMunicipality => "unknown-municipality",
+            Code::UnknownActivity => "unknown-activity",
+            Code::UnknownTargetGroup => "unknown-target-group",
+            Code::UnknownLanguage => "unknown-language",
+            Code::UnknownGender => "unknown-gender",
+            Code::UnknownRole => "unknown-role",
+            Code::InvalidMember => "invalid-member",
+            Code::InvalidGuests => "invalid-guests",
+            Code::InvalidId => "invalid-id",
+            Code::NotEnrolled => "not-enrolled",
+        }
+    }
+}
+
+/// A record failed validation: which field, why, and the offending value (never
+/// logged; shown back to the user who typed it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+pub struct ValidationError {
+    /// Field name, e.g. `name`, `members[2].birth_year`, `date`.
+    pub field: String,
+    pub code: Code,
+    /// The value that was rejected, when there is one.
+    pub value: Option<String>,
+}
+
+impl ValidationError {
+    pub fn new(field: impl Into<String>, code: Code) -> Self {
+        Self {
+            field: field.into(),
+            code,
+            value: None,
+        }
+    }
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.value {
+            Some(v) => write!(f, "{}: {} ({v})", self.field, self.code.as_str()),
+            None => write!(f, "{}: {}", self.field, self.code.as_str()),
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! The Kopā domain: what a branch records about families, groups, sessions,
+//! volunteers and events, and the rules a record must satisfy before it is written.
+//!
+//! This crate is pure: no I/O, no clock, no randomness. Ids and times are passed in.
+//! The record types double as the Automerge document schema (via `autosurgeon`);
+//! projection rows and wire types live elsewhere.
+
+pub mod date;
+pub mod error;
+pub mod id;
+pub mod model;
+pub mod reference;
+pub mod text;
+pub mod validate;
+
+pub use date::{Date, Timestamp};
+pub use error::{Code, ValidationError};
+pub use id::*;
+pub use model::*;

@@ -1,0 +1,269 @@
+//! Field rules. Each function takes the raw text a person typed and either returns the
+//! typed value or a [`ValidationError`] naming the field. Today's date and the known
+//! reference data are passed in.
+
+use crate::date::Date;
+use crate::error::{Code, ValidationError};
+use crate::model::{FamilyRole, Gender, Member, TagSet, TargetGroup};
+use crate::reference;
+use crate::text::fold;
+
+pub type Result<T> = std::result::Result<T, ValidationError>;
+
+/// What the rules need to know about the world.
+#[derive(Clone, Debug)]
+pub struct Context {
+    pub today: Date,
+    pub municipalities: Vec<String>,
+    pub activities: Vec<String>,
+}
+
+impl Context {
+    /// The built-in reference data and the given day.
+    pub fn builtin(today: Date) -> Self {
+        Self {
+            today,
+            municipalities: reference::MUNICIPALITIES.iter().map(|s| s.to_string()).collect(),
+            activities: reference::ACTIVITY_TYPES.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+}
+
+pub const MAX_NAME: usize = 120;
+pub const MAX_TEXT: usize = 4000;
+
+/// A non-empty, trimmed text of at most `max` characters.
+pub fn text(field: &str, value: &str, max: usize) -> Result<String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(ValidationError::new(field, Code::Required));
+    }
+    if v.chars().count() > max {
+        return Err(ValidationError::new(field, Code::TooLong));
+    }
+    Ok(v.to_string())
+}
+
+/// Optional free text: empty means none.
+pub fn optional_text(field: &str, value: &str, max: usize) -> Result<Option<String>> {
+    if value.trim().is_empty() {
+        Ok(None)
+    } else {
+        text(field, value, max).map(Some)
+    }
+}
+
+pub fn date(field: &str, value: &str) -> Result<Date> {
+    if value.trim().is_empty() {
+        return Err(ValidationError::new(field, Code::Required));
+    }
+    value
+        .parse()
+        .map_err(|_| ValidationError::new(field, Code::InvalidDate).with_value(value.trim()))
+}
+
+/// A date that is not after today (consent, a session that took place).
+pub fn past_date(field: &str, value: &str, ctx: &Context) -> Result<Date> {
+    let d = date(field, value)?;
+    if d > ctx.today {
+        return Err(ValidationError::new(field, Code::DateInFuture).with_value(d.to_string()));
+    }
+    Ok(d)
+}
+
+pub fn birth_year(field: &str, value: &str, ctx: &Context) -> Result<Option<i64>> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    let y: i64 = v
+        .parse()
+        .map_err(|_| ValidationError::new(field, Code::InvalidNumber).with_value(v))?;
+    if !(1900..=i64::from(ctx.today.year())).contains(&y) {
+        return Err(ValidationError::new(field, Code::BirthYearRange).with_value(v));
+    }
+    Ok(Some(y))
+}
+
+/// A whole number within `range`.
+pub fn number(field: &str, value: &str, range: std::ops::RangeInclusive<i64>) -> Result<i64> {
+    let v = value.trim();
+    let n: i64 = v
+        .parse()
+        .map_err(|_| ValidationError::new(field, Code::InvalidNumber).with_value(v))?;
+    if !range.contains(&n) {
+        return Err(ValidationError::new(field, Code::NumberRange).with_value(v));
+    }
+    Ok(n)
+}
+
+/// Hours as written by a person ("2", "1.5", "1,5") in tenths of an hour.
+pub fn tenth_hours(field: &str, value: &str) -> Result<i64> {
+    let v = value.trim().replace(',', ".");
+    let h: f64 = v
+        .parse()
+        .map_err(|_| ValidationError::new(field, Code::InvalidNumber).with_value(value))?;
+    if !(0.0..=1000.0).contains(&h) || !h.is_finite() {
+        return Err(ValidationError::new(field, Code::NumberRange).with_value(value));
+    }
+    Ok((h * 10.0).round() as i64)
+}
+
+/// A known municipality, matched ignoring case and diacritics; returns its proper name.
+pub fn municipality(field: &str, value: &str, ctx: &Context) -> Result<String> {
+    let v = text(field, value, MAX_NAME)?;
+    let key = fold(&v);
+    ctx.municipalities
+        .iter()
+        .find(|m| fold(m) == key)
+        .cloned()
+        .ok_or_else(|| ValidationError::new(field, Code::UnknownMunicipality).with_value(v))
+}
+
+pub fn activity(field: &str, value: &str, ctx: &Context) -> Result<String> {
+    let v = text(field, value, MAX_NAME)?.to_lowercase();
+    ctx.activities
+        .iter()
+        .find(|a| **a == v)
+        .cloned()
+        .ok_or_else(|| ValidationError::new(field, Code::UnknownActivity).with_value(v))
+}
+
+pub fn language(field: &str, value: &str) -> Result<String> {
+    let v = value.trim().to_lowercase();
+    if reference::LANGUAGES.contains(&v.as_str()) {
+        Ok(v)
+    } else {
+        Err(ValidationError::new(field, Code::UnknownLanguage).with_value(value.trim()))
+    }
+}
+
+pub fn target_group(field: &str, value: &str) -> Result<TargetGroup> {
+    TargetGroup::parse(value)
+        .ok_or_else(|| ValidationError::new(field, Code::UnknownTargetGroup).with_value(value.trim()))
+}
+
+pub fn gender(field: &str, value: &str) -> Result<Gender> {
+    if value.trim().is_empty() {
+        return Ok(Gender::Unknown);
+    }
+    let v = value.trim().to_lowercase();
+    let g = match v.as_str() {
+        "f" | "s" | "ж" => Some(Gender::Female),
+        "m" | "v" | "м" => Some(Gender::Male),
+        _ => Gender::parse(&v),
+    };
+    g.ok_or_else(|| ValidationError::new(field, Code::UnknownGender).with_value(value.trim()))
+}
+
+pub fn family_role(field: &str, value: &str) -> Result<FamilyRole> {
+    if value.trim().is_empty() {
+        return Ok(FamilyRole::Other);
+    }
+    FamilyRole::parse(value)
+        .ok_or_else(|| ValidationError::new(field, Code::UnknownRole).with_value(value.trim()))
+}
+
+/// A set of codes checked one by one with `rule`.
+pub fn codes<T: ToString>(
+    field: &str,
+    values: &[String],
+    rule: impl Fn(&str, &str) -> Result<T>,
+) -> Result<TagSet> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| rule(&format!("{field}[{}]", i + 1), v).map(|t| t.to_string()))
+        .collect()
+}
+
+/// The raw fields of a family member as a person types them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MemberDraft {
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_year: String,
+    pub gender: String,
+    pub role: String,
+}
+
+impl MemberDraft {
+    /// Parses the CLI and spreadsheet form `GIVEN;FAMILY;BIRTH_YEAR;GENDER;ROLE`
+    /// (trailing parts may be left out).
+    pub fn parse_spec(field: &str, spec: &str) -> Result<Self> {
+        let parts: Vec<&str> = spec.split(';').map(str::trim).collect();
+        if parts.len() < 2 || parts.len() > 5 {
+            return Err(ValidationError::new(field, Code::InvalidMember).with_value(spec));
+        }
+        let part = |i: usize| parts.get(i).copied().unwrap_or("").to_string();
+        Ok(Self {
+            given_name: part(0),
+            family_name: part(1),
+            birth_year: part(2),
+            gender: part(3),
+            role: part(4),
+        })
+    }
+
+    pub fn validate(&self, field: &str, ctx: &Context) -> Result<Member> {
+        Ok(Member {
+            given_name: text(&format!("{field}.given_name"), &self.given_name, MAX_NAME)?,
+            family_name: text(&format!("{field}.family_name"), &self.family_name, MAX_NAME)?,
+            birth_year: birth_year(&format!("{field}.birth_year"), &self.birth_year, ctx)?,
+            birth_date: None,
+            gender: gender(&format!("{field}.gender"), &self.gender)?,
+            role: family_role(&format!("{field}.role"), &self.role)?,
+            target_groups: TagSet::default(),
+        })
+    }
+}
+
+/// `CATEGORY=N` guest counts.
+pub fn guest_count(field: &str, value: &str) -> Result<(String, i64)> {
+    let (cat, n) = value
+        .split_once('=')
+        .ok_or_else(|| ValidationError::new(field, Code::InvalidGuests).with_value(value))?;
+    let cat = text(field, cat, 40)?.to_lowercase();
+    let n = number(field, n, 0..=100_000)?;
+    Ok((cat, n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> Context {
+        Context::builtin(Date::from_ymd(2026, 11, 23).unwrap())
+    }
+
+    #[test]
+    fn municipality_matches_without_diacritics() {
+        assert_eq!(municipality("m", "kraslava", &ctx()).unwrap(), "Krāslava");
+        let e = municipality("m", "Atlantis", &ctx()).unwrap_err();
+        assert_eq!((e.field.as_str(), e.code), ("m", Code::UnknownMunicipality));
+    }
+
+    #[test]
+    fn member_spec_is_checked_field_by_field() {
+        let m = MemberDraft::parse_spec("member[1]", "Anna;Ivanova;1984;f;parent").unwrap();
+        let m = m.validate("member[1]", &ctx()).unwrap();
+        assert_eq!((m.birth_year, m.gender, m.role), (Some(1984), Gender::Female, FamilyRole::Parent));
+        let bad = MemberDraft::parse_spec("member[1]", "Anna;Ivanova;2099").unwrap();
+        let e = bad.validate("member[1]", &ctx()).unwrap_err();
+        assert_eq!(e.field, "member[1].birth_year");
+        assert_eq!(e.code, Code::BirthYearRange);
+        assert_eq!(
+            MemberDraft::parse_spec("member[2]", "Anna").unwrap_err().code,
+            Code::InvalidMember
+        );
+    }
+
+    #[test]
+    fn dates_are_checked() {
+        assert_eq!(date("date", "2026-13-01").unwrap_err().code, Code::InvalidDate);
+        assert_eq!(past_date("date", "2027-01-01", &ctx()).unwrap_err().code, Code::DateInFuture);
+        assert_eq!(tenth_hours("hours", "1,5").unwrap(), 15);
+        assert_eq!(guest_count("guests", "child=3").unwrap(), ("child".into(), 3));
+        assert_eq!(guest_count("guests", "child").unwrap_err().code, Code::InvalidGuests);
+    }
+}

@@ -1,0 +1,60 @@
+//! The registry's errors, each with a stable code the CLI and UI translate.
+
+use kopa_domain::ValidationError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("wrong passphrase, or not a Kopā replica")]
+    WrongPassphrase,
+    #[error("no replica at {0}")]
+    NoReplica(String),
+    #[error("a file already exists at {0}")]
+    AlreadyExists(String),
+    #[error("{kind} {id} not found")]
+    NotFound { kind: &'static str, id: String },
+    #[error("invalid value: {0}")]
+    Validation(#[from] ValidationError),
+    #[error("conflict {id} has no candidate {pick}")]
+    NoSuchCandidate { id: String, pick: usize },
+    #[error("this replica's role ({role}) may not {action}")]
+    NotAllowed { role: String, action: &'static str },
+    #[error("the replica's data is damaged: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("database migration failed: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    #[error("document error: {0}")]
+    Automerge(#[from] automerge::AutomergeError),
+    #[error("document shape error: {0}")]
+    Hydrate(#[from] autosurgeon::HydrateError),
+    #[error("document write error: {0}")]
+    Reconcile(#[from] autosurgeon::ReconcileError),
+    #[error("file error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl Error {
+    /// Stable code, also the Fluent message id suffix `error-<code>`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::WrongPassphrase => "wrong-passphrase",
+            Error::NoReplica(_) => "no-replica",
+            Error::AlreadyExists(_) => "already-exists",
+            Error::NotFound { .. } => "not-found",
+            Error::Validation(v) => v.code.as_str(),
+            Error::NoSuchCandidate { .. } => "no-such-candidate",
+            Error::NotAllowed { .. } => "not-allowed",
+            Error::Corrupt(_) | Error::Automerge(_) | Error::Hydrate(_) => "corrupt",
+            Error::Sqlite(_) | Error::Migration(_) | Error::Reconcile(_) => "storage",
+            Error::Io(_) => "io",
+        }
+    }
+
+    /// Whether this is a validation failure (the person can fix their input).
+    pub fn is_validation(&self) -> bool {
+        matches!(self, Error::Validation(_) | Error::NoSuchCandidate { .. })
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,416 @@
+//! The queryable projection: tables derived from the documents.
+//!
+//! Architecture invariant: every `p_*` row is a function of the documents alone. After
+//! any sequence of local writes and merges, re-projecting everything from scratch
+//! (`rebuild`) yields exactly the rows maintained incrementally (`project`).
+
+use crate::conflicts;
+use crate::docs::{self, DocId};
+use crate::error::{Error, Result};
+use crate::search;
+use automerge::{Automerge, ObjType, Prop, ReadDoc, Value, ROOT};
+use autosurgeon::hydrate_prop;
+use kopa_domain::*;
+use rusqlite::{params, Connection};
+use std::collections::BTreeSet;
+
+/// The collections of a branch document, each a map from record id to record.
+pub const BRANCH_COLLECTIONS: &[&str] = &["groups", "sessions", "volunteers", "trainings", "events"];
+
+/// The collections of the reference document.
+pub const REFERENCE_COLLECTIONS: &[&str] = &["projects", "indicators"];
+
+/// What changed in a document, so only that is re-projected.
+#[derive(Debug, Default)]
+pub enum Scope {
+    #[default]
+    All,
+    /// `(collection, record id)` pairs.
+    Records(BTreeSet<(String, String)>),
+}
+
+impl Scope {
+    /// Works out which records changed between two sets of heads.
+    pub fn between(doc: &Automerge, before: &[automerge::ChangeHash]) -> Scope {
+        if before.is_empty() {
+            return Scope::All;
+        }
+        let after = doc.get_heads();
+        let mut set = BTreeSet::new();
+        for patch in doc.diff(before, &after) {
+            let collection = match patch.path.first() {
+                Some((_, Prop::Map(c))) => c.clone(),
+                _ => return Scope::All,
+            };
+            let record = match patch.path.get(1) {
+                Some((_, Prop::Map(id))) => id.clone(),
+                Some(_) => return Scope::All,
+                None => match &patch.action {
+                    automerge::PatchAction::PutMap { key, .. }
+                    | automerge::PatchAction::DeleteMap { key } => key.clone(),
+                    automerge::PatchAction::Conflict { prop: Prop::Map(key) } => key.clone(),
+                    _ => return Scope::All,
+                },
+            };
+            set.insert((collection, record));
+        }
+        Scope::Records(set)
+    }
+}
+
+/// The object id of map `key` under `parent`, if it exists and is a map.
+pub fn map_at(doc: &impl ReadDoc, parent: &automerge::ObjId, key: &str) -> Result<Option<automerge::ObjId>> {
+    match doc.get(parent, key)? {
+        Some((Value::Object(ObjType::Map), id)) => Ok(Some(id)),
+        Some(_) => Err(Error::Corrupt(format!("{key} is not a map"))),
+        None => Ok(None),
+    }
+}
+
+/// Projects `doc` (or the changed part of it) into the tables.
+pub fn project(conn: &Connection, id: DocId, doc: &Automerge, scope: &Scope) -> Result<()> {
+    match id {
+        DocId::Family(fid) => project_family(conn, id, fid, doc),
+        DocId::Branch(bid) => {
+            let branch = bid.key();
+            if let Some(info) = hydrate_prop::<_, Option<Branch>, _, _>(doc, ROOT, "branch")? {
+                conn.execute(
+                    "INSERT OR REPLACE INTO p_branches(id, doc_id, name, municipality) VALUES (?1, ?2, ?3, ?4)",
+                    params![branch, id.to_string(), info.name, info.municipality],
+                )?;
+            }
+            project_collections(conn, id, &branch, doc, BRANCH_COLLECTIONS, scope)
+        }
+        DocId::Reference => project_collections(conn, id, "hq", doc, REFERENCE_COLLECTIONS, scope),
+    }
+}
+
+fn project_collections(
+    conn: &Connection,
+    id: DocId,
+    branch: &str,
+    doc: &Automerge,
+    collections: &[&str],
+    scope: &Scope,
+) -> Result<()> {
+    let mut changes = conflicts::Authors::new(doc);
+    match scope {
+        Scope::All => {
+            for coll in collections {
+                let Some(obj) = map_at(doc, &ROOT, coll)? else { continue };
+                // Rows whose record left the document must go too.
+                for rid in rows_of(conn, coll, id)? {
+                    delete_record(conn, coll, &rid)?;
+                }
+                for rid in doc.keys(&obj).collect::<Vec<_>>() {
+                    project_record(conn, id, branch, doc, coll, &obj, &rid, &mut changes)?;
+                }
+            }
+        }
+        Scope::Records(set) => {
+            for (coll, rid) in set {
+                if !collections.contains(&coll.as_str()) {
+                    continue;
+                }
+                let Some(obj) = map_at(doc, &ROOT, coll)? else { continue };
+                delete_record(conn, coll, rid)?;
+                project_record(conn, id, branch, doc, coll, &obj, rid, &mut changes)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn rows_of(conn: &Connection, coll: &str, id: DocId) -> Result<Vec<String>> {
+    let table = match coll {
+        "groups" => "p_groups",
+        "sessions" => "p_sessions",
+        "volunteers" => "p_volunteers",
+        "trainings" => "p_trainings",
+        "events" => "p_events",
+        "projects" => "p_projects",
+        "indicators" => "p_indicators",
+        _ => return Ok(vec![]),
+    };
+    let mut stmt = conn.prepare_cached(&format!("SELECT id FROM {table} WHERE doc_id = ?1"))?;
+    let ids = stmt
+        .query_map([id.to_string()], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(ids)
+}
+
+/// The record kind of a collection, as shown in conflicts and history.
+pub fn record_kind(coll: &str) -> &'static str {
+    match coll {
+        "groups" => "group",
+        "sessions" => "session",
+        "volunteers" => "volunteer",
+        "trainings" => "training",
+        "events" => "event",
+        "projects" => "project",
+        "indicators" => "indicator",
+        _ => "record",
+    }
+}
+
+fn delete_record(conn: &Connection, coll: &str, rid: &str) -> Result<()> {
+    let stmts: &[&str] = match coll {
+        "groups" => &[
+            "DELETE FROM p_groups WHERE id = ?1",
+            "DELETE FROM p_group_members WHERE group_id = ?1",
+            "DELETE FROM p_group_facilitators WHERE group_id = ?1",
+        ],
+        "sessions" => &[
+            "DELETE FROM p_sessions WHERE id = ?1",
+            "DELETE FROM p_attendance WHERE session_id = ?1",
+            "DELETE FROM p_session_guests WHERE session_id = ?1",
+            "DELETE FROM p_session_facilitators WHERE session_id = ?1",
+        ],
+        "volunteers" => &["DELETE FROM p_volunteers WHERE id = ?1"],
+        "trainings" => &["DELETE FROM p_trainings WHERE id = ?1"],
+        "events" => &[
+            "DELETE FROM p_events WHERE id = ?1",
+            "DELETE FROM p_event_counts WHERE event_id = ?1",
+            "DELETE FROM p_event_participants WHERE event_id = ?1",
+        ],
+        "projects" => &["DELETE FROM p_projects WHERE id = ?1"],
+        "indicators" => &["DELETE FROM p_indicators WHERE id = ?1"],
+        _ => &[],
+    };
+    for sql in stmts {
+        conn.prepare_cached(sql)?.execute([rid])?;
+    }
+    conn.prepare_cached("DELETE FROM p_conflicts WHERE record_id = ?1")?
+        .execute([rid])?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn project_record(
+    conn: &Connection,
+    id: DocId,
+    branch: &str,
+    doc: &Automerge,
+    coll: &str,
+    coll_obj: &automerge::ObjId,
+    rid: &str,
+    authors: &mut conflicts::Authors,
+) -> Result<()> {
+    let Some(obj) = map_at(doc, coll_obj, rid)? else {
+        return Ok(()); // deleted
+    };
+    let doc_id = id.to_string();
+    match coll {
+        "groups" => {
+            let g: Group = hydrate_prop(doc, coll_obj, rid)?;
+            conn.prepare_cached(
+                "INSERT INTO p_groups(id, doc_id, branch, name, activity, municipality, start, end, weekday, time, place)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )?
+            .execute(params![
+                rid, doc_id, branch, g.name, g.activity, g.municipality,
+                g.start.map(|d| d.to_string()), g.end.map(|d| d.to_string()), g.weekday, g.time, g.place
+            ])?;
+            let mut m = conn.prepare_cached("INSERT INTO p_group_members(group_id, person_id) VALUES (?1, ?2)")?;
+            for p in g.members.iter() {
+                m.execute([rid, p])?;
+            }
+            let mut f = conn.prepare_cached("INSERT INTO p_group_facilitators(group_id, volunteer_id) VALUES (?1, ?2)")?;
+            for v in g.facilitators.iter() {
+                f.execute([rid, v])?;
+            }
+        }
+        "sessions" => {
+            let s: Session = hydrate_prop(doc, coll_obj, rid)?;
+            conn.prepare_cached(
+                "INSERT INTO p_sessions(id, doc_id, branch, group_id, date, time, minutes, place, topics, note)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?
+            .execute(params![
+                rid, doc_id, branch, s.group, s.date.to_string(), s.time, s.minutes, s.place, s.topics, s.note
+            ])?;
+            let mut a = conn.prepare_cached("INSERT INTO p_attendance(session_id, person_id) VALUES (?1, ?2)")?;
+            for p in s.attendance.iter() {
+                a.execute([rid, p])?;
+            }
+            let mut g = conn.prepare_cached("INSERT INTO p_session_guests(session_id, category, count) VALUES (?1, ?2, ?3)")?;
+            for (cat, n) in &s.guests {
+                g.execute(params![rid, cat, n])?;
+            }
+            let mut f = conn.prepare_cached("INSERT INTO p_session_facilitators(session_id, volunteer_id) VALUES (?1, ?2)")?;
+            for v in s.facilitators.iter() {
+                f.execute([rid, v])?;
+            }
+        }
+        "volunteers" => {
+            let v: Volunteer = hydrate_prop(doc, coll_obj, rid)?;
+            conn.prepare_cached(
+                "INSERT INTO p_volunteers(id, doc_id, branch, given_name, family_name, role, contact, active)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![rid, doc_id, branch, v.given_name, v.family_name, v.role.as_str(), v.contact, v.active])?;
+        }
+        "trainings" => {
+            let t: Training = hydrate_prop(doc, coll_obj, rid)?;
+            conn.prepare_cached(
+                "INSERT INTO p_trainings(id, doc_id, branch, volunteer_id, date, topic, tenth_hours)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![rid, doc_id, branch, t.volunteer, t.date.to_string(), t.topic, t.tenth_hours])?;
+        }
+        "events" => {
+            let e: Event = hydrate_prop(doc, coll_obj, rid)?;
+            conn.prepare_cached(
+                "INSERT INTO p_events(id, doc_id, branch, name, activity, date, municipality)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![rid, doc_id, branch, e.name, e.activity, e.date.to_string(), e.municipality])?;
+            let mut c = conn.prepare_cached("INSERT INTO p_event_counts(event_id, category, count) VALUES (?1, ?2, ?3)")?;
+            for (cat, n) in &e.head_counts {
+                c.execute(params![rid, cat, n])?;
+            }
+            let mut p = conn.prepare_cached("INSERT INTO p_event_participants(event_id, person_id) VALUES (?1, ?2)")?;
+            for person in e.participants.iter() {
+                p.execute([rid, person])?;
+            }
+        }
+        "projects" => {
+            let p: Project = hydrate_prop(doc, coll_obj, rid)?;
+            let branches: Vec<&String> = p.branches.iter().collect();
+            conn.prepare_cached(
+                "INSERT INTO p_projects(id, doc_id, name, donor, start, end, branches) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                rid, doc_id, p.name, p.donor, p.start.to_string(), p.end.to_string(),
+                serde_json::to_string(&branches).unwrap_or_default()
+            ])?;
+        }
+        "indicators" => {
+            let i: Indicator = hydrate_prop(doc, coll_obj, rid)?;
+            conn.prepare_cached(
+                "INSERT INTO p_indicators(id, doc_id, project_id, name, rule, params, target) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                rid, doc_id, i.project, i.name, i.rule,
+                serde_json::to_string(&i.params).unwrap_or_default(), i.target
+            ])?;
+        }
+        _ => {}
+    }
+    conflicts::project(conn, &doc_id, doc, &obj, rid, record_kind(coll), authors)
+}
+
+fn project_family(conn: &Connection, id: DocId, fid: FamilyId, doc: &Automerge) -> Result<()> {
+    let key = fid.key();
+    for sql in [
+        "DELETE FROM p_families WHERE id = ?1",
+        "DELETE FROM p_family_tags WHERE family_id = ?1",
+        "DELETE FROM p_persons WHERE family_id = ?1",
+        "DELETE FROM p_notes WHERE family_id = ?1",
+        "DELETE FROM p_follow_ups WHERE family_id = ?1",
+        "DELETE FROM p_search WHERE family_id = ?1",
+        "DELETE FROM p_conflicts WHERE record_id = ?1",
+    ] {
+        conn.prepare_cached(sql)?.execute([&key])?;
+    }
+    let Some(obj) = map_at(doc, &ROOT, "family")? else {
+        return Ok(());
+    };
+    let f: Family = hydrate_prop(doc, ROOT, "family")?;
+    let consent = f.consent.as_ref();
+    conn.prepare_cached(
+        "INSERT INTO p_families(id, doc_id, branch, name, municipality, contact, status, consent_date, consent_scope, consent_by, registered)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        key, id.to_string(), f.branch, f.name, f.municipality, f.contact, f.status.as_str(),
+        consent.map(|c| c.date.to_string()), consent.map(|c| &c.scope), consent.map(|c| &c.recorded_by),
+        f.registered.to_string()
+    ])?;
+    let mut tag = conn.prepare_cached("INSERT INTO p_family_tags(family_id, kind, value) VALUES (?1, ?2, ?3)")?;
+    for l in f.languages.iter() {
+        tag.execute([&key, "language", l])?;
+    }
+    for t in f.target_groups.iter() {
+        tag.execute([&key, "target-group", t])?;
+    }
+    let mut person = conn.prepare_cached(
+        "INSERT INTO p_persons(id, family_id, given_name, family_name, birth_year, birth_date, gender, role, target_groups)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    for (pid, m) in &f.members {
+        let tgs: Vec<&String> = m.target_groups.iter().collect();
+        person.execute(params![
+            pid, key, m.given_name, m.family_name, m.birth_year, m.birth_date.map(|d| d.to_string()),
+            m.gender.as_str(), m.role.as_str(), tgs.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")
+        ])?;
+    }
+    let mut note = conn.prepare_cached("INSERT INTO p_notes(id, family_id, date, text, author) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+    for (nid, n) in &f.notes {
+        note.execute(params![nid, key, n.date.to_string(), n.text, n.author])?;
+    }
+    let mut fu = conn.prepare_cached(
+        "INSERT INTO p_follow_ups(id, family_id, due, text, done, author) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (uid, u) in &f.follow_ups {
+        fu.execute(params![uid, key, u.due.to_string(), u.text, u.done, u.author])?;
+    }
+    search::index_family(conn, &key, &f)?;
+    let mut authors = conflicts::Authors::new(doc);
+    conflicts::project(conn, &id.to_string(), doc, &obj, &key, "family", &mut authors)
+}
+
+/// Every projection table, in a fixed order.
+pub const TABLES: &[&str] = &[
+    "p_branches", "p_families", "p_family_tags", "p_persons", "p_notes", "p_follow_ups",
+    "p_groups", "p_group_members", "p_group_facilitators", "p_sessions", "p_attendance",
+    "p_session_guests", "p_session_facilitators", "p_volunteers", "p_trainings", "p_events",
+    "p_event_counts", "p_event_participants", "p_projects", "p_indicators", "p_conflicts",
+    "p_search",
+];
+
+/// Empties the projection and derives it again from every stored document.
+pub fn rebuild(conn: &Connection, actor: &automerge::ActorId) -> Result<usize> {
+    for t in TABLES {
+        conn.execute(&format!("DELETE FROM {t}"), [])?;
+    }
+    let mut n = 0;
+    for row in docs::list(conn)? {
+        let doc = docs::load(conn, row.id, actor)?
+            .ok_or_else(|| Error::Corrupt(format!("document {} vanished", row.id)))?;
+        project(conn, row.id, &doc, &Scope::All)?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// A canonical text dump of the whole projection (sorted rows of every table).
+pub fn dump(conn: &Connection) -> Result<Vec<(String, Vec<String>)>> {
+    let mut out = vec![];
+    for t in TABLES {
+        let mut stmt = conn.prepare(&format!("SELECT * FROM {t}"))?;
+        let cols = stmt.column_count();
+        let mut rows: Vec<String> = stmt
+            .query_map([], |r| {
+                let mut s = String::new();
+                for i in 0..cols {
+                    let v: rusqlite::types::Value = r.get(i)?;
+                    s.push_str(&format!("{v:?}|"));
+                }
+                Ok(s)
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        rows.sort();
+        out.push((t.to_string(), rows));
+    }
+    Ok(out)
+}
+
+/// Number of rows in the projection.
+pub fn row_count(conn: &Connection) -> Result<i64> {
+    let mut n = 0;
+    for t in TABLES {
+        n += conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get::<_, i64>(0))?;
+    }
+    Ok(n)
+}

@@ -1,0 +1,258 @@
+//! The registry against real encrypted files in a temporary directory.
+
+use kopa_domain::{Role, Timestamp};
+use kopa_registry::*;
+use std::path::{Path, PathBuf};
+
+const PASS: &str = "correct horse battery staple";
+const DAY: i64 = 86_400_000;
+// 2026-11-23T09:00Z
+const T0: i64 = 1_795_424_400_000;
+
+struct Replica {
+    reg: Registry,
+    clock: ManualClock,
+    path: PathBuf,
+}
+
+fn replica(dir: &Path, name: &str, seed: u64) -> Replica {
+    let clock = ManualClock::new(Timestamp(T0));
+    let path = dir.join(format!("{name}.kopa"));
+    let reg = Registry::create(
+        &path,
+        PASS,
+        InitOptions {
+            branch_name: "Daugavpils".into(),
+            municipality: "Daugavpils".into(),
+            role: Role::Branch,
+            device_name: format!("{name}-laptop"),
+            user: name.into(),
+        },
+        Env::manual(clock.clone(), seed),
+    )
+    .unwrap();
+    Replica { reg, clock, path }
+}
+
+/// A second device of the same branch: a copy of the first replica's file with its
+/// own device identity, as joining the branch would make it.
+fn second_device(dir: &Path, first: &mut Replica, name: &str, seed: u64) -> Replica {
+    let clock = ManualClock::new(first.clock.now());
+    let path = dir.join(format!("{name}.kopa"));
+    let reg = Registry::create_device_of(
+        &path, PASS, &first.path, PASS, &format!("{name}-laptop"), name,
+        Env::manual(clock.clone(), seed),
+    )
+    .unwrap();
+    Replica { reg, clock, path }
+}
+
+fn family(name: &str, members: &[&str]) -> FamilyDraft {
+    FamilyDraft {
+        name: Some(name.into()),
+        municipality: Some("Kraslava".into()),
+        languages: Some(vec!["ru".into(), "lv".into()]),
+        target_groups: Some(vec!["young-family".into()]),
+        members: members
+            .iter()
+            .map(|m| MemberDraft::parse_spec("member", m).unwrap())
+            .collect(),
+        consent: Some("2026-11-20".into()),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn family_names_are_not_readable_in_the_file_on_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = replica(dir.path(), "anna", 1);
+    r.reg.add_family(&family("Zvaigznīte-Ozoliņa", &["Zaiga;Zvaigznīte-Ozoliņa;1990;f;parent"])).unwrap();
+    drop(r.reg);
+    let mut bytes = vec![];
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        bytes.extend(std::fs::read(entry.unwrap().path()).unwrap());
+    }
+    assert!(bytes.len() > 4096);
+    for needle in ["Zvaigzn", "Ozoli", "Zaiga", "SQLite format"] {
+        assert!(
+            !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
+            "{needle} found in plain text on disk"
+        );
+    }
+}
+
+#[test]
+fn wrong_passphrase_is_refused_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = replica(dir.path(), "anna", 1);
+    let path = r.path.clone();
+    drop(r);
+    let before = std::fs::read(&path).unwrap();
+    let err = Registry::open(&path, "wrong", Env::system()).err().unwrap();
+    assert!(matches!(err, Error::WrongPassphrase), "{err:?}");
+    assert_eq!(err.code(), "wrong-passphrase");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    Registry::open(&path, PASS, Env::system()).unwrap();
+}
+
+#[test]
+fn creating_over_an_existing_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = replica(dir.path(), "anna", 1);
+    let path = r.path.clone();
+    drop(r);
+    std::fs::write(dir.path().join("other.txt"), "x").unwrap();
+    let err = Registry::create(
+        &dir.path().join("other.txt"),
+        PASS,
+        InitOptions {
+            branch_name: "B".into(),
+            municipality: "Rēzekne".into(),
+            role: Role::Branch,
+            device_name: "d".into(),
+            user: "u".into(),
+        },
+        Env::system(),
+    )
+    .err()
+    .unwrap();
+    assert!(matches!(err, Error::AlreadyExists(_)));
+    assert!(path.exists());
+}
+
+#[test]
+fn validation_names_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = replica(dir.path(), "anna", 1);
+    let mut f = family("Ivanovs", &["Sergejs;Ivanovs;1880;m;parent"]);
+    let err = r.reg.add_family(&f).unwrap_err();
+    match err {
+        Error::Validation(v) => {
+            assert_eq!(v.field, "member[1].birth_year");
+            assert_eq!(v.code.as_str(), "birth-year-range");
+        }
+        other => panic!("{other:?}"),
+    }
+    f.members.clear();
+    f.consent = Some("2026-02-30".into());
+    let Error::Validation(v) = r.reg.add_family(&f).unwrap_err() else { panic!() };
+    assert_eq!((v.field.as_str(), v.code.as_str()), ("consent", "invalid-date"));
+    assert!(r.reg.list_families().unwrap().is_empty(), "nothing written");
+}
+
+#[test]
+fn search_forgives_diacritics_scripts_and_one_typo() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = replica(dir.path(), "anna", 1);
+    let ivanov = r.reg.add_family(&family("Иванов", &["Сергей;Иванов;1980;m;parent", "Мария;Иванова;1982;f;parent"])).unwrap();
+    let ivanovs = r.reg.add_family(&family("Ivanovs", &["Sergejs;Ivanovs;1975;m;parent"])).unwrap();
+    let ozols = r.reg.add_family(&family("Ozoliņš", &["Jānis;Ozoliņš;1960;m;grandparent"])).unwrap();
+    let ids = |q: &str| -> Vec<String> { r.reg.search(q, 10).unwrap().into_iter().map(|h| h.family.id).collect() };
+
+    // Cyrillic query finds the Latin spelling and back; exact spelling ranks first.
+    assert_eq!(ids("Иванов"), vec![ivanov.key(), ivanovs.key()]);
+    assert_eq!(ids("Ivanovs"), vec![ivanovs.key(), ivanov.key()]);
+    assert_eq!(ids("Sergejs")[0], ivanovs.key());
+    assert!(ids("Сергей").contains(&ivanovs.key()));
+    // Diacritics and case.
+    assert_eq!(ids("ozolins"), vec![ozols.key()]);
+    assert_eq!(ids("JANIS"), vec![ozols.key()]);
+    assert!(ids("Kraslava").len() == 3, "municipality Krāslava found without diacritics");
+    // One typo, but not two.
+    assert_eq!(ids("Ozolimš"), vec![ozols.key()]);
+    assert_eq!(ids("Ivamovs")[0], ivanovs.key());
+    assert!(ids("Ovamovs").is_empty());
+    // Prefix as you type, and two words narrow down.
+    assert!(ids("Iva").contains(&ivanovs.key()));
+    assert_eq!(ids("Sergejs Ivanovs")[0], ivanovs.key());
+    assert!(!ids("Jānis Ivanovs").contains(&ozols.key()), "every word must match");
+    // The matching person is named.
+    let hit = &r.reg.search("Marija", 10).unwrap()[0];
+    assert_eq!(hit.persons[0].given_name, "Мария");
+}
+
+#[test]
+fn search_uses_the_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = replica(dir.path(), "anna", 1);
+    let plan: Vec<String> = r
+        .reg
+        .connection()
+        .prepare("EXPLAIN QUERY PLAN SELECT token, family_id, person_id FROM p_search WHERE key = ?1 AND is_token = 1")
+        .unwrap()
+        .query_map(["x"], |row| row.get::<_, String>(3))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(plan.iter().any(|p| p.contains("USING INDEX p_search_key")), "{plan:?}");
+}
+
+#[test]
+fn concurrent_edits_become_a_conflict_and_resolving_syncs() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = replica(dir.path(), "anna", 1);
+    let fid = a.reg.add_family(&family("Petrovs", &["Pēteris;Petrovs;1970;m;parent"])).unwrap();
+    let mut b = second_device(dir.path(), &mut a, "boris", 2);
+    assert_eq!(b.reg.family(fid).unwrap().summary.name, "Petrovs");
+
+    a.clock.advance_ms(60_000);
+    b.clock.advance_ms(120_000);
+    a.reg.edit_family(fid, &FamilyDraft { contact: Some("+371 20000001".into()), ..Default::default() }).unwrap();
+    b.reg.edit_family(fid, &FamilyDraft { contact: Some("+371 29999999".into()), ..Default::default() }).unwrap();
+    a.reg.merge_from(&b.path, PASS).unwrap();
+    b.reg.merge_from(&a.path, PASS).unwrap();
+
+    for r in [&a, &b] {
+        let c = r.reg.conflicts().unwrap();
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!(c[0].field, "contact");
+        let mut who: Vec<_> = c[0].candidates.iter().map(|c| (c.person.clone(), c.device.clone(), c.value.clone())).collect();
+        who.sort_by(|x, y| x.0.cmp(&y.0));
+        assert_eq!(who[0], ("anna".into(), "anna-laptop".into(), "+371 20000001".into()));
+        assert_eq!(who[1], ("boris".into(), "boris-laptop".into(), "+371 29999999".into()));
+        assert_eq!(r.reg.family(fid).unwrap().conflicts.len(), 1);
+    }
+    // An unrelated edit does not silently settle the conflict.
+    a.reg.edit_family(fid, &FamilyDraft { name: Some("Petrovi".into()), ..Default::default() }).unwrap();
+    assert_eq!(a.reg.conflicts().unwrap().len(), 1);
+
+    let c = a.reg.conflicts().unwrap().remove(0);
+    let pick = c.candidates.iter().position(|c| c.person == "boris").unwrap() + 1;
+    assert!(matches!(a.reg.resolve_conflict(&c.id, 9), Err(Error::NoSuchCandidate { .. })));
+    a.reg.resolve_conflict(&c.id, pick).unwrap();
+    assert!(a.reg.conflicts().unwrap().is_empty());
+    b.reg.merge_from(&a.path, PASS).unwrap();
+    assert!(b.reg.conflicts().unwrap().is_empty(), "the resolution synced");
+    assert_eq!(b.reg.family(fid).unwrap().contact.as_deref(), Some("+371 29999999"));
+    assert_eq!(b.reg.family(fid).unwrap().summary.name, "Petrovi");
+    let h = b.reg.history(&fid.key()).unwrap();
+    let actions: Vec<_> = h.iter().map(|e| (e.person.as_str(), e.action.as_str())).collect();
+    assert!(actions.contains(&("anna", "family.add")));
+    assert!(actions.contains(&("boris", "family.edit")));
+    assert!(actions.contains(&("anna", "conflict.resolve")));
+    for r in [&mut a, &mut b] {
+        assert!(r.reg.verify_projection().unwrap().is_empty());
+    }
+}
+
+#[test]
+fn attendance_marks_from_two_facilitators_add_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = replica(dir.path(), "anna", 1);
+    let f1 = a.reg.add_family(&family("Kalniņi", &["Ilze;Kalniņa;1985;f;parent", "Toms;Kalniņš;2015;m;child"])).unwrap();
+    let people: Vec<String> = a.reg.family(f1).unwrap().persons.into_iter().map(|p| p.id).collect();
+    let g = a.reg.add_group(&GroupDraft { name: "Ģimeņu atbalsta grupa".into(), activity: "family-support".into(), ..Default::default() }).unwrap();
+    a.reg.enrol(g, &people).unwrap();
+    let s = a.reg.record_session(&SessionDraft { group: g.key(), date: "2026-11-23".into(), ..Default::default() }).unwrap();
+    let mut b = second_device(dir.path(), &mut a, "boris", 2);
+    a.reg.mark_attendance(s, &people[..1], true).unwrap();
+    b.reg.mark_attendance(s, &people[1..], true).unwrap();
+    a.reg.merge_from(&b.path, PASS).unwrap();
+    b.reg.merge_from(&a.path, PASS).unwrap();
+    for r in [&a, &b] {
+        assert_eq!(r.reg.session(s).unwrap().summary.attended, 2);
+        assert!(r.reg.conflicts().unwrap().is_empty());
+    }
+    assert_eq!(a.reg.projection_dump().unwrap(), b.reg.projection_dump().unwrap());
+    let _ = DAY;
+}
