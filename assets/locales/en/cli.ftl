@@ -1,0 +1,46 @@
+# Messages of the kopa command line.
+
+cli-error = Error
+cli-passphrase-prompt = Passphrase for { $path }:
+cli-passphrase-new = New passphrase for { $path }:
+cli-passphrase-repeat = Repeat the passphrase:
+cli-passphrase-mismatch = The two passphrases differ. Nothing was created.
+cli-other-passphrase-prompt = Passphrase of the other replica { $path }:
+cli-created = Created the replica of branch { $branch } at { $path }.
+cli-families-count = { $count ->
+    [one] { $count } family
+   *[other] { $count } families
+}
+cli-persons-count = { $count ->
+    [one] { $count } person
+   *[other] { $count } persons
+}
+cli-no-results = Nothing found.
+cli-unchanged = Nothing changed.
+cli-conflicts-none = No conflicts.
+cli-conflict-changed-on-two-devices = { $field } was changed on two devices:
+cli-conflict-candidate = { $n }) { $value } — { $person }, { $device }, { $at }
+cli-conflict-hint = Pick one with: kopa conflicts resolve { $id } --pick N
+cli-merged = Merged: { $added } new and { $updated } updated documents, { $changes } changes; { $conflicts } conflicts to resolve.
+cli-projection-rebuilt = Projection rebuilt from { $docs } documents.
+cli-projection-verified = The projection equals a rebuild from the documents.
+cli-projection-differs = The projection differs from a rebuild in: { $tables }
+cli-demo-done = Demo branch { $branch }: { $families } families, { $persons } persons, { $groups } groups, { $sessions } sessions.
+cli-enrolled = { $count ->
+    [one] { $count } person enrolled.
+   *[other] { $count } persons enrolled.
+}
+cli-marked = Attendance marks changed: { $count }.
+cli-history-empty = No changes recorded for this record.
+cli-members = Members
+cli-consent = Consent
+cli-consent-none = no consent recorded
+cli-notes = Notes
+cli-follow-ups = Follow-ups
+cli-attendance = Attendance
+cli-sessions = Sessions
+cli-facilitators = Facilitators
+cli-trainings = trainings
+cli-hours = hours
+cli-guests = guests
+cli-attended = attended

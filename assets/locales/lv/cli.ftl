@@ -1,0 +1,49 @@
+# kopa komandrindas ziņojumi.
+
+cli-error = Kļūda
+cli-passphrase-prompt = Parole reģistram { $path }:
+cli-passphrase-new = Jaunā parole reģistram { $path }:
+cli-passphrase-repeat = Atkārto paroli:
+cli-passphrase-mismatch = Paroles nesakrīt. Nekas netika izveidots.
+cli-other-passphrase-prompt = Otra reģistra { $path } parole:
+cli-created = Izveidots nodaļas { $branch } reģistrs: { $path }.
+cli-families-count = { $count ->
+    [zero] { $count } ģimeņu
+    [one] { $count } ģimene
+   *[other] { $count } ģimenes
+}
+cli-persons-count = { $count ->
+    [zero] { $count } personu
+    [one] { $count } persona
+   *[other] { $count } personas
+}
+cli-no-results = Nekas nav atrasts.
+cli-unchanged = Nekas nemainījās.
+cli-conflicts-none = Konfliktu nav.
+cli-conflict-changed-on-two-devices = { $field } mainīts divās ierīcēs:
+cli-conflict-candidate = { $n }) { $value } — { $person }, { $device }, { $at }
+cli-conflict-hint = Izvēlies vienu: kopa conflicts resolve { $id } --pick N
+cli-merged = Apvienots: { $added } jauni un { $updated } atjaunināti dokumenti, { $changes } izmaiņas; atrisināmi konflikti: { $conflicts }.
+cli-projection-rebuilt = Projekcija pārbūvēta no { $docs } dokumentiem.
+cli-projection-verified = Projekcija sakrīt ar pārbūvi no dokumentiem.
+cli-projection-differs = Projekcija atšķiras no pārbūves tabulās: { $tables }
+cli-demo-done = Demonstrācijas nodaļa { $branch }: ģimenes { $families }, personas { $persons }, grupas { $groups }, nodarbības { $sessions }.
+cli-enrolled = { $count ->
+    [zero] Pierakstīts { $count } personu.
+    [one] Pierakstīta { $count } persona.
+   *[other] Pierakstītas { $count } personas.
+}
+cli-marked = Mainītas apmeklējuma atzīmes: { $count }.
+cli-history-empty = Šim ierakstam izmaiņu nav.
+cli-members = Ģimenes locekļi
+cli-consent = Piekrišana
+cli-consent-none = piekrišana nav reģistrēta
+cli-notes = Piezīmes
+cli-follow-ups = Turpmākie darbi
+cli-attendance = Apmeklējums
+cli-sessions = Nodarbības
+cli-facilitators = Vadītāji
+cli-trainings = apmācības
+cli-hours = stundas
+cli-guests = viesi
+cli-attended = apmeklēja
