@@ -15,7 +15,9 @@ const FORMAT: &[time::format_description::FormatItem<'static>] =
 impl Date {
     pub fn from_ymd(year: i32, month: u8, day: u8) -> Option<Date> {
         let month = time::Month::try_from(month).ok()?;
-        time::Date::from_calendar_date(year, month, day).ok().map(Date)
+        time::Date::from_calendar_date(year, month, day)
+            .ok()
+            .map(Date)
     }
     pub fn year(self) -> i32 {
         self.0.year()
@@ -89,8 +91,7 @@ pub struct Timestamp(pub i64);
 
 impl Timestamp {
     pub fn date(self) -> Date {
-        Date::from_days_since_epoch(self.0.div_euclid(86_400_000))
-            .unwrap_or(Date(time::Date::MIN))
+        Date::from_days_since_epoch(self.0.div_euclid(86_400_000)).unwrap_or(Date(time::Date::MIN))
     }
     /// RFC 3339 in UTC, for display and JSON.
     pub fn to_rfc3339(self) -> String {

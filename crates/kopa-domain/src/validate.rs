@@ -23,8 +23,14 @@ impl Context {
     pub fn builtin(today: Date) -> Self {
         Self {
             today,
-            municipalities: reference::MUNICIPALITIES.iter().map(|s| s.to_string()).collect(),
-            activities: reference::ACTIVITY_TYPES.iter().map(|s| s.to_string()).collect(),
+            municipalities: reference::MUNICIPALITIES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            activities: reference::ACTIVITY_TYPES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
         }
     }
 }
@@ -139,8 +145,9 @@ pub fn language(field: &str, value: &str) -> Result<String> {
 }
 
 pub fn target_group(field: &str, value: &str) -> Result<TargetGroup> {
-    TargetGroup::parse(value)
-        .ok_or_else(|| ValidationError::new(field, Code::UnknownTargetGroup).with_value(value.trim()))
+    TargetGroup::parse(value).ok_or_else(|| {
+        ValidationError::new(field, Code::UnknownTargetGroup).with_value(value.trim())
+    })
 }
 
 pub fn gender(field: &str, value: &str) -> Result<Gender> {
@@ -247,23 +254,40 @@ mod tests {
     fn member_spec_is_checked_field_by_field() {
         let m = MemberDraft::parse_spec("member[1]", "Anna;Ivanova;1984;f;parent").unwrap();
         let m = m.validate("member[1]", &ctx()).unwrap();
-        assert_eq!((m.birth_year, m.gender, m.role), (Some(1984), Gender::Female, FamilyRole::Parent));
+        assert_eq!(
+            (m.birth_year, m.gender, m.role),
+            (Some(1984), Gender::Female, FamilyRole::Parent)
+        );
         let bad = MemberDraft::parse_spec("member[1]", "Anna;Ivanova;2099").unwrap();
         let e = bad.validate("member[1]", &ctx()).unwrap_err();
         assert_eq!(e.field, "member[1].birth_year");
         assert_eq!(e.code, Code::BirthYearRange);
         assert_eq!(
-            MemberDraft::parse_spec("member[2]", "Anna").unwrap_err().code,
+            MemberDraft::parse_spec("member[2]", "Anna")
+                .unwrap_err()
+                .code,
             Code::InvalidMember
         );
     }
 
     #[test]
     fn dates_are_checked() {
-        assert_eq!(date("date", "2026-13-01").unwrap_err().code, Code::InvalidDate);
-        assert_eq!(past_date("date", "2027-01-01", &ctx()).unwrap_err().code, Code::DateInFuture);
+        assert_eq!(
+            date("date", "2026-13-01").unwrap_err().code,
+            Code::InvalidDate
+        );
+        assert_eq!(
+            past_date("date", "2027-01-01", &ctx()).unwrap_err().code,
+            Code::DateInFuture
+        );
         assert_eq!(tenth_hours("hours", "1,5").unwrap(), 15);
-        assert_eq!(guest_count("guests", "child=3").unwrap(), ("child".into(), 3));
-        assert_eq!(guest_count("guests", "child").unwrap_err().code, Code::InvalidGuests);
+        assert_eq!(
+            guest_count("guests", "child=3").unwrap(),
+            ("child".into(), 3)
+        );
+        assert_eq!(
+            guest_count("guests", "child").unwrap_err().code,
+            Code::InvalidGuests
+        );
     }
 }

@@ -161,7 +161,11 @@ mod tests {
     #[test]
     fn every_language_parses_and_has_every_english_message() {
         let en_ids = message_ids(Lang::En);
-        assert!(en_ids.len() > 20, "English messages loaded: {}", en_ids.len());
+        assert!(
+            en_ids.len() > 20,
+            "English messages loaded: {}",
+            en_ids.len()
+        );
         for lang in [Lang::Lv, Lang::Ru] {
             for src in lang.sources() {
                 FluentResource::try_new(src.to_string())
@@ -190,12 +194,30 @@ mod tests {
     #[test]
     fn latvian_plurals_follow_latvian_rules() {
         let lv = Localizer::new(Lang::Lv);
-        assert_eq!(lv.tr("cli-families-count", &[("count", Arg::Num(1))]), "1 ģimene");
-        assert_eq!(lv.tr("cli-families-count", &[("count", Arg::Num(21))]), "21 ģimene");
-        assert_eq!(lv.tr("cli-families-count", &[("count", Arg::Num(5))]), "5 ģimenes");
-        assert_eq!(lv.tr("cli-families-count", &[("count", Arg::Num(0))]), "0 ģimeņu");
+        assert_eq!(
+            lv.tr("cli-families-count", &[("count", Arg::Num(1))]),
+            "1 ģimene"
+        );
+        assert_eq!(
+            lv.tr("cli-families-count", &[("count", Arg::Num(21))]),
+            "21 ģimene"
+        );
+        assert_eq!(
+            lv.tr("cli-families-count", &[("count", Arg::Num(5))]),
+            "5 ģimenes"
+        );
+        assert_eq!(
+            lv.tr("cli-families-count", &[("count", Arg::Num(0))]),
+            "0 ģimeņu"
+        );
         let ru = Localizer::new(Lang::Ru);
-        assert_eq!(ru.tr("cli-families-count", &[("count", Arg::Num(2))]), "2 семьи");
-        assert_eq!(ru.tr("cli-families-count", &[("count", Arg::Num(5))]), "5 семей");
+        assert_eq!(
+            ru.tr("cli-families-count", &[("count", Arg::Num(2))]),
+            "2 семьи"
+        );
+        assert_eq!(
+            ru.tr("cli-families-count", &[("count", Arg::Num(5))]),
+            "5 семей"
+        );
     }
 }

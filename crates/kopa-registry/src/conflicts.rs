@@ -28,7 +28,10 @@ pub struct Authors<'a> {
 
 impl<'a> Authors<'a> {
     pub fn new(doc: &'a Automerge) -> Self {
-        Self { doc, by_actor: None }
+        Self {
+            doc,
+            by_actor: None,
+        }
     }
 
     /// The note of the change that made operation `counter` of `actor`.

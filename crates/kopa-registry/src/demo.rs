@@ -1,1 +1,612 @@
-//! demo
+//! A realistic demo branch, generated deterministically from a seed: Latgale
+//! municipalities, Latvian and Russian names (Russian ones in Cyrillic or in Latvian
+//! spelling), families in every target group, groups of every activity type, a year
+//! of weekly sessions with plausible attendance, volunteers with trainings, events.
+//! The desktop app's first run and the benchmarks use it.
+
+use crate::env::{Env, ManualClock};
+use crate::error::Result;
+use crate::registry::*;
+use kopa_domain::validate::MemberDraft as MemberDraft_;
+use kopa_domain::{Date, Role, Timestamp};
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::path::Path;
+
+/// What to generate.
+#[derive(Clone, Debug)]
+pub struct DemoOptions {
+    pub seed: u64,
+    pub families: usize,
+    pub weeks: usize,
+    pub branch_name: String,
+    pub municipality: String,
+    /// The last day of generated activity; `None` = today.
+    pub today: Option<Date>,
+}
+
+impl Default for DemoOptions {
+    fn default() -> Self {
+        Self {
+            seed: 1,
+            families: 60,
+            weeks: 52,
+            branch_name: "Daugavpils".into(),
+            municipality: "Daugavpils".into(),
+            today: None,
+        }
+    }
+}
+
+const LV_MALE: &[&str] = &[
+    "Jānis",
+    "Andris",
+    "Māris",
+    "Pēteris",
+    "Edgars",
+    "Kārlis",
+    "Roberts",
+    "Artūrs",
+    "Ivars",
+    "Aigars",
+    "Valdis",
+    "Juris",
+    "Dainis",
+    "Gatis",
+    "Raimonds",
+    "Toms",
+    "Mārtiņš",
+    "Ēriks",
+];
+const LV_FEMALE: &[&str] = &[
+    "Anna",
+    "Ilze",
+    "Inese",
+    "Līga",
+    "Kristīne",
+    "Sandra",
+    "Dace",
+    "Laura",
+    "Zane",
+    "Ieva",
+    "Anita",
+    "Baiba",
+    "Māra",
+    "Agnese",
+    "Santa",
+    "Elīna",
+    "Rūta",
+    "Jolanta",
+];
+/// Latvian surnames: (masculine, feminine).
+const LV_SURNAMES: &[(&str, &str)] = &[
+    ("Ozoliņš", "Ozoliņa"),
+    ("Bērziņš", "Bērziņa"),
+    ("Kalniņš", "Kalniņa"),
+    ("Jansons", "Jansone"),
+    ("Liepiņš", "Liepiņa"),
+    ("Krūmiņš", "Krūmiņa"),
+    ("Zariņš", "Zariņa"),
+    ("Vanags", "Vanaga"),
+    ("Pētersons", "Pētersone"),
+    ("Vītols", "Vītola"),
+    ("Latkovskis", "Latkovska"),
+    ("Bondarenko", "Bondarenko"),
+    ("Rancāns", "Rancāne"),
+    ("Čudars", "Čudare"),
+];
+/// Russian names in Cyrillic with their Latvian spelling.
+const RU_MALE: &[(&str, &str)] = &[
+    ("Сергей", "Sergejs"),
+    ("Александр", "Aleksandrs"),
+    ("Дмитрий", "Dmitrijs"),
+    ("Андрей", "Andrejs"),
+    ("Алексей", "Aleksejs"),
+    ("Николай", "Nikolajs"),
+    ("Владимир", "Vladimirs"),
+    ("Игорь", "Igors"),
+    ("Юрий", "Jurijs"),
+    ("Павел", "Pāvels"),
+    ("Михаил", "Mihails"),
+    ("Артём", "Artjoms"),
+];
+const RU_FEMALE: &[(&str, &str)] = &[
+    ("Елена", "Jeļena"),
+    ("Ольга", "Olga"),
+    ("Наталья", "Natālija"),
+    ("Ирина", "Irina"),
+    ("Татьяна", "Tatjana"),
+    ("Светлана", "Svetlana"),
+    ("Людмила", "Ludmila"),
+    ("Марина", "Marina"),
+    ("Анастасия", "Anastasija"),
+    ("Юлия", "Jūlija"),
+    ("Валентина", "Valentīna"),
+    ("Галина", "Gaļina"),
+];
+/// (masculine Cyrillic, feminine Cyrillic, masculine Latvian, feminine Latvian).
+const RU_SURNAMES: &[(&str, &str, &str, &str)] = &[
+    ("Иванов", "Иванова", "Ivanovs", "Ivanova"),
+    ("Петров", "Петрова", "Petrovs", "Petrova"),
+    ("Смирнов", "Смирнова", "Smirnovs", "Smirnova"),
+    ("Кузнецов", "Кузнецова", "Kuzņecovs", "Kuzņecova"),
+    ("Попов", "Попова", "Popovs", "Popova"),
+    ("Соколов", "Соколова", "Sokolovs", "Sokolova"),
+    ("Васильев", "Васильева", "Vasiļjevs", "Vasiļjeva"),
+    ("Морозов", "Морозова", "Morozovs", "Morozova"),
+    ("Новиков", "Новикова", "Novikovs", "Novikova"),
+    ("Фёдоров", "Фёдорова", "Fjodorovs", "Fjodorova"),
+    ("Козлов", "Козлова", "Kozlovs", "Kozlova"),
+    ("Лебедев", "Лебедева", "Ļebedevs", "Ļebedeva"),
+];
+const MUNICIPALITIES: &[(&str, u32)] = &[
+    ("Daugavpils", 40),
+    ("Augšdaugavas novads", 12),
+    ("Krāslava", 14),
+    ("Preiļi", 10),
+    ("Ilūkste", 8),
+    ("Rēzekne", 10),
+    ("Līvāni", 6),
+];
+const TARGET_GROUPS: &[&str] = &[
+    "child",
+    "youth",
+    "senior",
+    "young-family",
+    "low-income",
+    "minority",
+    "non-citizen",
+    "refugee",
+    "disability",
+];
+
+/// Groups of every activity type in the branches' projects: (name, activity, weekday, time, place).
+const GROUPS: &[(&str, &str, i64, &str, &str)] = &[
+    (
+        "Ģimeņu atbalsta grupa “Kopā”",
+        "family-support",
+        2,
+        "17:30",
+        "Sarkanā Krusta telpas, Rīgas iela 22",
+    ),
+    (
+        "Ģimeņu atbalsta grupa Krāslavā",
+        "family-support",
+        4,
+        "17:00",
+        "Krāslavas kultūras nams",
+    ),
+    (
+        "Senioru klubs “Sudraba pavediens”",
+        "senior-club",
+        3,
+        "11:00",
+        "Dienas centrs",
+    ),
+    (
+        "Latviešu valoda, vēsture un kultūra",
+        "language-history",
+        1,
+        "18:00",
+        "Bibliotēka",
+    ),
+    ("Jauniešu futbols", "youth-sports", 6, "10:00", "Stadions"),
+    ("Grāmatu klubs", "book-club", 4, "16:00", "Bibliotēka"),
+    (
+        "Rokdarbu darbnīca",
+        "handicraft",
+        5,
+        "14:00",
+        "Dienas centrs",
+    ),
+    (
+        "Mācību klubs bērniem",
+        "learning-club",
+        3,
+        "15:00",
+        "Skola Nr. 9",
+    ),
+    (
+        "Jauno vecāku lekcijas",
+        "young-parents",
+        1,
+        "10:30",
+        "Sarkanā Krusta telpas, Rīgas iela 22",
+    ),
+    (
+        "Pilsoniskās līdzdalības kurss",
+        "civic-participation",
+        2,
+        "18:30",
+        "Pilsētas dome",
+    ),
+    (
+        "Veselīgs dzīvesveids",
+        "healthy-lifestyle",
+        5,
+        "17:00",
+        "Sporta zāle",
+    ),
+];
+
+const TRAININGS: &[(&str, &str)] = &[
+    ("Pirmā palīdzība", "8"),
+    ("Psihosociālais atbalsts", "6"),
+    ("Grupu vadīšana", "4"),
+    ("Datu aizsardzība", "1.5"),
+    ("Darbs ar senioriem", "3"),
+];
+
+struct Person {
+    id: String,
+    birth_year: i32,
+    role: &'static str,
+}
+
+/// Creates a demo replica at `path` and fills it.
+pub fn create(path: &Path, passphrase: &str, opts: &DemoOptions) -> Result<Registry> {
+    let today = opts
+        .today
+        .unwrap_or_else(|| crate::env::SystemClock.now_date());
+    let start = today.add_days(-(opts.weeks as i64) * 7);
+    let clock = ManualClock::new(at(start, 8));
+    let mut reg = Registry::create(
+        path,
+        passphrase,
+        InitOptions {
+            branch_name: opts.branch_name.clone(),
+            municipality: opts.municipality.clone(),
+            role: Role::Branch,
+            device_name: "demo".into(),
+            user: "Inese Bērziņa".into(),
+        },
+        Env::manual(clock.clone(), opts.seed),
+    )?;
+    if let Err(e) = fill(&mut reg, &clock, opts, start, today) {
+        drop(reg);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        return Err(e);
+    }
+    Ok(reg)
+}
+
+fn at(day: Date, hour: i64) -> Timestamp {
+    Timestamp(day.days_since_epoch() * 86_400_000 + hour * 3_600_000)
+}
+
+/// Generates the branch's year into an existing replica.
+pub fn fill(
+    reg: &mut Registry,
+    clock: &ManualClock,
+    opts: &DemoOptions,
+    start: Date,
+    today: Date,
+) -> Result<()> {
+    let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
+    let year = today.year();
+
+    // Volunteers and their trainings.
+    let mut volunteers = vec![];
+    for i in 0..8 {
+        let female = i % 3 != 0;
+        let (given, family) = if i % 2 == 0 {
+            let s = LV_SURNAMES.choose(&mut rng).expect("names");
+            (
+                pick(&mut rng, if female { LV_FEMALE } else { LV_MALE }),
+                if female { s.1 } else { s.0 },
+            )
+        } else {
+            let s = RU_SURNAMES.choose(&mut rng).expect("names");
+            let g = if female { RU_FEMALE } else { RU_MALE }
+                .choose(&mut rng)
+                .expect("names");
+            (g.1, if female { s.3 } else { s.2 })
+        };
+        let id = reg.add_volunteer(&VolunteerDraft {
+            given_name: given.into(),
+            family_name: family.into(),
+            role: Some(
+                if i == 0 {
+                    "lead"
+                } else if i < 3 {
+                    "staff"
+                } else {
+                    "volunteer"
+                }
+                .into(),
+            ),
+            contact: Some(format!("+371 2{:07}", rng.gen_range(0..10_000_000))),
+        })?;
+        volunteers.push(id.key());
+        for (topic, hours) in TRAININGS.choose_multiple(&mut rng, 1 + i % 3) {
+            let day = start.add_days(rng.gen_range(0..(opts.weeks as i64 * 7).max(1)));
+            clock.set(at(day, 12));
+            reg.record_training(&TrainingDraft {
+                volunteer: id.key(),
+                date: day.to_string(),
+                topic: (*topic).into(),
+                hours: (*hours).into(),
+            })?;
+        }
+    }
+    clock.set(at(start, 9));
+
+    // Families.
+    let mut persons: Vec<Person> = vec![];
+    for i in 0..opts.families {
+        let russian = rng.gen_bool(0.55);
+        let cyrillic = russian && rng.gen_bool(0.5);
+        let municipality = weighted(&mut rng, MUNICIPALITIES);
+        let kind = i % 6; // household shapes
+        let mut members: Vec<(bool, i32, &'static str)> = match kind {
+            0 => vec![
+                (true, year - rng.gen_range(22..30), "parent"),
+                (false, year - rng.gen_range(23..32), "parent"),
+                (rng.gen_bool(0.5), year - rng.gen_range(1..3), "child"),
+            ],
+            1 => vec![
+                (true, year - rng.gen_range(30..45), "parent"),
+                (rng.gen_bool(0.5), year - rng.gen_range(6..12), "child"),
+                (rng.gen_bool(0.5), year - rng.gen_range(12..18), "child"),
+            ],
+            2 => vec![(true, year - rng.gen_range(66..85), "grandparent")],
+            3 => vec![
+                (true, year - rng.gen_range(60..75), "grandparent"),
+                (false, year - rng.gen_range(62..78), "grandparent"),
+                (rng.gen_bool(0.5), year - rng.gen_range(8..15), "child"),
+            ],
+            4 => vec![
+                (true, year - rng.gen_range(25..40), "parent"),
+                (rng.gen_bool(0.5), year - rng.gen_range(3..10), "child"),
+            ],
+            _ => vec![(true, year - rng.gen_range(18..26), "other")],
+        };
+        if rng.gen_bool(0.15) {
+            members.push((rng.gen_bool(0.5), year - rng.gen_range(1..17), "child"));
+        }
+        let sur_lv = *LV_SURNAMES.choose(&mut rng).expect("names");
+        let sur_ru = *RU_SURNAMES.choose(&mut rng).expect("names");
+        let mut drafts = vec![];
+        for (female, by, role) in &members {
+            let (given, family) = if russian {
+                let g = if *female { RU_FEMALE } else { RU_MALE }
+                    .choose(&mut rng)
+                    .expect("names");
+                if cyrillic {
+                    (g.0, if *female { sur_ru.1 } else { sur_ru.0 })
+                } else {
+                    (g.1, if *female { sur_ru.3 } else { sur_ru.2 })
+                }
+            } else {
+                (
+                    pick(&mut rng, if *female { LV_FEMALE } else { LV_MALE }),
+                    if *female { sur_lv.1 } else { sur_lv.0 },
+                )
+            };
+            drafts.push(MemberDraft_ {
+                given_name: given.into(),
+                family_name: family.into(),
+                birth_year: by.to_string(),
+                gender: if *female { "female" } else { "male" }.into(),
+                role: (*role).into(),
+            });
+        }
+        let household = drafts[0].family_name.clone();
+        let mut groups: Vec<String> = vec![];
+        if i < TARGET_GROUPS.len() {
+            groups.push(TARGET_GROUPS[i].into());
+        }
+        for (female_or_not, by, _) in &members {
+            let _ = female_or_not;
+            let age = year - by;
+            if age < 13 && !groups.contains(&"child".to_string()) {
+                groups.push("child".into());
+            } else if (13..26).contains(&age) && !groups.contains(&"youth".to_string()) {
+                groups.push("youth".into());
+            } else if age >= 65 && !groups.contains(&"senior".to_string()) {
+                groups.push("senior".into());
+            }
+        }
+        if kind == 0 && !groups.contains(&"young-family".to_string()) {
+            groups.push("young-family".into());
+        }
+        for (g, p) in [
+            ("low-income", 0.3),
+            ("minority", 0.2),
+            ("non-citizen", 0.08),
+            ("disability", 0.06),
+            ("refugee", 0.03),
+        ] {
+            if rng.gen_bool(p) && !groups.contains(&g.to_string()) {
+                groups.push(g.into());
+            }
+        }
+        let languages: Vec<String> = if russian {
+            if rng.gen_bool(0.4) {
+                vec!["ru".into(), "lv".into()]
+            } else {
+                vec!["ru".into()]
+            }
+        } else if rng.gen_bool(0.2) {
+            vec!["lv".into(), "ltg".into()]
+        } else {
+            vec!["lv".into()]
+        };
+        let reg_day = start.add_days(rng.gen_range(0..(opts.weeks as i64 * 7 / 3).max(1)));
+        clock.set(at(reg_day, 10));
+        let fid = reg.add_family(&FamilyDraft {
+            name: Some(household),
+            municipality: Some(municipality.into()),
+            languages: Some(languages),
+            target_groups: Some(groups),
+            contact: Some(format!("+371 2{:07}", rng.gen_range(0..10_000_000))),
+            members: drafts,
+            consent: Some(reg_day.to_string()),
+            consent_scope: Some("registry, group activities, donor reports (anonymous)".into()),
+            status: None,
+        })?;
+        let detail = reg.family(fid)?;
+        for p in detail.persons {
+            persons.push(Person {
+                id: p.id,
+                birth_year: p.birth_year.unwrap_or(year as i64 - 40) as i32,
+                role: leak_role(&p.role),
+            });
+        }
+        if rng.gen_bool(0.3) {
+            reg.add_note(
+                fid,
+                &reg_day.to_string(),
+                "Ģimene atnāca pēc kaimiņu ieteikuma; interesējas par latviešu valodas kursu.",
+            )?;
+        }
+        if rng.gen_bool(0.2) {
+            reg.add_follow_up(
+                fid,
+                &reg_day.add_days(14).to_string(),
+                "Piezvanīt un pajautāt par bērnu pulciņu.",
+            )?;
+        }
+    }
+
+    // Groups, enrolment, a year of weekly sessions.
+    let mut groups = vec![];
+    for (gi, (name, activity, weekday, time, place)) in GROUPS.iter().enumerate() {
+        let facilitators = vec![
+            volunteers[gi % volunteers.len()].clone(),
+            volunteers[(gi + 3) % volunteers.len()].clone(),
+        ];
+        let municipality = if name.contains("Krāslav") {
+            "Krāslava"
+        } else {
+            opts.municipality.as_str()
+        };
+        let gid = reg.add_group(&GroupDraft {
+            name: (*name).into(),
+            activity: (*activity).into(),
+            municipality: Some(municipality.into()),
+            facilitators: facilitators.clone(),
+            weekday: Some(weekday.to_string()),
+            time: Some((*time).into()),
+            place: Some((*place).into()),
+            start: Some(start.to_string()),
+            end: None,
+        })?;
+        let fits = |p: &Person| -> bool {
+            let age = year - p.birth_year;
+            match *activity {
+                "senior-club" => age >= 60,
+                "youth-sports" => (10..26).contains(&age),
+                "learning-club" => (6..16).contains(&age),
+                "young-parents" => p.role == "parent" && age < 35,
+                "family-support" => p.role == "parent" || p.role == "child",
+                "book-club" | "handicraft" => age >= 16,
+                _ => age >= 16,
+            }
+        };
+        let mut pool: Vec<&Person> = persons.iter().filter(|p| fits(p)).collect();
+        pool.shuffle(&mut rng);
+        let size = rng.gen_range(6..=16).min(pool.len());
+        let members: Vec<String> = pool[..size].iter().map(|p| p.id.clone()).collect();
+        if !members.is_empty() {
+            reg.enrol(gid, &members)?;
+        }
+        groups.push((gid, *weekday, *time, members, facilitators));
+    }
+    let first_monday = start.add_days(-(i64::from(start.weekday()) - 1));
+    for week in 0..=opts.weeks as i64 {
+        for (gid, weekday, time, members, facilitators) in &groups {
+            let day = first_monday.add_days(week * 7 + weekday - 1);
+            if day < start || day > today || rng.gen_bool(0.06) {
+                continue; // holidays happen
+            }
+            let hour: i64 = time[..2].parse().unwrap_or(12);
+            clock.set(at(day, hour + 2));
+            let attended: Vec<String> = members
+                .iter()
+                .filter(|_| rng.gen_bool(0.72))
+                .cloned()
+                .collect();
+            let mut guests = vec![];
+            if rng.gen_bool(0.25) {
+                guests.push(format!(
+                    "{}={}",
+                    ["adult", "child", "senior"]
+                        .choose(&mut rng)
+                        .expect("categories"),
+                    rng.gen_range(1..4)
+                ));
+            }
+            reg.record_session(&SessionDraft {
+                group: gid.key(),
+                date: day.to_string(),
+                time: Some((*time).into()),
+                minutes: Some(
+                    ["60", "90", "120"]
+                        .choose(&mut rng)
+                        .expect("durations")
+                        .to_string(),
+                ),
+                attended,
+                guests,
+                facilitators: facilitators[..1 + usize::from(rng.gen_bool(0.3))].to_vec(),
+                ..Default::default()
+            })?;
+        }
+    }
+
+    // Intergenerational events with head counts.
+    for (k, name) in [
+        "Paaudžu diena",
+        "Ģimeņu sporta svētki",
+        "Ziemassvētku koncerts",
+        "Latgales kultūras diena",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let day = start
+            .add_days(((opts.weeks as i64 * 7) / 5) * (k as i64 + 1))
+            .min(today);
+        clock.set(at(day, 18));
+        let participants: Vec<String> = persons
+            .choose_multiple(&mut rng, 12.min(persons.len()))
+            .map(|p| p.id.clone())
+            .collect();
+        reg.add_event(&EventDraft {
+            name: (*name).into(),
+            activity: "intergenerational".into(),
+            date: day.to_string(),
+            municipality: None,
+            head_counts: vec![
+                format!("participants={}", rng.gen_range(90..160)),
+                format!("spectators={}", rng.gen_range(0..400)),
+            ],
+            participants,
+        })?;
+    }
+    clock.set(at(today, 20));
+    Ok(())
+}
+
+fn pick<'a>(rng: &mut ChaCha8Rng, list: &[&'a str]) -> &'a str {
+    list.choose(rng).copied().unwrap_or("Anna")
+}
+
+fn weighted<'a>(rng: &mut ChaCha8Rng, list: &[(&'a str, u32)]) -> &'a str {
+    list.choose_weighted(rng, |(_, w)| *w)
+        .map(|(m, _)| *m)
+        .unwrap_or("Daugavpils")
+}
+
+fn leak_role(role: &str) -> &'static str {
+    match role {
+        "parent" => "parent",
+        "child" => "child",
+        "grandparent" => "grandparent",
+        _ => "other",
+    }
+}

@@ -121,7 +121,12 @@ pub fn insert(conn: &Connection, id: DocId, owner: &str, doc: &Automerge) -> Res
 }
 
 /// Appends the changes made since `before` (heads) and compacts now and then.
-pub fn append(conn: &Connection, id: DocId, doc: &Automerge, before: &[automerge::ChangeHash]) -> Result<()> {
+pub fn append(
+    conn: &Connection,
+    id: DocId,
+    doc: &Automerge,
+    before: &[automerge::ChangeHash],
+) -> Result<()> {
     let key = id.to_string();
     let next: i64 = conn.query_row(
         "SELECT coalesce(max(seq), 0) + 1 FROM doc_chunks WHERE doc_id = ?1",

@@ -24,6 +24,12 @@ impl Clock for SystemClock {
     }
 }
 
+impl SystemClock {
+    pub fn now_date(&self) -> kopa_domain::Date {
+        self.now().date()
+    }
+}
+
 /// A clock that stands still until moved: for tests and the demo generator.
 #[derive(Clone)]
 pub struct ManualClock(Arc<AtomicI64>);

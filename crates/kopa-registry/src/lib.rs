@@ -20,5 +20,5 @@ pub mod views;
 
 pub use env::{Clock, Env, Ids, ManualClock, SystemClock};
 pub use error::{Error, Result};
-pub use registry::*;
 pub use kopa_domain::validate::MemberDraft;
+pub use registry::*;

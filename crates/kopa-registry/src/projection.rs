@@ -15,7 +15,8 @@ use rusqlite::{params, Connection};
 use std::collections::BTreeSet;
 
 /// The collections of a branch document, each a map from record id to record.
-pub const BRANCH_COLLECTIONS: &[&str] = &["groups", "sessions", "volunteers", "trainings", "events"];
+pub const BRANCH_COLLECTIONS: &[&str] =
+    &["groups", "sessions", "volunteers", "trainings", "events"];
 
 /// The collections of the reference document.
 pub const REFERENCE_COLLECTIONS: &[&str] = &["projects", "indicators"];
@@ -35,9 +36,13 @@ impl Scope {
         if before.is_empty() {
             return Scope::All;
         }
-        let after = doc.get_heads();
+        Scope::from_patches(&doc.diff(before, &doc.get_heads()))
+    }
+
+    /// Works out which records a set of patches touched.
+    pub fn from_patches(patches: &[automerge::Patch]) -> Scope {
         let mut set = BTreeSet::new();
-        for patch in doc.diff(before, &after) {
+        for patch in patches {
             let collection = match patch.path.first() {
                 Some((_, Prop::Map(c))) => c.clone(),
                 _ => return Scope::All,
@@ -48,7 +53,9 @@ impl Scope {
                 None => match &patch.action {
                     automerge::PatchAction::PutMap { key, .. }
                     | automerge::PatchAction::DeleteMap { key } => key.clone(),
-                    automerge::PatchAction::Conflict { prop: Prop::Map(key) } => key.clone(),
+                    automerge::PatchAction::Conflict {
+                        prop: Prop::Map(key),
+                    } => key.clone(),
                     _ => return Scope::All,
                 },
             };
@@ -59,7 +66,11 @@ impl Scope {
 }
 
 /// The object id of map `key` under `parent`, if it exists and is a map.
-pub fn map_at(doc: &impl ReadDoc, parent: &automerge::ObjId, key: &str) -> Result<Option<automerge::ObjId>> {
+pub fn map_at(
+    doc: &impl ReadDoc,
+    parent: &automerge::ObjId,
+    key: &str,
+) -> Result<Option<automerge::ObjId>> {
     match doc.get(parent, key)? {
         Some((Value::Object(ObjType::Map), id)) => Ok(Some(id)),
         Some(_) => Err(Error::Corrupt(format!("{key} is not a map"))),
@@ -97,7 +108,9 @@ fn project_collections(
     match scope {
         Scope::All => {
             for coll in collections {
-                let Some(obj) = map_at(doc, &ROOT, coll)? else { continue };
+                let Some(obj) = map_at(doc, &ROOT, coll)? else {
+                    continue;
+                };
                 // Rows whose record left the document must go too.
                 for rid in rows_of(conn, coll, id)? {
                     delete_record(conn, coll, &rid)?;
@@ -112,7 +125,9 @@ fn project_collections(
                 if !collections.contains(&coll.as_str()) {
                     continue;
                 }
-                let Some(obj) = map_at(doc, &ROOT, coll)? else { continue };
+                let Some(obj) = map_at(doc, &ROOT, coll)? else {
+                    continue;
+                };
                 delete_record(conn, coll, rid)?;
                 project_record(conn, id, branch, doc, coll, &obj, rid, &mut changes)?;
             }
@@ -211,11 +226,15 @@ fn project_record(
                 rid, doc_id, branch, g.name, g.activity, g.municipality,
                 g.start.map(|d| d.to_string()), g.end.map(|d| d.to_string()), g.weekday, g.time, g.place
             ])?;
-            let mut m = conn.prepare_cached("INSERT INTO p_group_members(group_id, person_id) VALUES (?1, ?2)")?;
+            let mut m = conn.prepare_cached(
+                "INSERT INTO p_group_members(group_id, person_id) VALUES (?1, ?2)",
+            )?;
             for p in g.members.iter() {
                 m.execute([rid, p])?;
             }
-            let mut f = conn.prepare_cached("INSERT INTO p_group_facilitators(group_id, volunteer_id) VALUES (?1, ?2)")?;
+            let mut f = conn.prepare_cached(
+                "INSERT INTO p_group_facilitators(group_id, volunteer_id) VALUES (?1, ?2)",
+            )?;
             for v in g.facilitators.iter() {
                 f.execute([rid, v])?;
             }
@@ -229,15 +248,21 @@ fn project_record(
             .execute(params![
                 rid, doc_id, branch, s.group, s.date.to_string(), s.time, s.minutes, s.place, s.topics, s.note
             ])?;
-            let mut a = conn.prepare_cached("INSERT INTO p_attendance(session_id, person_id) VALUES (?1, ?2)")?;
+            let mut a = conn.prepare_cached(
+                "INSERT INTO p_attendance(session_id, person_id) VALUES (?1, ?2)",
+            )?;
             for p in s.attendance.iter() {
                 a.execute([rid, p])?;
             }
-            let mut g = conn.prepare_cached("INSERT INTO p_session_guests(session_id, category, count) VALUES (?1, ?2, ?3)")?;
+            let mut g = conn.prepare_cached(
+                "INSERT INTO p_session_guests(session_id, category, count) VALUES (?1, ?2, ?3)",
+            )?;
             for (cat, n) in &s.guests {
                 g.execute(params![rid, cat, n])?;
             }
-            let mut f = conn.prepare_cached("INSERT INTO p_session_facilitators(session_id, volunteer_id) VALUES (?1, ?2)")?;
+            let mut f = conn.prepare_cached(
+                "INSERT INTO p_session_facilitators(session_id, volunteer_id) VALUES (?1, ?2)",
+            )?;
             for v in s.facilitators.iter() {
                 f.execute([rid, v])?;
             }
@@ -264,12 +289,24 @@ fn project_record(
                 "INSERT INTO p_events(id, doc_id, branch, name, activity, date, municipality)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
-            .execute(params![rid, doc_id, branch, e.name, e.activity, e.date.to_string(), e.municipality])?;
-            let mut c = conn.prepare_cached("INSERT INTO p_event_counts(event_id, category, count) VALUES (?1, ?2, ?3)")?;
+            .execute(params![
+                rid,
+                doc_id,
+                branch,
+                e.name,
+                e.activity,
+                e.date.to_string(),
+                e.municipality
+            ])?;
+            let mut c = conn.prepare_cached(
+                "INSERT INTO p_event_counts(event_id, category, count) VALUES (?1, ?2, ?3)",
+            )?;
             for (cat, n) in &e.head_counts {
                 c.execute(params![rid, cat, n])?;
             }
-            let mut p = conn.prepare_cached("INSERT INTO p_event_participants(event_id, person_id) VALUES (?1, ?2)")?;
+            let mut p = conn.prepare_cached(
+                "INSERT INTO p_event_participants(event_id, person_id) VALUES (?1, ?2)",
+            )?;
             for person in e.participants.iter() {
                 p.execute([rid, person])?;
             }
@@ -327,7 +364,8 @@ fn project_family(conn: &Connection, id: DocId, fid: FamilyId, doc: &Automerge) 
         consent.map(|c| c.date.to_string()), consent.map(|c| &c.scope), consent.map(|c| &c.recorded_by),
         f.registered.to_string()
     ])?;
-    let mut tag = conn.prepare_cached("INSERT INTO p_family_tags(family_id, kind, value) VALUES (?1, ?2, ?3)")?;
+    let mut tag = conn
+        .prepare_cached("INSERT INTO p_family_tags(family_id, kind, value) VALUES (?1, ?2, ?3)")?;
     for l in f.languages.iter() {
         tag.execute([&key, "language", l])?;
     }
@@ -341,11 +379,20 @@ fn project_family(conn: &Connection, id: DocId, fid: FamilyId, doc: &Automerge) 
     for (pid, m) in &f.members {
         let tgs: Vec<&String> = m.target_groups.iter().collect();
         person.execute(params![
-            pid, key, m.given_name, m.family_name, m.birth_year, m.birth_date.map(|d| d.to_string()),
-            m.gender.as_str(), m.role.as_str(), tgs.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")
+            pid,
+            key,
+            m.given_name,
+            m.family_name,
+            m.birth_year,
+            m.birth_date.map(|d| d.to_string()),
+            m.gender.as_str(),
+            m.role.as_str(),
+            tgs.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")
         ])?;
     }
-    let mut note = conn.prepare_cached("INSERT INTO p_notes(id, family_id, date, text, author) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+    let mut note = conn.prepare_cached(
+        "INSERT INTO p_notes(id, family_id, date, text, author) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
     for (nid, n) in &f.notes {
         note.execute(params![nid, key, n.date.to_string(), n.text, n.author])?;
     }
@@ -353,19 +400,51 @@ fn project_family(conn: &Connection, id: DocId, fid: FamilyId, doc: &Automerge) 
         "INSERT INTO p_follow_ups(id, family_id, due, text, done, author) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
     for (uid, u) in &f.follow_ups {
-        fu.execute(params![uid, key, u.due.to_string(), u.text, u.done, u.author])?;
+        fu.execute(params![
+            uid,
+            key,
+            u.due.to_string(),
+            u.text,
+            u.done,
+            u.author
+        ])?;
     }
     search::index_family(conn, &key, &f)?;
     let mut authors = conflicts::Authors::new(doc);
-    conflicts::project(conn, &id.to_string(), doc, &obj, &key, "family", &mut authors)
+    conflicts::project(
+        conn,
+        &id.to_string(),
+        doc,
+        &obj,
+        &key,
+        "family",
+        &mut authors,
+    )
 }
 
 /// Every projection table, in a fixed order.
 pub const TABLES: &[&str] = &[
-    "p_branches", "p_families", "p_family_tags", "p_persons", "p_notes", "p_follow_ups",
-    "p_groups", "p_group_members", "p_group_facilitators", "p_sessions", "p_attendance",
-    "p_session_guests", "p_session_facilitators", "p_volunteers", "p_trainings", "p_events",
-    "p_event_counts", "p_event_participants", "p_projects", "p_indicators", "p_conflicts",
+    "p_branches",
+    "p_families",
+    "p_family_tags",
+    "p_persons",
+    "p_notes",
+    "p_follow_ups",
+    "p_groups",
+    "p_group_members",
+    "p_group_facilitators",
+    "p_sessions",
+    "p_attendance",
+    "p_session_guests",
+    "p_session_facilitators",
+    "p_volunteers",
+    "p_trainings",
+    "p_events",
+    "p_event_counts",
+    "p_event_participants",
+    "p_projects",
+    "p_indicators",
+    "p_conflicts",
     "p_search",
 ];
 
@@ -410,7 +489,9 @@ pub fn dump(conn: &Connection) -> Result<Vec<(String, Vec<String>)>> {
 pub fn row_count(conn: &Connection) -> Result<i64> {
     let mut n = 0;
     for t in TABLES {
-        n += conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get::<_, i64>(0))?;
+        n += conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| {
+            r.get::<_, i64>(0)
+        })?;
     }
     Ok(n)
 }

@@ -11,7 +11,7 @@ use crate::projection::{self, map_at, Scope};
 use crate::store;
 use crate::views::*;
 use automerge::transaction::{CommitOptions, Transactable, Transaction};
-use automerge::{ActorId, Automerge, ReadDoc, ROOT};
+use automerge::{ActorId, Automerge, PatchLog, ReadDoc, ROOT};
 use autosurgeon::{hydrate_prop, reconcile_prop, Hydrate, Reconcile};
 use kopa_domain::validate::{self as v, Context, MemberDraft};
 use kopa_domain::*;
@@ -141,13 +141,18 @@ impl Edit<'_> {
     }
 
     pub fn map(&self, parent: &automerge::ObjId, key: &str) -> Result<automerge::ObjId> {
-        map_at(&self.tx, parent, key)?
-            .ok_or_else(|| Error::Corrupt(format!("missing map {key}")))
+        map_at(&self.tx, parent, key)?.ok_or_else(|| Error::Corrupt(format!("missing map {key}")))
     }
 
     /// Writes `value` at `key` only if it differs from what is there. Writing an
     /// unchanged value would silently settle a pending conflict, so it is never done.
-    pub fn set<V>(&mut self, obj: &automerge::ObjId, key: &str, value: &V, field: &str) -> Result<()>
+    pub fn set<V>(
+        &mut self,
+        obj: &automerge::ObjId,
+        key: &str,
+        value: &V,
+        field: &str,
+    ) -> Result<()>
     where
         V: Reconcile + Hydrate + PartialEq,
     {
@@ -168,7 +173,12 @@ impl Edit<'_> {
         Ok(())
     }
 
-    pub fn remove_from_set(&mut self, obj: &automerge::ObjId, key: &str, field: &str) -> Result<()> {
+    pub fn remove_from_set(
+        &mut self,
+        obj: &automerge::ObjId,
+        key: &str,
+        field: &str,
+    ) -> Result<()> {
         if self.tx.get(obj, key)?.is_some() {
             self.tx.delete(obj, key)?;
             self.fields.push(field.to_string());
@@ -177,7 +187,12 @@ impl Edit<'_> {
     }
 
     /// Inserts a new record under a fresh id.
-    pub fn insert<V: Reconcile>(&mut self, obj: &automerge::ObjId, key: &str, value: &V) -> Result<()> {
+    pub fn insert<V: Reconcile>(
+        &mut self,
+        obj: &automerge::ObjId,
+        key: &str,
+        value: &V,
+    ) -> Result<()> {
         reconcile_prop(&mut self.tx, obj, key, value)?;
         self.fields.push("*".into());
         self.record(key);
@@ -185,7 +200,14 @@ impl Edit<'_> {
     }
 }
 
-const BRANCH_ROOT: &[&str] = &["groups", "sessions", "volunteers", "trainings", "events", "erased"];
+const BRANCH_ROOT: &[&str] = &[
+    "groups",
+    "sessions",
+    "volunteers",
+    "trainings",
+    "events",
+    "erased",
+];
 const REFERENCE_ROOT: &[&str] = &["projects", "indicators", "municipalities", "activities"];
 
 impl Registry {
@@ -297,7 +319,12 @@ impl Registry {
             }
             tx.commit()?;
         }
-        let mut reg = Registry { conn, cache: HashMap::new(), me, env };
+        let mut reg = Registry {
+            conn,
+            cache: HashMap::new(),
+            me,
+            env,
+        };
         reg.merge_from(source, source_passphrase)?;
         Ok(reg)
     }
@@ -309,11 +336,15 @@ impl Registry {
             store::get_meta(&conn, k)?.ok_or_else(|| Error::Corrupt(format!("setting {k} missing")))
         };
         let me = Me {
-            branch: get("branch_id")?.parse().map_err(|_| Error::Corrupt("branch id".into()))?,
+            branch: get("branch_id")?
+                .parse()
+                .map_err(|_| Error::Corrupt("branch id".into()))?,
             branch_name: get("branch_name")?,
             municipality: get("municipality")?,
             role: Role::parse(&get("role")?).ok_or_else(|| Error::Corrupt("role".into()))?,
-            device: get("device_id")?.parse().map_err(|_| Error::Corrupt("device id".into()))?,
+            device: get("device_id")?
+                .parse()
+                .map_err(|_| Error::Corrupt("device id".into()))?,
             device_name: get("device_name")?,
             user: get("user")?,
         };
@@ -362,7 +393,9 @@ impl Registry {
     fn context(&self) -> Result<Context> {
         let mut ctx = Context::builtin(self.today());
         // HQ's reference data adds to the built-in lists.
-        let mut stmt = self.conn.prepare_cached("SELECT value FROM meta WHERE key LIKE 'ref.municipality.%'")?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT value FROM meta WHERE key LIKE 'ref.municipality.%'")?;
         for m in stmt.query_map([], |r| r.get::<_, String>(0))? {
             ctx.municipalities.push(m?);
         }
@@ -371,21 +404,30 @@ impl Registry {
 
     fn new_key(&mut self) -> String {
         let now = self.env.clock.now().0 as u64;
-        uuid_v7(now, self.env.ids.random10()).hyphenated().to_string()
+        uuid_v7(now, self.env.ids.random10())
+            .hyphenated()
+            .to_string()
     }
 
     fn doc(&mut self, id: DocId) -> Result<&mut Automerge> {
         if !self.cache.contains_key(&id) {
-            let doc = docs::load(&self.conn, id, &self.me.actor())?.ok_or_else(|| Error::NotFound {
-                kind: "document",
-                id: id.to_string(),
-            })?;
+            let doc =
+                docs::load(&self.conn, id, &self.me.actor())?.ok_or_else(|| Error::NotFound {
+                    kind: "document",
+                    id: id.to_string(),
+                })?;
             self.cache.insert(id, doc);
         }
         Ok(self.cache.get_mut(&id).expect("just inserted"))
     }
 
-    fn write_new<T>(&mut self, id: DocId, owner: &str, action: &str, f: impl FnOnce(&mut Edit) -> Result<T>) -> Result<T> {
+    fn write_new<T>(
+        &mut self,
+        id: DocId,
+        owner: &str,
+        action: &str,
+        f: impl FnOnce(&mut Edit) -> Result<T>,
+    ) -> Result<T> {
         let doc = Automerge::new().with_actor(self.me.actor());
         self.cache.insert(id, doc);
         let out = self.commit(id, Some(owner), action, f);
@@ -395,19 +437,30 @@ impl Registry {
         out
     }
 
-    fn write<T>(&mut self, id: DocId, action: &str, f: impl FnOnce(&mut Edit) -> Result<T>) -> Result<T> {
+    fn write<T>(
+        &mut self,
+        id: DocId,
+        action: &str,
+        f: impl FnOnce(&mut Edit) -> Result<T>,
+    ) -> Result<T> {
         self.doc(id)?;
         self.commit(id, None, action, f)
     }
 
-    fn commit<T>(&mut self, id: DocId, new_owner: Option<&str>, action: &str, f: impl FnOnce(&mut Edit) -> Result<T>) -> Result<T> {
+    fn commit<T>(
+        &mut self,
+        id: DocId,
+        new_owner: Option<&str>,
+        action: &str,
+        f: impl FnOnce(&mut Edit) -> Result<T>,
+    ) -> Result<T> {
         let now = self.env.clock.now();
         let me = self.me.clone();
         let doc = self.cache.get_mut(&id).expect("document loaded");
         let before = doc.get_heads();
         let out = {
             let mut edit = Edit {
-                tx: doc.transaction(),
+                tx: doc.transaction_log_patches(PatchLog::active()),
                 records: vec![],
                 fields: vec![],
             };
@@ -431,12 +484,22 @@ impl Registry {
                 at: now,
             };
             let message = serde_json::to_string(&note).unwrap_or_default();
-            edit.tx
-                .commit_with(CommitOptions::default().with_message(message).with_time(now.0));
-            out
+            let (_, log) = edit.tx.commit_with(
+                CommitOptions::default()
+                    .with_message(message)
+                    .with_time(now.0),
+            );
+            (out, log)
+        };
+        let (out, mut log) = out;
+        let doc = self.cache.get_mut(&id).expect("document loaded");
+        let scope = if new_owner.is_some() {
+            Scope::All
+        } else {
+            Scope::from_patches(&doc.make_patches(&mut log))
         };
         let doc = self.cache.get(&id).expect("document loaded");
-        let persisted = persist(&self.conn, id, new_owner, doc, &before);
+        let persisted = persist(&self.conn, id, new_owner, doc, &before, &scope);
         if let Err(e) = persisted {
             self.cache.remove(&id);
             return Err(e);
@@ -450,12 +513,29 @@ impl Registry {
     pub fn add_family(&mut self, draft: &FamilyDraft) -> Result<FamilyId> {
         let ctx = self.context()?;
         let name = v::text("name", draft.name.as_deref().unwrap_or(""), v::MAX_NAME)?;
-        let municipality = v::municipality("municipality", draft.municipality.as_deref().unwrap_or(""), &ctx)?;
-        let languages = v::codes("language", draft.languages.as_deref().unwrap_or(&[]), |f, s| v::language(f, s))?;
-        let target_groups = v::codes("target_group", draft.target_groups.as_deref().unwrap_or(&[]), |f, s| v::target_group(f, s))?;
-        let contact = v::optional_text("contact", draft.contact.as_deref().unwrap_or(""), v::MAX_NAME)?;
+        let municipality = v::municipality(
+            "municipality",
+            draft.municipality.as_deref().unwrap_or(""),
+            &ctx,
+        )?;
+        let languages = v::codes(
+            "language",
+            draft.languages.as_deref().unwrap_or(&[]),
+            |f, s| v::language(f, s),
+        )?;
+        let target_groups = v::codes(
+            "target_group",
+            draft.target_groups.as_deref().unwrap_or(&[]),
+            |f, s| v::target_group(f, s),
+        )?;
+        let contact = v::optional_text(
+            "contact",
+            draft.contact.as_deref().unwrap_or(""),
+            v::MAX_NAME,
+        )?;
         let status = match draft.status.as_deref() {
-            Some(s) => FamilyStatus::parse(s).ok_or_else(|| ValidationError::new("status", Code::Required).with_value(s))?,
+            Some(s) => FamilyStatus::parse(s)
+                .ok_or_else(|| ValidationError::new("status", Code::Required).with_value(s))?,
             None => FamilyStatus::Active,
         };
         let mut members = BTreeMap::new();
@@ -511,20 +591,48 @@ impl Registry {
     pub fn edit_family(&mut self, id: FamilyId, draft: &FamilyDraft) -> Result<bool> {
         let ctx = self.context()?;
         self.family_exists(id)?;
-        let name = draft.name.as_deref().map(|n| v::text("name", n, v::MAX_NAME)).transpose()?;
-        let municipality = draft.municipality.as_deref().map(|m| v::municipality("municipality", m, &ctx)).transpose()?;
-        let languages = draft.languages.as_deref().filter(|l| !l.is_empty()).map(|l| v::codes("language", l, |f, s| v::language(f, s))).transpose()?;
-        let target_groups = draft.target_groups.as_deref().filter(|l| !l.is_empty()).map(|l| v::codes("target_group", l, |f, s| v::target_group(f, s))).transpose()?;
-        let contact = draft.contact.as_deref().map(|c| v::optional_text("contact", c, v::MAX_NAME)).transpose()?;
+        let name = draft
+            .name
+            .as_deref()
+            .map(|n| v::text("name", n, v::MAX_NAME))
+            .transpose()?;
+        let municipality = draft
+            .municipality
+            .as_deref()
+            .map(|m| v::municipality("municipality", m, &ctx))
+            .transpose()?;
+        let languages = draft
+            .languages
+            .as_deref()
+            .filter(|l| !l.is_empty())
+            .map(|l| v::codes("language", l, |f, s| v::language(f, s)))
+            .transpose()?;
+        let target_groups = draft
+            .target_groups
+            .as_deref()
+            .filter(|l| !l.is_empty())
+            .map(|l| v::codes("target_group", l, |f, s| v::target_group(f, s)))
+            .transpose()?;
+        let contact = draft
+            .contact
+            .as_deref()
+            .map(|c| v::optional_text("contact", c, v::MAX_NAME))
+            .transpose()?;
         let status = draft
             .status
             .as_deref()
-            .map(|s| FamilyStatus::parse(s).ok_or_else(|| ValidationError::new("status", Code::Required).with_value(s)))
+            .map(|s| {
+                FamilyStatus::parse(s)
+                    .ok_or_else(|| ValidationError::new("status", Code::Required).with_value(s))
+            })
             .transpose()?;
         let consent = self.consent(draft, &ctx)?;
         let mut members = vec![];
         for (i, m) in draft.members.iter().enumerate() {
-            members.push((self.new_key(), m.validate(&format!("member[{}]", i + 1), &ctx)?));
+            members.push((
+                self.new_key(),
+                m.validate(&format!("member[{}]", i + 1), &ctx)?,
+            ));
         }
         let key = id.key();
         let changed = self.write(DocId::Family(id), "family.edit", |e| {
@@ -565,11 +673,23 @@ impl Registry {
         let ctx = self.context()?;
         let family = self.family_of_person(person)?;
         let pkey = person.key();
-        let given = Some(&draft.given_name).filter(|s| !s.trim().is_empty()).map(|s| v::text("given_name", s, v::MAX_NAME)).transpose()?;
-        let fam_name = Some(&draft.family_name).filter(|s| !s.trim().is_empty()).map(|s| v::text("family_name", s, v::MAX_NAME)).transpose()?;
+        let given = Some(&draft.given_name)
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| v::text("given_name", s, v::MAX_NAME))
+            .transpose()?;
+        let fam_name = Some(&draft.family_name)
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| v::text("family_name", s, v::MAX_NAME))
+            .transpose()?;
         let birth_year = v::birth_year("birth_year", &draft.birth_year, &ctx)?;
-        let gender = Some(&draft.gender).filter(|s| !s.trim().is_empty()).map(|s| v::gender("gender", s)).transpose()?;
-        let role = Some(&draft.role).filter(|s| !s.trim().is_empty()).map(|s| v::family_role("role", s)).transpose()?;
+        let gender = Some(&draft.gender)
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| v::gender("gender", s))
+            .transpose()?;
+        let role = Some(&draft.role)
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| v::family_role("role", s))
+            .transpose()?;
         self.write(DocId::Family(family), "person.edit", |e| {
             e.record(&family.key());
             e.record(&pkey);
@@ -583,7 +703,12 @@ impl Registry {
                 e.set(&m, "family_name", g, &format!("members.{pkey}.family_name"))?;
             }
             if let Some(y) = birth_year {
-                e.set(&m, "birth_year", &Some(y), &format!("members.{pkey}.birth_year"))?;
+                e.set(
+                    &m,
+                    "birth_year",
+                    &Some(y),
+                    &format!("members.{pkey}.birth_year"),
+                )?;
             }
             if let Some(g) = &gender {
                 e.set(&m, "gender", g, &format!("members.{pkey}.gender"))?;
@@ -598,7 +723,11 @@ impl Registry {
     pub fn add_note(&mut self, family: FamilyId, date: &str, text: &str) -> Result<NoteId> {
         let ctx = self.context()?;
         self.family_exists(family)?;
-        let date = if date.trim().is_empty() { ctx.today } else { v::past_date("date", date, &ctx)? };
+        let date = if date.trim().is_empty() {
+            ctx.today
+        } else {
+            v::past_date("date", date, &ctx)?
+        };
         let note = Note {
             date,
             text: v::text("text", text, v::MAX_TEXT)?,
@@ -641,16 +770,26 @@ impl Registry {
             e.record(&family.key());
             let fam = e.map(&ROOT, "family")?;
             let list = e.map(&fam, "follow_ups")?;
-            let fu = map_at(&e.tx, &list, &key)?.ok_or(Error::NotFound { kind: "follow-up", id: key.clone() })?;
+            let fu = map_at(&e.tx, &list, &key)?.ok_or(Error::NotFound {
+                kind: "follow-up",
+                id: key.clone(),
+            })?;
             e.set(&fu, "done", &true, &format!("follow_ups.{key}.done"))?;
             Ok(!e.fields.is_empty())
         })
     }
 
     fn family_exists(&self, id: FamilyId) -> Result<()> {
-        let n: i64 = self.conn.query_row("SELECT count(*) FROM p_families WHERE id = ?1", [id.key()], |r| r.get(0))?;
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM p_families WHERE id = ?1",
+            [id.key()],
+            |r| r.get(0),
+        )?;
         if n == 0 {
-            return Err(Error::NotFound { kind: "family", id: id.key() });
+            return Err(Error::NotFound {
+                kind: "family",
+                id: id.key(),
+            });
         }
         Ok(())
     }
@@ -658,22 +797,36 @@ impl Registry {
     fn family_of_person(&self, person: PersonId) -> Result<FamilyId> {
         let fam: Option<String> = self
             .conn
-            .query_row("SELECT family_id FROM p_persons WHERE id = ?1", [person.key()], |r| r.get(0))
+            .query_row(
+                "SELECT family_id FROM p_persons WHERE id = ?1",
+                [person.key()],
+                |r| r.get(0),
+            )
             .optional()?;
-        fam.and_then(|f| f.parse().ok()).ok_or(Error::NotFound { kind: "person", id: person.key() })
+        fam.and_then(|f| f.parse().ok()).ok_or(Error::NotFound {
+            kind: "person",
+            id: person.key(),
+        })
     }
 
     pub fn list_families(&self) -> Result<Vec<FamilySummary>> {
-        let mut stmt = self.conn.prepare_cached(&format!("{FAMILY_SUMMARY} ORDER BY f.name COLLATE NOCASE, f.id"))?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{FAMILY_SUMMARY} ORDER BY f.name COLLATE NOCASE, f.id"
+        ))?;
         let rows = stmt.query_map([], family_summary)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn family_summary(&self, id: &str) -> Result<FamilySummary> {
-        let mut stmt = self.conn.prepare_cached(&format!("{FAMILY_SUMMARY} WHERE f.id = ?1"))?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("{FAMILY_SUMMARY} WHERE f.id = ?1"))?;
         stmt.query_row([id], family_summary)
             .optional()?
-            .ok_or(Error::NotFound { kind: "family", id: id.to_string() })
+            .ok_or(Error::NotFound {
+                kind: "family",
+                id: id.to_string(),
+            })
     }
 
     pub fn family(&self, id: FamilyId) -> Result<FamilyDetail> {
@@ -686,18 +839,35 @@ impl Registry {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )?;
         let tags = |kind: &str| -> Result<Vec<String>> {
-            let mut s = c.prepare_cached("SELECT value FROM p_family_tags WHERE family_id = ?1 AND kind = ?2 ORDER BY value")?;
+            let mut s = c.prepare_cached(
+                "SELECT value FROM p_family_tags WHERE family_id = ?1 AND kind = ?2 ORDER BY value",
+            )?;
             let rows = s.query_map([&key, kind], |r| r.get(0))?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         };
-        let mut s = c.prepare_cached("SELECT id, date, text, author FROM p_notes WHERE family_id = ?1 ORDER BY date, id")?;
+        let mut s = c.prepare_cached(
+            "SELECT id, date, text, author FROM p_notes WHERE family_id = ?1 ORDER BY date, id",
+        )?;
         let notes = s
-            .query_map([&key], |r| Ok(NoteView { id: r.get(0)?, date: r.get(1)?, text: r.get(2)?, author: r.get(3)? }))?
+            .query_map([&key], |r| {
+                Ok(NoteView {
+                    id: r.get(0)?,
+                    date: r.get(1)?,
+                    text: r.get(2)?,
+                    author: r.get(3)?,
+                })
+            })?
             .collect::<rusqlite::Result<_>>()?;
         let mut s = c.prepare_cached("SELECT id, due, text, done, author FROM p_follow_ups WHERE family_id = ?1 ORDER BY due, id")?;
         let follow_ups = s
             .query_map([&key], |r| {
-                Ok(FollowUpView { id: r.get(0)?, due: r.get(1)?, text: r.get(2)?, done: r.get(3)?, author: r.get(4)? })
+                Ok(FollowUpView {
+                    id: r.get(0)?,
+                    due: r.get(1)?,
+                    text: r.get(2)?,
+                    done: r.get(3)?,
+                    author: r.get(4)?,
+                })
             })?
             .collect::<rusqlite::Result<_>>()?;
         let mut s = c.prepare_cached(
@@ -708,7 +878,13 @@ impl Registry {
         )?;
         let attendance = s
             .query_map([&key], |r| {
-                Ok(AttendanceView { session_id: r.get(0)?, group_id: r.get(1)?, group_name: r.get(2)?, date: r.get(3)?, person_id: r.get(4)? })
+                Ok(AttendanceView {
+                    session_id: r.get(0)?,
+                    group_id: r.get(1)?,
+                    group_name: r.get(2)?,
+                    date: r.get(3)?,
+                    person_id: r.get(4)?,
+                })
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(FamilyDetail {
@@ -743,7 +919,10 @@ impl Registry {
     pub fn person(&self, id: PersonId) -> Result<PersonView> {
         self.persons_where("p.id = ?1", &id.key())?
             .pop()
-            .ok_or(Error::NotFound { kind: "person", id: id.key() })
+            .ok_or(Error::NotFound {
+                kind: "person",
+                id: id.key(),
+            })
     }
 
     /// Cross-script, diacritic- and typo-tolerant search; best matches first.
@@ -756,7 +935,11 @@ impl Registry {
             for p in &h.persons {
                 persons.extend(self.persons_where("p.id = ?1", p)?);
             }
-            out.push(SearchHit { family, persons, score: h.score });
+            out.push(SearchHit {
+                family,
+                persons,
+                score: h.score,
+            });
         }
         Ok(out)
     }
@@ -773,7 +956,12 @@ impl Registry {
             Some(m) if !m.trim().is_empty() => v::municipality("municipality", m, &ctx)?,
             _ => self.me.municipality.clone(),
         };
-        let weekday = draft.weekday.as_deref().filter(|s| !s.trim().is_empty()).map(|w| v::number("weekday", w, 1..=7)).transpose()?;
+        let weekday = draft
+            .weekday
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(|w| v::number("weekday", w, 1..=7))
+            .transpose()?;
         let facilitators = self.volunteer_ids("facilitator", &draft.facilitators)?;
         let group = Group {
             name: v::text("name", &draft.name, v::MAX_NAME)?,
@@ -781,11 +969,31 @@ impl Registry {
             municipality,
             facilitators,
             members: TagSet::default(),
-            start: draft.start.as_deref().filter(|s| !s.trim().is_empty()).map(|s| v::date("start", s)).transpose()?,
-            end: draft.end.as_deref().filter(|s| !s.trim().is_empty()).map(|s| v::date("end", s)).transpose()?,
+            start: draft
+                .start
+                .as_deref()
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| v::date("start", s))
+                .transpose()?,
+            end: draft
+                .end
+                .as_deref()
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| v::date("end", s))
+                .transpose()?,
             weekday,
-            time: draft.time.as_deref().map(|t| v::optional_text("time", t, 5)).transpose()?.flatten(),
-            place: draft.place.as_deref().map(|t| v::optional_text("place", t, v::MAX_NAME)).transpose()?.flatten(),
+            time: draft
+                .time
+                .as_deref()
+                .map(|t| v::optional_text("time", t, 5))
+                .transpose()?
+                .flatten(),
+            place: draft
+                .place
+                .as_deref()
+                .map(|t| v::optional_text("place", t, v::MAX_NAME))
+                .transpose()?
+                .flatten(),
         };
         if let (Some(s), Some(e)) = (group.start, group.end) {
             if e < s {
@@ -805,10 +1013,19 @@ impl Registry {
         let mut set = TagSet::default();
         for (i, s) in ids.iter().enumerate() {
             let f = format!("{field}[{}]", i + 1);
-            let id: VolunteerId = s.parse().map_err(|_| ValidationError::new(&f, Code::InvalidId).with_value(s))?;
-            let n: i64 = self.conn.query_row("SELECT count(*) FROM p_volunteers WHERE id = ?1", [id.key()], |r| r.get(0))?;
+            let id: VolunteerId = s
+                .parse()
+                .map_err(|_| ValidationError::new(&f, Code::InvalidId).with_value(s))?;
+            let n: i64 = self.conn.query_row(
+                "SELECT count(*) FROM p_volunteers WHERE id = ?1",
+                [id.key()],
+                |r| r.get(0),
+            )?;
             if n == 0 {
-                return Err(Error::NotFound { kind: "volunteer", id: id.key() });
+                return Err(Error::NotFound {
+                    kind: "volunteer",
+                    id: id.key(),
+                });
             }
             set.0.insert(id.key());
         }
@@ -819,7 +1036,9 @@ impl Registry {
         let mut out = vec![];
         for (i, s) in ids.iter().enumerate() {
             let f = format!("{field}[{}]", i + 1);
-            let id: PersonId = s.parse().map_err(|_| ValidationError::new(&f, Code::InvalidId).with_value(s))?;
+            let id: PersonId = s
+                .parse()
+                .map_err(|_| ValidationError::new(&f, Code::InvalidId).with_value(s))?;
             self.person(id)?;
             if !out.contains(&id.key()) {
                 out.push(id.key());
@@ -829,9 +1048,16 @@ impl Registry {
     }
 
     fn group_exists(&self, id: GroupId) -> Result<()> {
-        let n: i64 = self.conn.query_row("SELECT count(*) FROM p_groups WHERE id = ?1", [id.key()], |r| r.get(0))?;
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM p_groups WHERE id = ?1",
+            [id.key()],
+            |r| r.get(0),
+        )?;
         if n == 0 {
-            return Err(Error::NotFound { kind: "group", id: id.key() });
+            return Err(Error::NotFound {
+                kind: "group",
+                id: id.key(),
+            });
         }
         Ok(())
     }
@@ -872,7 +1098,10 @@ impl Registry {
     /// enrolled in the same change (a newcomer registered on the spot).
     pub fn record_session(&mut self, draft: &SessionDraft) -> Result<SessionId> {
         let ctx = self.context()?;
-        let group: GroupId = draft.group.parse().map_err(|_| ValidationError::new("group", Code::InvalidId).with_value(&draft.group))?;
+        let group: GroupId = draft
+            .group
+            .parse()
+            .map_err(|_| ValidationError::new("group", Code::InvalidId).with_value(&draft.group))?;
         self.group_exists(group)?;
         let attended = self.person_ids("attended", &draft.attended)?;
         let mut guests = BTreeMap::new();
@@ -883,12 +1112,22 @@ impl Registry {
         let session = Session {
             group: group.key(),
             date: v::past_date("date", &draft.date, &ctx)?,
-            time: draft.time.as_deref().map(|t| v::optional_text("time", t, 5)).transpose()?.flatten(),
+            time: draft
+                .time
+                .as_deref()
+                .map(|t| v::optional_text("time", t, 5))
+                .transpose()?
+                .flatten(),
             minutes: match draft.minutes.as_deref() {
                 Some(m) if !m.trim().is_empty() => v::number("minutes", m, 1..=24 * 60)?,
                 _ => 90,
             },
-            place: draft.place.as_deref().map(|t| v::optional_text("place", t, v::MAX_NAME)).transpose()?.flatten(),
+            place: draft
+                .place
+                .as_deref()
+                .map(|t| v::optional_text("place", t, v::MAX_NAME))
+                .transpose()?
+                .flatten(),
             topics: draft.topics.clone().unwrap_or_default().trim().to_string(),
             facilitators: self.volunteer_ids("facilitator", &draft.facilitators)?,
             attendance: attended.iter().cloned().collect(),
@@ -918,12 +1157,24 @@ impl Registry {
     }
 
     /// Marks persons present (or not) at a session. Marks from several devices add up.
-    pub fn mark_attendance(&mut self, session: SessionId, persons: &[String], present: bool) -> Result<usize> {
+    pub fn mark_attendance(
+        &mut self,
+        session: SessionId,
+        persons: &[String],
+        present: bool,
+    ) -> Result<usize> {
         let persons = self.person_ids("person", persons)?;
         let skey = session.key();
-        let n: i64 = self.conn.query_row("SELECT count(*) FROM p_sessions WHERE id = ?1", [&skey], |r| r.get(0))?;
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM p_sessions WHERE id = ?1",
+            [&skey],
+            |r| r.get(0),
+        )?;
         if n == 0 {
-            return Err(Error::NotFound { kind: "session", id: skey });
+            return Err(Error::NotFound {
+                kind: "session",
+                id: skey,
+            });
         }
         self.write(self.branch_doc(), "session.attendance", |e| {
             e.record(&skey);
@@ -949,27 +1200,56 @@ impl Registry {
         self.write(self.branch_doc(), "session.edit", |e| {
             e.record(&skey);
             let sessions = e.map(&ROOT, "sessions")?;
-            let s = map_at(&e.tx, &sessions, &skey)?.ok_or(Error::NotFound { kind: "session", id: skey.clone() })?;
+            let s = map_at(&e.tx, &sessions, &skey)?.ok_or(Error::NotFound {
+                kind: "session",
+                id: skey.clone(),
+            })?;
             e.set(&s, "note", &note, "note")?;
             Ok(!e.fields.is_empty())
         })
     }
 
     pub fn list_groups(&self) -> Result<Vec<GroupSummary>> {
-        let mut s = self.conn.prepare_cached(&format!("{GROUP_SUMMARY} ORDER BY g.name COLLATE NOCASE, g.id"))?;
+        let mut s = self.conn.prepare_cached(&format!(
+            "{GROUP_SUMMARY} ORDER BY g.name COLLATE NOCASE, g.id"
+        ))?;
         let rows = s.query_map([], group_summary)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     pub fn group(&self, id: GroupId) -> Result<GroupDetail> {
         let key = id.key();
-        let mut s = self.conn.prepare_cached(&format!("{GROUP_SUMMARY} WHERE g.id = ?1"))?;
-        let summary = s.query_row([&key], group_summary).optional()?.ok_or(Error::NotFound { kind: "group", id: key.clone() })?;
-        let (start, end): (Option<String>, Option<String>) =
-            self.conn.query_row("SELECT start, end FROM p_groups WHERE id = ?1", [&key], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        let members = self.persons_where("p.id IN (SELECT person_id FROM p_group_members WHERE group_id = ?1)", &key)?;
-        let facilitators = self.volunteers_where("v.id IN (SELECT volunteer_id FROM p_group_facilitators WHERE group_id = ?1)", &key)?;
-        Ok(GroupDetail { summary, start, end, members, facilitators, sessions: self.sessions_where("s.group_id = ?1", &key)? })
+        let mut s = self
+            .conn
+            .prepare_cached(&format!("{GROUP_SUMMARY} WHERE g.id = ?1"))?;
+        let summary = s
+            .query_row([&key], group_summary)
+            .optional()?
+            .ok_or(Error::NotFound {
+                kind: "group",
+                id: key.clone(),
+            })?;
+        let (start, end): (Option<String>, Option<String>) = self.conn.query_row(
+            "SELECT start, end FROM p_groups WHERE id = ?1",
+            [&key],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let members = self.persons_where(
+            "p.id IN (SELECT person_id FROM p_group_members WHERE group_id = ?1)",
+            &key,
+        )?;
+        let facilitators = self.volunteers_where(
+            "v.id IN (SELECT volunteer_id FROM p_group_facilitators WHERE group_id = ?1)",
+            &key,
+        )?;
+        Ok(GroupDetail {
+            summary,
+            start,
+            end,
+            members,
+            facilitators,
+            sessions: self.sessions_where("s.group_id = ?1", &key)?,
+        })
     }
 
     fn sessions_where(&self, cond: &str, arg: &str) -> Result<Vec<SessionSummary>> {
@@ -989,18 +1269,36 @@ impl Registry {
 
     pub fn session(&self, id: SessionId) -> Result<SessionDetail> {
         let key = id.key();
-        let summary = self.sessions_where("s.id = ?1", &key)?.pop().ok_or(Error::NotFound { kind: "session", id: key.clone() })?;
-        let (place, topics): (Option<String>, String) =
-            self.conn.query_row("SELECT place, topics FROM p_sessions WHERE id = ?1", [&key], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        let mut s = self.conn.prepare_cached("SELECT category, count FROM p_session_guests WHERE session_id = ?1 ORDER BY category")?;
-        let guests_by_category = s.query_map([&key], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        let summary = self
+            .sessions_where("s.id = ?1", &key)?
+            .pop()
+            .ok_or(Error::NotFound {
+                kind: "session",
+                id: key.clone(),
+            })?;
+        let (place, topics): (Option<String>, String) = self.conn.query_row(
+            "SELECT place, topics FROM p_sessions WHERE id = ?1",
+            [&key],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let mut s = self.conn.prepare_cached(
+            "SELECT category, count FROM p_session_guests WHERE session_id = ?1 ORDER BY category",
+        )?;
+        let guests_by_category = s
+            .query_map([&key], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
         let mut s = self.conn.prepare_cached("SELECT volunteer_id FROM p_session_facilitators WHERE session_id = ?1 ORDER BY volunteer_id")?;
-        let facilitators = s.query_map([&key], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let facilitators = s
+            .query_map([&key], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(SessionDetail {
             summary,
             place,
             topics,
-            attendance: self.persons_where("p.id IN (SELECT person_id FROM p_attendance WHERE session_id = ?1)", &key)?,
+            attendance: self.persons_where(
+                "p.id IN (SELECT person_id FROM p_attendance WHERE session_id = ?1)",
+                &key,
+            )?,
             guests_by_category,
             facilitators,
         })
@@ -1013,7 +1311,10 @@ impl Registry {
              ORDER BY g.time, g.name COLLATE NOCASE"
         );
         let mut s = self.conn.prepare_cached(&sql)?;
-        let rows = s.query_map(params![i64::from(day.weekday()), day.to_string()], group_summary)?;
+        let rows = s.query_map(
+            params![i64::from(day.weekday()), day.to_string()],
+            group_summary,
+        )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -1024,10 +1325,16 @@ impl Registry {
             given_name: v::text("given_name", &draft.given_name, v::MAX_NAME)?,
             family_name: v::text("family_name", &draft.family_name, v::MAX_NAME)?,
             role: match draft.role.as_deref() {
-                Some(r) if !r.trim().is_empty() => VolunteerRole::parse(r).ok_or_else(|| ValidationError::new("role", Code::UnknownRole).with_value(r))?,
+                Some(r) if !r.trim().is_empty() => VolunteerRole::parse(r)
+                    .ok_or_else(|| ValidationError::new("role", Code::UnknownRole).with_value(r))?,
                 _ => VolunteerRole::Volunteer,
             },
-            contact: draft.contact.as_deref().map(|c| v::optional_text("contact", c, v::MAX_NAME)).transpose()?.flatten(),
+            contact: draft
+                .contact
+                .as_deref()
+                .map(|c| v::optional_text("contact", c, v::MAX_NAME))
+                .transpose()?
+                .flatten(),
             active: true,
         };
         let now = self.env.clock.now().0 as u64;
@@ -1091,7 +1398,13 @@ impl Registry {
             "SELECT id, volunteer_id, date, topic, tenth_hours FROM p_trainings WHERE volunteer_id = ?1 ORDER BY date, id",
         )?;
         let rows = s.query_map([volunteer.key()], |r| {
-            Ok(TrainingView { id: r.get(0)?, volunteer_id: r.get(1)?, date: r.get(2)?, topic: r.get(3)?, hours: r.get::<_, i64>(4)? as f64 / 10.0 })
+            Ok(TrainingView {
+                id: r.get(0)?,
+                volunteer_id: r.get(1)?,
+                date: r.get(2)?,
+                topic: r.get(3)?,
+                hours: r.get::<_, i64>(4)? as f64 / 10.0,
+            })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -1114,7 +1427,10 @@ impl Registry {
                 _ => self.me.municipality.clone(),
             },
             head_counts,
-            participants: self.person_ids("participant", &draft.participants)?.into_iter().collect(),
+            participants: self
+                .person_ids("participant", &draft.participants)?
+                .into_iter()
+                .collect(),
         };
         let now = self.env.clock.now().0 as u64;
         let id = EventId::new(now, self.env.ids.random10());
@@ -1152,11 +1468,16 @@ impl Registry {
     pub fn resolve_conflict(&mut self, id: &str, pick: usize) -> Result<()> {
         let row: Option<(String, String, String, String)> = self
             .conn
-            .query_row("SELECT doc_id, record_id, record_kind, field FROM p_conflicts WHERE id = ?1", [id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })
+            .query_row(
+                "SELECT doc_id, record_id, record_kind, field FROM p_conflicts WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
             .optional()?;
-        let (doc_id, record, kind, field) = row.ok_or(Error::NotFound { kind: "conflict", id: id.to_string() })?;
+        let (doc_id, record, kind, field) = row.ok_or(Error::NotFound {
+            kind: "conflict",
+            id: id.to_string(),
+        })?;
         let doc_id: DocId = doc_id.parse()?;
         let mut path: Vec<String> = match kind.as_str() {
             "family" => vec!["family".into()],
@@ -1178,11 +1499,17 @@ impl Registry {
             for p in &path {
                 obj = e.map(&obj, p)?;
             }
-            let cands = crate::conflicts::candidates_at(&e.tx, &obj, &key)?
-                .ok_or(Error::NotFound { kind: "conflict", id: id_owned.clone() })?;
+            let cands =
+                crate::conflicts::candidates_at(&e.tx, &obj, &key)?.ok_or(Error::NotFound {
+                    kind: "conflict",
+                    id: id_owned.clone(),
+                })?;
             let (value, _) = cands
                 .get(pick.wrapping_sub(1))
-                .ok_or(Error::NoSuchCandidate { id: id_owned.clone(), pick })?;
+                .ok_or(Error::NoSuchCandidate {
+                    id: id_owned.clone(),
+                    pick,
+                })?;
             e.tx.put(&obj, key.as_str(), value.clone())?;
             e.fields.push(field.clone());
             Ok(())
@@ -1205,10 +1532,17 @@ impl Registry {
         ] {
             let found: Option<String> = self.conn.query_row(sql, [id], |r| r.get(0)).optional()?;
             if let Some(f) = found {
-                return if is_family { Ok(DocId::Family(f.parse().map_err(|_| Error::Corrupt(f))?)) } else { f.parse() };
+                return if is_family {
+                    Ok(DocId::Family(f.parse().map_err(|_| Error::Corrupt(f))?))
+                } else {
+                    f.parse()
+                };
             }
         }
-        Err(Error::NotFound { kind: "record", id: id.to_string() })
+        Err(Error::NotFound {
+            kind: "record",
+            id: id.to_string(),
+        })
     }
 
     /// The changes that touched a record, oldest first.
@@ -1237,7 +1571,7 @@ impl Registry {
     pub fn merge_docs(&mut self, incoming: Vec<(docs::DocRow, Automerge)>) -> Result<MergeReport> {
         let mut report = MergeReport::default();
         let actor = self.me.actor();
-        let mut touched: Vec<(DocId, Option<String>, Vec<automerge::ChangeHash>)> = vec![];
+        let mut touched: Vec<(DocId, Option<String>, Vec<automerge::ChangeHash>, Scope)> = vec![];
         for (row, mut theirs) in incoming {
             let mine = match self.cache.get_mut(&row.id) {
                 Some(d) => Some(d),
@@ -1249,11 +1583,13 @@ impl Registry {
             match mine {
                 Some(doc) => {
                     let before = doc.get_heads();
-                    let applied = doc.merge(&mut theirs)?;
+                    let mut log = PatchLog::active();
+                    let applied = doc.merge_and_log_patches(&mut theirs, &mut log)?;
                     if !applied.is_empty() {
                         report.documents_updated += 1;
                         report.changes_applied += applied.len();
-                        touched.push((row.id, None, before));
+                        let scope = Scope::from_patches(&doc.make_patches(&mut log));
+                        touched.push((row.id, None, before, scope));
                     }
                 }
                 None => {
@@ -1261,30 +1597,32 @@ impl Registry {
                     report.documents_added += 1;
                     report.changes_applied += theirs.get_changes_meta(&[]).len();
                     self.cache.insert(row.id, theirs);
-                    touched.push((row.id, Some(row.owner.clone()), vec![]));
+                    touched.push((row.id, Some(row.owner.clone()), vec![], Scope::All));
                 }
             }
         }
         let result = (|| -> Result<()> {
             let tx = self.conn.unchecked_transaction()?;
-            for (id, owner, before) in &touched {
+            for (id, owner, before, scope) in &touched {
                 let doc = self.cache.get(id).expect("merged document cached");
                 match owner {
                     Some(o) => docs::insert(&tx, *id, o, doc)?,
                     None => docs::append(&tx, *id, doc, before)?,
                 }
-                projection::project(&tx, *id, doc, &Scope::between(doc, before))?;
+                projection::project(&tx, *id, doc, scope)?;
             }
             tx.commit()?;
             Ok(())
         })();
         if let Err(e) = result {
-            for (id, _, _) in &touched {
+            for (id, _, _, _) in &touched {
                 self.cache.remove(id);
             }
             return Err(e);
         }
-        report.conflicts = self.conn.query_row("SELECT count(*) FROM p_conflicts", [], |r| r.get(0))?;
+        report.conflicts = self
+            .conn
+            .query_row("SELECT count(*) FROM p_conflicts", [], |r| r.get(0))?;
         Ok(report)
     }
 
@@ -1331,7 +1669,12 @@ impl Registry {
     pub fn heads(&mut self) -> Result<Vec<(String, Vec<String>)>> {
         let mut out = vec![];
         for row in docs::list(&self.conn)? {
-            let mut h: Vec<String> = self.doc(row.id)?.get_heads().iter().map(|h| h.to_string()).collect();
+            let mut h: Vec<String> = self
+                .doc(row.id)?
+                .get_heads()
+                .iter()
+                .map(|h| h.to_string())
+                .collect();
             h.sort();
             out.push((row.id.to_string(), h));
         }
@@ -1359,13 +1702,20 @@ impl Registry {
 }
 
 /// Stores a document's new changes and re-projects what they touched, atomically.
-fn persist(conn: &Connection, id: DocId, new_owner: Option<&str>, doc: &Automerge, before: &[automerge::ChangeHash]) -> Result<()> {
+fn persist(
+    conn: &Connection,
+    id: DocId,
+    new_owner: Option<&str>,
+    doc: &Automerge,
+    before: &[automerge::ChangeHash],
+    scope: &Scope,
+) -> Result<()> {
     let tx = conn.unchecked_transaction()?;
     match new_owner {
         Some(owner) => docs::insert(&tx, id, owner, doc)?,
         None => docs::append(&tx, id, doc, before)?,
     }
-    projection::project(&tx, id, doc, &Scope::between(doc, before))?;
+    projection::project(&tx, id, doc, scope)?;
     tx.commit()?;
     Ok(())
 }
@@ -1396,7 +1746,8 @@ fn person_view(r: &rusqlite::Row) -> rusqlite::Result<PersonView> {
     })
 }
 
-const GROUP_SUMMARY: &str = "SELECT g.id, g.name, g.activity, g.municipality, g.weekday, g.time, g.place,
+const GROUP_SUMMARY: &str =
+    "SELECT g.id, g.name, g.activity, g.municipality, g.weekday, g.time, g.place,
     (SELECT count(*) FROM p_group_members m WHERE m.group_id = g.id),
     (SELECT count(*) FROM p_sessions s WHERE s.group_id = g.id) FROM p_groups g";
 
@@ -1414,7 +1765,8 @@ fn group_summary(r: &rusqlite::Row) -> rusqlite::Result<GroupSummary> {
     })
 }
 
-const SESSION_SUMMARY: &str = "SELECT s.id, s.group_id, coalesce(g.name, ''), s.date, s.time, s.minutes,
+const SESSION_SUMMARY: &str =
+    "SELECT s.id, s.group_id, coalesce(g.name, ''), s.date, s.time, s.minutes,
     (SELECT count(*) FROM p_attendance a WHERE a.session_id = s.id),
     (SELECT coalesce(sum(count), 0) FROM p_session_guests q WHERE q.session_id = s.id), s.note
     FROM p_sessions s LEFT JOIN p_groups g ON g.id = s.group_id";

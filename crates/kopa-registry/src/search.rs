@@ -40,7 +40,11 @@ pub fn index_family(conn: &Connection, family_id: &str, f: &Family) -> Result<()
     add(&f.name, None, "family")?;
     add(&f.municipality, None, "municipality")?;
     for (pid, m) in &f.members {
-        add(&format!("{} {}", m.given_name, m.family_name), Some(pid), "person")?;
+        add(
+            &format!("{} {}", m.given_name, m.family_name),
+            Some(pid),
+            "person",
+        )?;
     }
     Ok(())
 }
@@ -109,7 +113,8 @@ pub fn query(conn: &Connection, q: &str, limit: usize) -> Result<Vec<FamilyHit>>
             let mut keys = deletions(qt);
             keys.push(qt.clone());
             for key in keys {
-                let rows = typo.query_map([&key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+                let rows =
+                    typo.query_map([&key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
                 for row in rows {
                     let (tok, fam, person, word): (String, String, Option<String>, String) = row?;
                     if edit_distance(qt, &tok, 1) <= 1 {
@@ -155,7 +160,11 @@ pub fn query(conn: &Connection, q: &str, limit: usize) -> Result<Vec<FamilyHit>>
             }
         })
         .collect();
-    hits.sort_by(|a, b| a.score.cmp(&b.score).then_with(|| a.family_id.cmp(&b.family_id)));
+    hits.sort_by(|a, b| {
+        a.score
+            .cmp(&b.score)
+            .then_with(|| a.family_id.cmp(&b.family_id))
+    });
     hits.truncate(limit);
     Ok(hits)
 }

@@ -40,7 +40,12 @@ fn second_device(dir: &Path, first: &mut Replica, name: &str, seed: u64) -> Repl
     let clock = ManualClock::new(first.clock.now());
     let path = dir.join(format!("{name}.kopa"));
     let reg = Registry::create_device_of(
-        &path, PASS, &first.path, PASS, &format!("{name}-laptop"), name,
+        &path,
+        PASS,
+        &first.path,
+        PASS,
+        &format!("{name}-laptop"),
+        name,
         Env::manual(clock.clone(), seed),
     )
     .unwrap();
@@ -66,7 +71,12 @@ fn family(name: &str, members: &[&str]) -> FamilyDraft {
 fn family_names_are_not_readable_in_the_file_on_disk() {
     let dir = tempfile::tempdir().unwrap();
     let mut r = replica(dir.path(), "anna", 1);
-    r.reg.add_family(&family("Zvaigznīte-Ozoliņa", &["Zaiga;Zvaigznīte-Ozoliņa;1990;f;parent"])).unwrap();
+    r.reg
+        .add_family(&family(
+            "Zvaigznīte-Ozoliņa",
+            &["Zaiga;Zvaigznīte-Ozoliņa;1990;f;parent"],
+        ))
+        .unwrap();
     drop(r.reg);
     let mut bytes = vec![];
     for entry in std::fs::read_dir(dir.path()).unwrap() {
@@ -135,8 +145,13 @@ fn validation_names_the_field() {
     }
     f.members.clear();
     f.consent = Some("2026-02-30".into());
-    let Error::Validation(v) = r.reg.add_family(&f).unwrap_err() else { panic!() };
-    assert_eq!((v.field.as_str(), v.code.as_str()), ("consent", "invalid-date"));
+    let Error::Validation(v) = r.reg.add_family(&f).unwrap_err() else {
+        panic!()
+    };
+    assert_eq!(
+        (v.field.as_str(), v.code.as_str()),
+        ("consent", "invalid-date")
+    );
     assert!(r.reg.list_families().unwrap().is_empty(), "nothing written");
 }
 
@@ -144,10 +159,29 @@ fn validation_names_the_field() {
 fn search_forgives_diacritics_scripts_and_one_typo() {
     let dir = tempfile::tempdir().unwrap();
     let mut r = replica(dir.path(), "anna", 1);
-    let ivanov = r.reg.add_family(&family("Иванов", &["Сергей;Иванов;1980;m;parent", "Мария;Иванова;1982;f;parent"])).unwrap();
-    let ivanovs = r.reg.add_family(&family("Ivanovs", &["Sergejs;Ivanovs;1975;m;parent"])).unwrap();
-    let ozols = r.reg.add_family(&family("Ozoliņš", &["Jānis;Ozoliņš;1960;m;grandparent"])).unwrap();
-    let ids = |q: &str| -> Vec<String> { r.reg.search(q, 10).unwrap().into_iter().map(|h| h.family.id).collect() };
+    let ivanov = r
+        .reg
+        .add_family(&family(
+            "Иванов",
+            &["Сергей;Иванов;1980;m;parent", "Мария;Иванова;1982;f;parent"],
+        ))
+        .unwrap();
+    let ivanovs = r
+        .reg
+        .add_family(&family("Ivanovs", &["Sergejs;Ivanovs;1975;m;parent"]))
+        .unwrap();
+    let ozols = r
+        .reg
+        .add_family(&family("Ozoliņš", &["Jānis;Ozoliņš;1960;m;grandparent"]))
+        .unwrap();
+    let ids = |q: &str| -> Vec<String> {
+        r.reg
+            .search(q, 10)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.family.id)
+            .collect()
+    };
 
     // Cyrillic query finds the Latin spelling and back; exact spelling ranks first.
     assert_eq!(ids("Иванов"), vec![ivanov.key(), ivanovs.key()]);
@@ -157,7 +191,10 @@ fn search_forgives_diacritics_scripts_and_one_typo() {
     // Diacritics and case.
     assert_eq!(ids("ozolins"), vec![ozols.key()]);
     assert_eq!(ids("JANIS"), vec![ozols.key()]);
-    assert!(ids("Kraslava").len() == 3, "municipality Krāslava found without diacritics");
+    assert!(
+        ids("Kraslava").len() == 3,
+        "municipality Krāslava found without diacritics"
+    );
     // One typo, but not two.
     assert_eq!(ids("Ozolimš"), vec![ozols.key()]);
     assert_eq!(ids("Ivamovs")[0], ivanovs.key());
@@ -165,7 +202,10 @@ fn search_forgives_diacritics_scripts_and_one_typo() {
     // Prefix as you type, and two words narrow down.
     assert!(ids("Iva").contains(&ivanovs.key()));
     assert_eq!(ids("Sergejs Ivanovs")[0], ivanovs.key());
-    assert!(!ids("Jānis Ivanovs").contains(&ozols.key()), "every word must match");
+    assert!(
+        !ids("Jānis Ivanovs").contains(&ozols.key()),
+        "every word must match"
+    );
     // The matching person is named.
     let hit = &r.reg.search("Marija", 10).unwrap()[0];
     assert_eq!(hit.persons[0].given_name, "Мария");
@@ -184,21 +224,43 @@ fn search_uses_the_index() {
         .unwrap()
         .map(Result::unwrap)
         .collect();
-    assert!(plan.iter().any(|p| p.contains("USING INDEX p_search_key")), "{plan:?}");
+    assert!(
+        plan.iter().any(|p| p.contains("USING INDEX p_search_key")),
+        "{plan:?}"
+    );
 }
 
 #[test]
 fn concurrent_edits_become_a_conflict_and_resolving_syncs() {
     let dir = tempfile::tempdir().unwrap();
     let mut a = replica(dir.path(), "anna", 1);
-    let fid = a.reg.add_family(&family("Petrovs", &["Pēteris;Petrovs;1970;m;parent"])).unwrap();
+    let fid = a
+        .reg
+        .add_family(&family("Petrovs", &["Pēteris;Petrovs;1970;m;parent"]))
+        .unwrap();
     let mut b = second_device(dir.path(), &mut a, "boris", 2);
     assert_eq!(b.reg.family(fid).unwrap().summary.name, "Petrovs");
 
     a.clock.advance_ms(60_000);
     b.clock.advance_ms(120_000);
-    a.reg.edit_family(fid, &FamilyDraft { contact: Some("+371 20000001".into()), ..Default::default() }).unwrap();
-    b.reg.edit_family(fid, &FamilyDraft { contact: Some("+371 29999999".into()), ..Default::default() }).unwrap();
+    a.reg
+        .edit_family(
+            fid,
+            &FamilyDraft {
+                contact: Some("+371 20000001".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    b.reg
+        .edit_family(
+            fid,
+            &FamilyDraft {
+                contact: Some("+371 29999999".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
     a.reg.merge_from(&b.path, PASS).unwrap();
     b.reg.merge_from(&a.path, PASS).unwrap();
 
@@ -206,27 +268,66 @@ fn concurrent_edits_become_a_conflict_and_resolving_syncs() {
         let c = r.reg.conflicts().unwrap();
         assert_eq!(c.len(), 1, "{c:?}");
         assert_eq!(c[0].field, "contact");
-        let mut who: Vec<_> = c[0].candidates.iter().map(|c| (c.person.clone(), c.device.clone(), c.value.clone())).collect();
+        let mut who: Vec<_> = c[0]
+            .candidates
+            .iter()
+            .map(|c| (c.person.clone(), c.device.clone(), c.value.clone()))
+            .collect();
         who.sort_by(|x, y| x.0.cmp(&y.0));
-        assert_eq!(who[0], ("anna".into(), "anna-laptop".into(), "+371 20000001".into()));
-        assert_eq!(who[1], ("boris".into(), "boris-laptop".into(), "+371 29999999".into()));
+        assert_eq!(
+            who[0],
+            ("anna".into(), "anna-laptop".into(), "+371 20000001".into())
+        );
+        assert_eq!(
+            who[1],
+            (
+                "boris".into(),
+                "boris-laptop".into(),
+                "+371 29999999".into()
+            )
+        );
         assert_eq!(r.reg.family(fid).unwrap().conflicts.len(), 1);
     }
     // An unrelated edit does not silently settle the conflict.
-    a.reg.edit_family(fid, &FamilyDraft { name: Some("Petrovi".into()), ..Default::default() }).unwrap();
+    a.reg
+        .edit_family(
+            fid,
+            &FamilyDraft {
+                name: Some("Petrovi".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
     assert_eq!(a.reg.conflicts().unwrap().len(), 1);
 
     let c = a.reg.conflicts().unwrap().remove(0);
-    let pick = c.candidates.iter().position(|c| c.person == "boris").unwrap() + 1;
-    assert!(matches!(a.reg.resolve_conflict(&c.id, 9), Err(Error::NoSuchCandidate { .. })));
+    let pick = c
+        .candidates
+        .iter()
+        .position(|c| c.person == "boris")
+        .unwrap()
+        + 1;
+    assert!(matches!(
+        a.reg.resolve_conflict(&c.id, 9),
+        Err(Error::NoSuchCandidate { .. })
+    ));
     a.reg.resolve_conflict(&c.id, pick).unwrap();
     assert!(a.reg.conflicts().unwrap().is_empty());
     b.reg.merge_from(&a.path, PASS).unwrap();
-    assert!(b.reg.conflicts().unwrap().is_empty(), "the resolution synced");
-    assert_eq!(b.reg.family(fid).unwrap().contact.as_deref(), Some("+371 29999999"));
+    assert!(
+        b.reg.conflicts().unwrap().is_empty(),
+        "the resolution synced"
+    );
+    assert_eq!(
+        b.reg.family(fid).unwrap().contact.as_deref(),
+        Some("+371 29999999")
+    );
     assert_eq!(b.reg.family(fid).unwrap().summary.name, "Petrovi");
     let h = b.reg.history(&fid.key()).unwrap();
-    let actions: Vec<_> = h.iter().map(|e| (e.person.as_str(), e.action.as_str())).collect();
+    let actions: Vec<_> = h
+        .iter()
+        .map(|e| (e.person.as_str(), e.action.as_str()))
+        .collect();
     assert!(actions.contains(&("anna", "family.add")));
     assert!(actions.contains(&("boris", "family.edit")));
     assert!(actions.contains(&("anna", "conflict.resolve")));
@@ -239,11 +340,38 @@ fn concurrent_edits_become_a_conflict_and_resolving_syncs() {
 fn attendance_marks_from_two_facilitators_add_up() {
     let dir = tempfile::tempdir().unwrap();
     let mut a = replica(dir.path(), "anna", 1);
-    let f1 = a.reg.add_family(&family("Kalniņi", &["Ilze;Kalniņa;1985;f;parent", "Toms;Kalniņš;2015;m;child"])).unwrap();
-    let people: Vec<String> = a.reg.family(f1).unwrap().persons.into_iter().map(|p| p.id).collect();
-    let g = a.reg.add_group(&GroupDraft { name: "Ģimeņu atbalsta grupa".into(), activity: "family-support".into(), ..Default::default() }).unwrap();
+    let f1 = a
+        .reg
+        .add_family(&family(
+            "Kalniņi",
+            &["Ilze;Kalniņa;1985;f;parent", "Toms;Kalniņš;2015;m;child"],
+        ))
+        .unwrap();
+    let people: Vec<String> = a
+        .reg
+        .family(f1)
+        .unwrap()
+        .persons
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    let g = a
+        .reg
+        .add_group(&GroupDraft {
+            name: "Ģimeņu atbalsta grupa".into(),
+            activity: "family-support".into(),
+            ..Default::default()
+        })
+        .unwrap();
     a.reg.enrol(g, &people).unwrap();
-    let s = a.reg.record_session(&SessionDraft { group: g.key(), date: "2026-11-23".into(), ..Default::default() }).unwrap();
+    let s = a
+        .reg
+        .record_session(&SessionDraft {
+            group: g.key(),
+            date: "2026-11-23".into(),
+            ..Default::default()
+        })
+        .unwrap();
     let mut b = second_device(dir.path(), &mut a, "boris", 2);
     a.reg.mark_attendance(s, &people[..1], true).unwrap();
     b.reg.mark_attendance(s, &people[1..], true).unwrap();
@@ -253,6 +381,9 @@ fn attendance_marks_from_two_facilitators_add_up() {
         assert_eq!(r.reg.session(s).unwrap().summary.attended, 2);
         assert!(r.reg.conflicts().unwrap().is_empty());
     }
-    assert_eq!(a.reg.projection_dump().unwrap(), b.reg.projection_dump().unwrap());
+    assert_eq!(
+        a.reg.projection_dump().unwrap(),
+        b.reg.projection_dump().unwrap()
+    );
     let _ = DAY;
 }

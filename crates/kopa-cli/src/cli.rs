@@ -1,0 +1,402 @@
+//! The command-line grammar.
+
+use crate::{CliError, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use kopa_i18n::Lang;
+use kopa_registry::{FamilyDraft, MemberDraft};
+use std::path::PathBuf;
+
+/// Kopā: the family-support registry of a Red Cross branch, offline.
+///
+/// The passphrase comes from KOPA_PASSPHRASE, or is asked for. Exit codes: 0 ok,
+/// 1 other error, 2 usage error, 3 validation error, 4 wrong passphrase,
+/// 5 not found, 6 refused (a file exists, or the role does not allow it).
+#[derive(Parser, Debug)]
+#[command(name = "kopa", version, propagate_version = true)]
+pub struct Cli {
+    /// The replica file (encrypted SQLite).
+    #[arg(long, global = true, env = "KOPA_DB")]
+    pub db: Option<PathBuf>,
+    /// Print machine-readable JSON.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Language of messages: lv (default), ru, en.
+    #[arg(long, global = true, env = "KOPA_LANG", default_value = "lv", value_parser = parse_lang)]
+    pub lang: Lang,
+    /// Who is making the changes (recorded in every change); defaults to the replica's user.
+    #[arg(long, global = true, env = "KOPA_USER")]
+    pub user: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+fn parse_lang(s: &str) -> std::result::Result<Lang, String> {
+    s.parse()
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create a new replica at --db (refuses to overwrite).
+    Init(InitArgs),
+    /// Create a demo branch replica at --db, generated from a seed.
+    Demo(DemoArgs),
+    /// Show this replica's branch, device, user and totals.
+    Info,
+    /// Register, edit, list, show and search families.
+    #[command(subcommand)]
+    Family(FamilyCmd),
+    /// Edit a registered person.
+    #[command(subcommand)]
+    Person(PersonCmd),
+    /// Groups and enrolment.
+    #[command(subcommand)]
+    Group(GroupCmd),
+    /// Sessions and attendance.
+    #[command(subcommand)]
+    Session(SessionCmd),
+    /// Volunteers and staff.
+    #[command(subcommand)]
+    Volunteer(VolunteerCmd),
+    /// Trainings of volunteers.
+    #[command(subcommand)]
+    Training(TrainingCmd),
+    /// One-off events with head counts.
+    #[command(subcommand)]
+    Event(EventCmd),
+    /// Fields changed on two devices, and picking a value.
+    #[command(subcommand)]
+    Conflicts(ConflictsCmd),
+    /// The changes of a record: who, on which device, when, which fields.
+    History { id: String },
+    /// Merge every document of another replica file into this one.
+    Merge {
+        /// The other replica (its passphrase: KOPA_OTHER_PASSPHRASE, else the same).
+        other: PathBuf,
+    },
+    /// The queryable projection of the documents.
+    #[command(subcommand)]
+    Projection(ProjectionCmd),
+    /// Set who uses this device from now on.
+    User { name: String },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum RoleArg {
+    Branch,
+    Hq,
+}
+
+impl From<RoleArg> for kopa_domain::Role {
+    fn from(r: RoleArg) -> Self {
+        match r {
+            RoleArg::Branch => kopa_domain::Role::Branch,
+            RoleArg::Hq => kopa_domain::Role::Hq,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// The branch's name, e.g. "Daugavpils".
+    #[arg(long)]
+    pub branch: Option<String>,
+    /// The branch's municipality, e.g. "Krāslava" (diacritics optional).
+    #[arg(long)]
+    pub municipality: Option<String>,
+    #[arg(long, value_enum, default_value = "branch")]
+    pub role: RoleArg,
+    /// This device's name (default: the host name).
+    #[arg(long)]
+    pub device: Option<String>,
+    /// Make a second device of the branch of this existing replica file.
+    #[arg(long, conflicts_with_all = ["branch", "municipality"])]
+    pub device_of: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    #[arg(long, default_value_t = 60)]
+    pub families: usize,
+    #[arg(long, default_value_t = 52)]
+    pub weeks: usize,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum FamilyCmd {
+    /// Register a family.
+    Add(FamilyArgs),
+    /// Change only the fields given; --member adds a member.
+    Edit {
+        id: String,
+        #[command(flatten)]
+        fields: FamilyArgs,
+    },
+    List,
+    Show {
+        id: String,
+    },
+    /// Search names ignoring case, diacritics, script (Иванов = Ivanovs) and one typo.
+    Search {
+        #[arg(required = true)]
+        query: Vec<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// Add a note to a family.
+    Note {
+        id: String,
+        text: String,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Add a follow-up to a family.
+    FollowUp {
+        id: String,
+        #[arg(long)]
+        due: String,
+        text: String,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct FamilyArgs {
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long)]
+    pub municipality: Option<String>,
+    /// Language code (lv, ru, ltg, be, uk…); repeat for several.
+    #[arg(long = "language")]
+    pub languages: Vec<String>,
+    /// child, youth, senior, young-family, low-income, minority, non-citizen, refugee, disability.
+    #[arg(long = "target-group")]
+    pub target_groups: Vec<String>,
+    /// A member: "GIVEN;FAMILY;BIRTH_YEAR;GENDER;ROLE" (gender female|male|other, role parent|child|grandparent|guardian|partner|other).
+    #[arg(long = "member")]
+    pub members: Vec<String>,
+    /// Date consent was given, YYYY-MM-DD.
+    #[arg(long)]
+    pub consent: Option<String>,
+    /// What the consent covers.
+    #[arg(long)]
+    pub consent_scope: Option<String>,
+    #[arg(long)]
+    pub contact: Option<String>,
+    /// active or closed.
+    #[arg(long)]
+    pub status: Option<String>,
+}
+
+impl FamilyArgs {
+    pub fn draft(&self, edit: bool) -> Result<FamilyDraft> {
+        let mut members = vec![];
+        for (i, m) in self.members.iter().enumerate() {
+            members.push(
+                MemberDraft::parse_spec(&format!("member[{}]", i + 1), m)
+                    .map_err(|e| CliError::Registry(e.into()))?,
+            );
+        }
+        let list = |v: &Vec<String>| (!v.is_empty() || !edit).then(|| v.clone());
+        Ok(FamilyDraft {
+            name: self.name.clone(),
+            municipality: self.municipality.clone(),
+            languages: list(&self.languages),
+            target_groups: list(&self.target_groups),
+            contact: self.contact.clone(),
+            status: self.status.clone(),
+            members,
+            consent: self.consent.clone(),
+            consent_scope: self.consent_scope.clone(),
+        })
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PersonCmd {
+    /// Change only the fields given.
+    Edit {
+        id: String,
+        #[arg(long)]
+        given_name: Option<String>,
+        #[arg(long)]
+        family_name: Option<String>,
+        #[arg(long)]
+        birth_year: Option<String>,
+        #[arg(long)]
+        gender: Option<String>,
+        #[arg(long)]
+        role: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum GroupCmd {
+    Add(GroupArgs),
+    /// Enrol persons (ids) in a group.
+    Enrol {
+        group: String,
+        #[arg(required = true)]
+        persons: Vec<String>,
+    },
+    List,
+    Show {
+        id: String,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct GroupArgs {
+    #[arg(long)]
+    pub name: String,
+    /// family-support, senior-club, language-history, youth-sports, book-club, handicraft,
+    /// learning-club, young-parents, civic-participation, healthy-lifestyle, intergenerational.
+    #[arg(long)]
+    pub activity: String,
+    #[arg(long)]
+    pub municipality: Option<String>,
+    /// A facilitating volunteer's id; repeat for several.
+    #[arg(long)]
+    pub facilitator: Vec<String>,
+    /// Usual weekday, 1 = Monday … 7 = Sunday.
+    #[arg(long)]
+    pub weekday: Option<String>,
+    /// Usual start time, HH:MM.
+    #[arg(long)]
+    pub time: Option<String>,
+    #[arg(long)]
+    pub place: Option<String>,
+    #[arg(long)]
+    pub start: Option<String>,
+    #[arg(long)]
+    pub end: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SessionCmd {
+    /// Record a session and who came.
+    Record(SessionArgs),
+    /// Mark persons present (or --absent) at a session.
+    Mark {
+        session: String,
+        #[arg(required = true)]
+        persons: Vec<String>,
+        #[arg(long)]
+        absent: bool,
+    },
+    /// Replace a session's note.
+    Note {
+        session: String,
+        text: String,
+    },
+    /// Sessions between two dates (default: the last 30 days).
+    List {
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+    },
+    Show {
+        id: String,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct SessionArgs {
+    #[arg(long)]
+    pub group: String,
+    #[arg(long)]
+    pub date: String,
+    #[arg(long)]
+    pub time: Option<String>,
+    #[arg(long)]
+    pub minutes: Option<String>,
+    #[arg(long)]
+    pub place: Option<String>,
+    #[arg(long)]
+    pub topics: Option<String>,
+    /// A person present (id); repeat.
+    #[arg(long)]
+    pub attended: Vec<String>,
+    /// Unregistered guests, CATEGORY=N (adult, child, senior, volunteer, other); repeat.
+    #[arg(long)]
+    pub guests: Vec<String>,
+    #[arg(long)]
+    pub facilitator: Vec<String>,
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum VolunteerCmd {
+    Add {
+        #[arg(long)]
+        given_name: String,
+        #[arg(long)]
+        family_name: String,
+        /// volunteer, staff or lead.
+        #[arg(long)]
+        role: Option<String>,
+        #[arg(long)]
+        contact: Option<String>,
+    },
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TrainingCmd {
+    Record {
+        #[arg(long)]
+        volunteer: String,
+        #[arg(long)]
+        date: String,
+        #[arg(long)]
+        topic: String,
+        /// Hours, e.g. 2 or 1.5.
+        #[arg(long)]
+        hours: String,
+    },
+    List {
+        volunteer: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EventCmd {
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        activity: String,
+        #[arg(long)]
+        date: String,
+        #[arg(long)]
+        municipality: Option<String>,
+        /// Head count CATEGORY=N (participants, spectators…); repeat.
+        #[arg(long)]
+        count: Vec<String>,
+        /// A registered person who took part (id); repeat.
+        #[arg(long)]
+        participant: Vec<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConflictsCmd {
+    List,
+    /// Keep value number N of a conflict.
+    Resolve {
+        id: String,
+        #[arg(long)]
+        pick: usize,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ProjectionCmd {
+    /// Rebuild the tables from the documents; --verify only compares.
+    Rebuild {
+        #[arg(long)]
+        verify: bool,
+    },
+}

@@ -1,0 +1,514 @@
+//! `kopa`: the Kopā registry from a terminal. Every read takes `--json`; every write
+//! prints the id of the record it created or changed.
+//!
+//! Exit codes: 0 ok · 1 other error · 2 usage error · 3 validation error ·
+//! 4 wrong passphrase · 5 not found · 6 refused (file exists, not allowed).
+
+mod cli;
+mod output;
+
+use clap::Parser;
+use cli::*;
+use kopa_i18n::{Arg, Localizer};
+use kopa_registry::*;
+use output::Out;
+use std::path::Path;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = match Cli::try_parse() {
+        Ok(a) => a,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let l10n = Localizer::new(args.lang);
+    let out = Out::new(args.json, &l10n);
+    match run(&args, &out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            out.error(&e);
+            ExitCode::from(exit_code(&e))
+        }
+    }
+}
+
+/// Errors the CLI reports: the registry's, and usage problems found after parsing.
+#[derive(Debug)]
+pub enum CliError {
+    Registry(Error),
+    Usage(String),
+}
+
+impl From<Error> for CliError {
+    fn from(e: Error) -> Self {
+        CliError::Registry(e)
+    }
+}
+
+fn exit_code(e: &CliError) -> u8 {
+    match e {
+        CliError::Usage(_) => 2,
+        CliError::Registry(e) if e.is_validation() => 3,
+        CliError::Registry(Error::WrongPassphrase) => 4,
+        CliError::Registry(Error::NotFound { .. } | Error::NoReplica(_)) => 5,
+        CliError::Registry(Error::AlreadyExists(_) | Error::NotAllowed { .. }) => 6,
+        CliError::Registry(_) => 1,
+    }
+}
+
+type Result<T> = std::result::Result<T, CliError>;
+
+fn db(args: &Cli) -> Result<&Path> {
+    args.db
+        .as_deref()
+        .ok_or_else(|| CliError::Usage("--db FILE (or KOPA_DB) is required".into()))
+}
+
+/// The passphrase from `KOPA_PASSPHRASE`, else asked for without echo.
+fn passphrase(path: &Path, l10n: &Localizer, new: bool) -> Result<String> {
+    if let Ok(p) = std::env::var("KOPA_PASSPHRASE") {
+        return Ok(p);
+    }
+    let shown = path.display().to_string();
+    let ask = |id: &str| -> Result<String> {
+        rpassword::prompt_password(format!("{} ", l10n.tr(id, &[("path", Arg::Str(&shown))])))
+            .map_err(|e| CliError::Registry(Error::Io(e)))
+    };
+    if new {
+        let first = ask("cli-passphrase-new")?;
+        let again = ask("cli-passphrase-repeat")?;
+        if first != again {
+            return Err(CliError::Usage(l10n.tr("cli-passphrase-mismatch", &[])));
+        }
+        Ok(first)
+    } else {
+        ask("cli-passphrase-prompt")
+    }
+}
+
+fn other_passphrase(path: &Path, l10n: &Localizer, fallback: &str) -> Result<String> {
+    if let Ok(p) = std::env::var("KOPA_OTHER_PASSPHRASE") {
+        return Ok(p);
+    }
+    if std::env::var("KOPA_PASSPHRASE").is_ok() {
+        return Ok(fallback.to_string());
+    }
+    let shown = path.display().to_string();
+    rpassword::prompt_password(format!(
+        "{} ",
+        l10n.tr("cli-other-passphrase-prompt", &[("path", Arg::Str(&shown))])
+    ))
+    .map_err(|e| CliError::Registry(Error::Io(e)))
+}
+
+fn default_device() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "this computer".into())
+}
+
+fn default_user() -> String {
+    std::env::var("USER").unwrap_or_else(|_| "volunteer".into())
+}
+
+fn open(args: &Cli, l10n: &Localizer) -> Result<(Registry, String)> {
+    let path = db(args)?;
+    let pass = passphrase(path, l10n, false)?;
+    let mut reg = Registry::open(path, &pass, Env::system())?;
+    if let Some(u) = &args.user {
+        reg.act_as(u)?;
+    }
+    Ok((reg, pass))
+}
+
+fn run(args: &Cli, out: &Out) -> Result<()> {
+    let l10n = out.l10n;
+    match &args.command {
+        Command::Init(i) => {
+            let path = db(args)?;
+            if path.exists() {
+                return Err(Error::AlreadyExists(path.display().to_string()).into());
+            }
+            let pass = passphrase(path, l10n, true)?;
+            let user = args.user.clone().unwrap_or_else(default_user);
+            let device = i.device.clone().unwrap_or_else(default_device);
+            let reg = match &i.device_of {
+                Some(src) => {
+                    let src_pass = other_passphrase(src, l10n, &pass)?;
+                    Registry::create_device_of(
+                        path,
+                        &pass,
+                        src,
+                        &src_pass,
+                        &device,
+                        &user,
+                        Env::system(),
+                    )?
+                }
+                None => {
+                    let (Some(branch), Some(municipality)) = (&i.branch, &i.municipality) else {
+                        return Err(CliError::Usage(
+                            "init needs --branch and --municipality (or --device-of FILE)".into(),
+                        ));
+                    };
+                    Registry::create(
+                        path,
+                        &pass,
+                        InitOptions {
+                            branch_name: branch.clone(),
+                            municipality: municipality.clone(),
+                            role: i.role.into(),
+                            device_name: device,
+                            user,
+                        },
+                        Env::system(),
+                    )?
+                }
+            };
+            let id = reg.identity();
+            out.written(&id.branch_id, &id, || {
+                l10n.tr(
+                    "cli-created",
+                    &[
+                        ("branch", Arg::Str(&id.branch_name)),
+                        ("path", Arg::Str(&path.display().to_string())),
+                    ],
+                )
+            });
+            Ok(())
+        }
+        Command::Demo(d) => {
+            let path = db(args)?;
+            if path.exists() {
+                return Err(Error::AlreadyExists(path.display().to_string()).into());
+            }
+            let pass = passphrase(path, l10n, true)?;
+            let opts = demo::DemoOptions {
+                seed: d.seed,
+                families: d.families,
+                weeks: d.weeks,
+                ..Default::default()
+            };
+            let reg = demo::create(path, &pass, &opts)?;
+            let id = reg.identity();
+            let o = reg.overview()?;
+            out.written(&id.branch_id, &o, || {
+                l10n.tr(
+                    "cli-demo-done",
+                    &[
+                        ("branch", Arg::Str(&id.branch_name)),
+                        ("families", Arg::Num(o.families)),
+                        ("persons", Arg::Num(o.persons)),
+                        ("groups", Arg::Num(o.groups)),
+                        ("sessions", Arg::Num(o.sessions)),
+                    ],
+                )
+            });
+            Ok(())
+        }
+        command => {
+            let (mut reg, pass) = open(args, l10n)?;
+            commands(&mut reg, &pass, command, out)
+        }
+    }
+}
+
+fn commands(reg: &mut Registry, pass: &str, command: &Command, out: &Out) -> Result<()> {
+    let l10n = out.l10n;
+    match command {
+        Command::Init(_) | Command::Demo(_) => unreachable!("handled before opening"),
+        Command::Info => {
+            let info =
+                serde_json::json!({ "identity": reg.identity(), "overview": reg.overview()? });
+            out.value(&info, || {
+                output::info(&reg.identity(), &reg.overview().unwrap_or_default())
+            });
+        }
+        Command::Family(f) => match f {
+            FamilyCmd::Add(a) => {
+                let id = reg.add_family(&a.draft(false)?)?;
+                out.id(&id.key());
+            }
+            FamilyCmd::Edit { id, fields } => {
+                let fid = parse_id(id)?;
+                let changed = reg.edit_family(fid, &fields.draft(true)?)?;
+                out.changed(&fid.key(), changed);
+            }
+            FamilyCmd::List => {
+                let list = reg.list_families()?;
+                out.value(&list, || output::families(&list, l10n));
+            }
+            FamilyCmd::Show { id } => {
+                let fam = reg.family(parse_id(id)?)?;
+                out.value(&fam, || output::family(&fam, l10n));
+            }
+            FamilyCmd::Search { query, limit } => {
+                let hits = reg.search(&query.join(" "), *limit)?;
+                out.value(&hits, || output::hits(&hits, l10n));
+            }
+            FamilyCmd::Note { id, text, date } => {
+                let nid = reg.add_note(parse_id(id)?, date.as_deref().unwrap_or(""), text)?;
+                out.id(&nid.key());
+            }
+            FamilyCmd::FollowUp { id, due, text } => {
+                let fid = reg.add_follow_up(parse_id(id)?, due, text)?;
+                out.id(&fid.key());
+            }
+        },
+        Command::Person(PersonCmd::Edit {
+            id,
+            given_name,
+            family_name,
+            birth_year,
+            gender,
+            role,
+        }) => {
+            let pid = parse_id(id)?;
+            let draft = MemberDraft {
+                given_name: given_name.clone().unwrap_or_default(),
+                family_name: family_name.clone().unwrap_or_default(),
+                birth_year: birth_year.clone().unwrap_or_default(),
+                gender: gender.clone().unwrap_or_default(),
+                role: role.clone().unwrap_or_default(),
+            };
+            let changed = reg.edit_person(pid, &draft)?;
+            out.changed(&pid.key(), changed);
+        }
+        Command::Group(g) => match g {
+            GroupCmd::Add(a) => {
+                let id = reg.add_group(&GroupDraft {
+                    name: a.name.clone(),
+                    activity: a.activity.clone(),
+                    municipality: a.municipality.clone(),
+                    facilitators: a.facilitator.clone(),
+                    weekday: a.weekday.clone(),
+                    time: a.time.clone(),
+                    place: a.place.clone(),
+                    start: a.start.clone(),
+                    end: a.end.clone(),
+                })?;
+                out.id(&id.key());
+            }
+            GroupCmd::Enrol { group, persons } => {
+                let gid = parse_id(group)?;
+                let n = reg.enrol(gid, persons)?;
+                out.written(
+                    &gid.key(),
+                    &serde_json::json!({"id": gid.key(), "enrolled": n}),
+                    || {
+                        format!(
+                            "{}\n{}",
+                            gid.key(),
+                            l10n.tr("cli-enrolled", &[("count", Arg::Num(n as i64))])
+                        )
+                    },
+                );
+            }
+            GroupCmd::List => {
+                let list = reg.list_groups()?;
+                out.value(&list, || output::groups(&list));
+            }
+            GroupCmd::Show { id } => {
+                let g = reg.group(parse_id(id)?)?;
+                out.value(&g, || output::group(&g, l10n));
+            }
+        },
+        Command::Session(s) => match s {
+            SessionCmd::Record(r) => {
+                let id = reg.record_session(&SessionDraft {
+                    group: r.group.clone(),
+                    date: r.date.clone(),
+                    time: r.time.clone(),
+                    minutes: r.minutes.clone(),
+                    place: r.place.clone(),
+                    topics: r.topics.clone(),
+                    attended: r.attended.clone(),
+                    guests: r.guests.clone(),
+                    facilitators: r.facilitator.clone(),
+                    note: r.note.clone(),
+                })?;
+                out.id(&id.key());
+            }
+            SessionCmd::Mark {
+                session,
+                persons,
+                absent,
+            } => {
+                let sid = parse_id(session)?;
+                let n = reg.mark_attendance(sid, persons, !absent)?;
+                out.written(
+                    &sid.key(),
+                    &serde_json::json!({"id": sid.key(), "changed": n}),
+                    || {
+                        format!(
+                            "{}\n{}",
+                            sid.key(),
+                            l10n.tr("cli-marked", &[("count", Arg::Num(n as i64))])
+                        )
+                    },
+                );
+            }
+            SessionCmd::Note { session, text } => {
+                let sid = parse_id(session)?;
+                let changed = reg.edit_session_note(sid, text)?;
+                out.changed(&sid.key(), changed);
+            }
+            SessionCmd::List { from, to } => {
+                let today = reg.today();
+                let from = from
+                    .as_deref()
+                    .map(parse_date)
+                    .transpose()?
+                    .unwrap_or(today.add_days(-30));
+                let to = to.as_deref().map(parse_date).transpose()?.unwrap_or(today);
+                let list = reg.list_sessions(from, to)?;
+                out.value(&list, || output::sessions(&list, l10n));
+            }
+            SessionCmd::Show { id } => {
+                let s = reg.session(parse_id(id)?)?;
+                out.value(&s, || output::session(&s, l10n));
+            }
+        },
+        Command::Volunteer(v) => match v {
+            VolunteerCmd::Add {
+                given_name,
+                family_name,
+                role,
+                contact,
+            } => {
+                let id = reg.add_volunteer(&VolunteerDraft {
+                    given_name: given_name.clone(),
+                    family_name: family_name.clone(),
+                    role: role.clone(),
+                    contact: contact.clone(),
+                })?;
+                out.id(&id.key());
+            }
+            VolunteerCmd::List => {
+                let list = reg.list_volunteers()?;
+                out.value(&list, || output::volunteers(&list, l10n));
+            }
+        },
+        Command::Training(TrainingCmd::Record {
+            volunteer,
+            date,
+            topic,
+            hours,
+        }) => {
+            let id = reg.record_training(&TrainingDraft {
+                volunteer: volunteer.clone(),
+                date: date.clone(),
+                topic: topic.clone(),
+                hours: hours.clone(),
+            })?;
+            out.id(&id.key());
+        }
+        Command::Training(TrainingCmd::List { volunteer }) => {
+            let list = reg.trainings(parse_id(volunteer)?)?;
+            out.value(&list, || {
+                list.iter()
+                    .map(|t| format!("{}  {}  {} h  {}", t.date, t.id, t.hours, t.topic))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        Command::Event(EventCmd::Add {
+            name,
+            activity,
+            date,
+            municipality,
+            count,
+            participant,
+        }) => {
+            let id = reg.add_event(&EventDraft {
+                name: name.clone(),
+                activity: activity.clone(),
+                date: date.clone(),
+                municipality: municipality.clone(),
+                head_counts: count.clone(),
+                participants: participant.clone(),
+            })?;
+            out.id(&id.key());
+        }
+        Command::Conflicts(ConflictsCmd::List) => {
+            let list = reg.conflicts()?;
+            out.value(&list, || output::conflicts(&list, l10n));
+        }
+        Command::Conflicts(ConflictsCmd::Resolve { id, pick }) => {
+            reg.resolve_conflict(id, *pick)?;
+            out.id(id);
+        }
+        Command::History { id } => {
+            let h = reg.history(id)?;
+            out.value(&h, || output::history(&h, l10n));
+        }
+        Command::Merge { other } => {
+            let other_pass = other_passphrase(other, l10n, pass)?;
+            let r = reg.merge_from(other, &other_pass)?;
+            out.value(&r, || {
+                l10n.tr(
+                    "cli-merged",
+                    &[
+                        ("added", Arg::Num(r.documents_added as i64)),
+                        ("updated", Arg::Num(r.documents_updated as i64)),
+                        ("changes", Arg::Num(r.changes_applied as i64)),
+                        ("conflicts", Arg::Num(r.conflicts)),
+                    ],
+                )
+            });
+        }
+        Command::Projection(ProjectionCmd::Rebuild { verify }) => {
+            if *verify {
+                let differs = reg.verify_projection()?;
+                let ok = differs.is_empty();
+                out.value(
+                    &serde_json::json!({"equal": ok, "differs": differs}),
+                    || {
+                        if ok {
+                            l10n.tr("cli-projection-verified", &[])
+                        } else {
+                            l10n.tr(
+                                "cli-projection-differs",
+                                &[("tables", Arg::Str(&differs.join(", ")))],
+                            )
+                        }
+                    },
+                );
+                if !ok {
+                    return Err(Error::Corrupt(format!(
+                        "projection differs in {}",
+                        differs.join(", ")
+                    ))
+                    .into());
+                }
+            } else {
+                let n = reg.rebuild_projection()?;
+                out.value(&serde_json::json!({"documents": n}), || {
+                    l10n.tr("cli-projection-rebuilt", &[("docs", Arg::Num(n as i64))])
+                });
+            }
+        }
+        Command::User { name } => {
+            reg.set_user(name)?;
+            out.id(name);
+        }
+    }
+    Ok(())
+}
+
+fn parse_id<T: std::str::FromStr>(s: &str) -> Result<T> {
+    s.parse().map_err(|_| {
+        CliError::Registry(Error::Validation(
+            kopa_domain::ValidationError::new("id", kopa_domain::Code::InvalidId).with_value(s),
+        ))
+    })
+}
+
+fn parse_date(s: &str) -> Result<kopa_domain::Date> {
+    kopa_domain::validate::date("date", s).map_err(|e| CliError::Registry(Error::Validation(e)))
+}
