@@ -194,7 +194,7 @@ impl FamilyArgs {
         for (i, m) in self.members.iter().enumerate() {
             members.push(
                 MemberDraft::parse_spec(&format!("member[{}]", i + 1), m)
-                    .map_err(|e| CliError::Registry(e.into()))?,
+                    .map_err(|e| CliError::from(kopa_registry::Error::from(e)))?,
             );
         }
         let list = |v: &Vec<String>| (!v.is_empty() || !edit).then(|| v.clone());

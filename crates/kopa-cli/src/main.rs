@@ -38,24 +38,26 @@ fn main() -> ExitCode {
 /// Errors the CLI reports: the registry's, and usage problems found after parsing.
 #[derive(Debug)]
 pub enum CliError {
-    Registry(Error),
+    Registry(Box<Error>),
     Usage(String),
 }
 
 impl From<Error> for CliError {
     fn from(e: Error) -> Self {
-        CliError::Registry(e)
+        CliError::Registry(Box::new(e))
     }
 }
 
 fn exit_code(e: &CliError) -> u8 {
     match e {
         CliError::Usage(_) => 2,
-        CliError::Registry(e) if e.is_validation() => 3,
-        CliError::Registry(Error::WrongPassphrase) => 4,
-        CliError::Registry(Error::NotFound { .. } | Error::NoReplica(_)) => 5,
-        CliError::Registry(Error::AlreadyExists(_) | Error::NotAllowed { .. }) => 6,
-        CliError::Registry(_) => 1,
+        CliError::Registry(e) => match **e {
+            ref e if e.is_validation() => 3,
+            Error::WrongPassphrase => 4,
+            Error::NotFound { .. } | Error::NoReplica(_) => 5,
+            Error::AlreadyExists(_) | Error::NotAllowed { .. } => 6,
+            _ => 1,
+        },
     }
 }
 
@@ -75,7 +77,7 @@ fn passphrase(path: &Path, l10n: &Localizer, new: bool) -> Result<String> {
     let shown = path.display().to_string();
     let ask = |id: &str| -> Result<String> {
         rpassword::prompt_password(format!("{} ", l10n.tr(id, &[("path", Arg::Str(&shown))])))
-            .map_err(|e| CliError::Registry(Error::Io(e)))
+            .map_err(|e| CliError::from(Error::Io(e)))
     };
     if new {
         let first = ask("cli-passphrase-new")?;
@@ -101,7 +103,7 @@ fn other_passphrase(path: &Path, l10n: &Localizer, fallback: &str) -> Result<Str
         "{} ",
         l10n.tr("cli-other-passphrase-prompt", &[("path", Arg::Str(&shown))])
     ))
-    .map_err(|e| CliError::Registry(Error::Io(e)))
+    .map_err(|e| CliError::from(Error::Io(e)))
 }
 
 fn default_device() -> String {
@@ -503,12 +505,12 @@ fn commands(reg: &mut Registry, pass: &str, command: &Command, out: &Out) -> Res
 
 fn parse_id<T: std::str::FromStr>(s: &str) -> Result<T> {
     s.parse().map_err(|_| {
-        CliError::Registry(Error::Validation(
+        CliError::from(Error::Validation(
             kopa_domain::ValidationError::new("id", kopa_domain::Code::InvalidId).with_value(s),
         ))
     })
 }
 
 fn parse_date(s: &str) -> Result<kopa_domain::Date> {
-    kopa_domain::validate::date("date", s).map_err(|e| CliError::Registry(Error::Validation(e)))
+    kopa_domain::validate::date("date", s).map_err(|e| CliError::from(Error::Validation(e)))
 }

@@ -19,11 +19,14 @@ pub struct Candidate {
     pub at: String,
 }
 
+/// For each actor, its changes' op ranges and notes.
+type ByActor = HashMap<ActorId, Vec<(u64, u64, ChangeNote)>>;
+
 /// Who wrote which operation: an index of the document's change metadata, built
 /// only when a conflict is actually found.
 pub struct Authors<'a> {
     doc: &'a Automerge,
-    by_actor: Option<HashMap<ActorId, Vec<(u64, u64, ChangeNote)>>>,
+    by_actor: Option<ByActor>,
 }
 
 impl<'a> Authors<'a> {
@@ -38,7 +41,7 @@ impl<'a> Authors<'a> {
     pub fn of(&mut self, actor: &ActorId, counter: u64) -> Option<ChangeNote> {
         let doc = self.doc;
         let index = self.by_actor.get_or_insert_with(|| {
-            let mut m: HashMap<ActorId, Vec<(u64, u64, ChangeNote)>> = HashMap::new();
+            let mut m: ByActor = HashMap::new();
             for c in doc.get_changes_meta(&[]) {
                 let note = crate::history::note_of(c.message.as_deref(), c.timestamp);
                 m.entry(c.actor.into_owned())

@@ -396,8 +396,9 @@ pub fn fill(
         }
         let household = drafts[0].family_name.clone();
         let mut groups: Vec<String> = vec![];
-        if i < TARGET_GROUPS.len() {
-            groups.push(TARGET_GROUPS[i].into());
+        // The first families cover every target group once.
+        if let Some(g) = TARGET_GROUPS.get(i) {
+            groups.push((*g).into());
         }
         for (female_or_not, by, _) in &members {
             let _ = female_or_not;

@@ -31,35 +31,49 @@ pub enum Scope {
 }
 
 impl Scope {
-    /// Works out which records changed between two sets of heads.
-    pub fn between(doc: &Automerge, before: &[automerge::ChangeHash]) -> Scope {
-        if before.is_empty() {
-            return Scope::All;
-        }
-        Scope::from_patches(&doc.diff(before, &doc.get_heads()))
-    }
-
-    /// Works out which records a set of patches touched.
-    pub fn from_patches(patches: &[automerge::Patch]) -> Scope {
+    /// Works out which records the given changes touched, from their operations.
+    ///
+    /// Patches are not enough: a value that loses a three-way conflict produces no
+    /// patch at all, yet the list of conflicting values changed. Every operation
+    /// names its object, and the object's path names the record.
+    pub fn of_changes(doc: &Automerge, hashes: &[automerge::ChangeHash]) -> Scope {
         let mut set = BTreeSet::new();
-        for patch in patches {
-            let collection = match patch.path.first() {
-                Some((_, Prop::Map(c))) => c.clone(),
-                _ => return Scope::All,
+        for hash in hashes {
+            let Some(change) = doc.get_change_by_hash(hash) else {
+                return Scope::All;
             };
-            let record = match patch.path.get(1) {
-                Some((_, Prop::Map(id))) => id.clone(),
-                Some(_) => return Scope::All,
-                None => match &patch.action {
-                    automerge::PatchAction::PutMap { key, .. }
-                    | automerge::PatchAction::DeleteMap { key } => key.clone(),
-                    automerge::PatchAction::Conflict {
-                        prop: Prop::Map(key),
-                    } => key.clone(),
+            for op in change.decode().operations {
+                let key = match &op.key {
+                    automerge::legacy::Key::Map(k) => k.to_string(),
+                    automerge::legacy::Key::Seq(_) => String::new(),
+                };
+                let obj = match &op.obj {
+                    automerge::legacy::ObjectId::Root => {
+                        // A collection created or root info changed: rare, redo all.
+                        if !key.is_empty() && key != "branch" {
+                            return Scope::All;
+                        }
+                        continue;
+                    }
+                    automerge::legacy::ObjectId::Id(id) => format!("{}@{}", id.0, id.1),
+                };
+                let Ok(obj) = doc.import_obj(&obj) else {
+                    return Scope::All;
+                };
+                let Ok(parents) = doc.parents(&obj) else {
+                    return Scope::All;
+                };
+                // Parents come nearest first; the path reads from the root.
+                let mut path: Vec<Prop> = parents.map(|p| p.prop).collect();
+                path.reverse();
+                let (coll, record) = match (path.first(), path.get(1)) {
+                    (Some(Prop::Map(c)), Some(Prop::Map(r))) => (c.clone(), r.clone()),
+                    (Some(Prop::Map(c)), None) if !key.is_empty() => (c.clone(), key),
+                    (Some(Prop::Map(c)), _) if c == "family" => (c.clone(), String::new()),
                     _ => return Scope::All,
-                },
-            };
-            set.insert((collection, record));
+                };
+                set.insert((coll, record));
+            }
         }
         Scope::Records(set)
     }

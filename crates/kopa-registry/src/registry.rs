@@ -11,7 +11,7 @@ use crate::projection::{self, map_at, Scope};
 use crate::store;
 use crate::views::*;
 use automerge::transaction::{CommitOptions, Transactable, Transaction};
-use automerge::{ActorId, Automerge, PatchLog, ReadDoc, ROOT};
+use automerge::{ActorId, Automerge, ReadDoc, ROOT};
 use autosurgeon::{hydrate_prop, reconcile_prop, Hydrate, Reconcile};
 use kopa_domain::validate::{self as v, Context, MemberDraft};
 use kopa_domain::*;
@@ -460,7 +460,7 @@ impl Registry {
         let before = doc.get_heads();
         let out = {
             let mut edit = Edit {
-                tx: doc.transaction_log_patches(PatchLog::active()),
+                tx: doc.transaction(),
                 records: vec![],
                 fields: vec![],
             };
@@ -484,21 +484,19 @@ impl Registry {
                 at: now,
             };
             let message = serde_json::to_string(&note).unwrap_or_default();
-            let (_, log) = edit.tx.commit_with(
+            let (hash, _) = edit.tx.commit_with(
                 CommitOptions::default()
                     .with_message(message)
                     .with_time(now.0),
             );
-            (out, log)
+            (out, hash)
         };
-        let (out, mut log) = out;
-        let doc = self.cache.get_mut(&id).expect("document loaded");
-        let scope = if new_owner.is_some() {
-            Scope::All
-        } else {
-            Scope::from_patches(&doc.make_patches(&mut log))
-        };
+        let (out, hash) = out;
         let doc = self.cache.get(&id).expect("document loaded");
+        let scope = match (new_owner, hash) {
+            (None, Some(hash)) => Scope::of_changes(doc, &[hash]),
+            _ => Scope::All,
+        };
         let persisted = persist(&self.conn, id, new_owner, doc, &before, &scope);
         if let Err(e) = persisted {
             self.cache.remove(&id);
@@ -521,12 +519,12 @@ impl Registry {
         let languages = v::codes(
             "language",
             draft.languages.as_deref().unwrap_or(&[]),
-            |f, s| v::language(f, s),
+            v::language,
         )?;
         let target_groups = v::codes(
             "target_group",
             draft.target_groups.as_deref().unwrap_or(&[]),
-            |f, s| v::target_group(f, s),
+            v::target_group,
         )?;
         let contact = v::optional_text(
             "contact",
@@ -605,13 +603,13 @@ impl Registry {
             .languages
             .as_deref()
             .filter(|l| !l.is_empty())
-            .map(|l| v::codes("language", l, |f, s| v::language(f, s)))
+            .map(|l| v::codes("language", l, v::language))
             .transpose()?;
         let target_groups = draft
             .target_groups
             .as_deref()
             .filter(|l| !l.is_empty())
-            .map(|l| v::codes("target_group", l, |f, s| v::target_group(f, s)))
+            .map(|l| v::codes("target_group", l, v::target_group))
             .transpose()?;
         let contact = draft
             .contact
@@ -1583,12 +1581,18 @@ impl Registry {
             match mine {
                 Some(doc) => {
                     let before = doc.get_heads();
-                    let mut log = PatchLog::active();
-                    let applied = doc.merge_and_log_patches(&mut theirs, &mut log)?;
+                    let applied = doc.merge(&mut theirs)?;
                     if !applied.is_empty() {
                         report.documents_updated += 1;
-                        report.changes_applied += applied.len();
-                        let scope = Scope::from_patches(&doc.make_patches(&mut log));
+                        // `merge` reports only the new heads; the scope needs every
+                        // change that was not there before.
+                        let new: Vec<_> = doc
+                            .get_changes_meta(&before)
+                            .iter()
+                            .map(|c| c.hash)
+                            .collect();
+                        report.changes_applied += new.len();
+                        let scope = Scope::of_changes(doc, &new);
                         touched.push((row.id, None, before, scope));
                     }
                 }
