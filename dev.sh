@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Kopā developer entry point. On a fresh Debian machine:
+#   ./dev.sh app    install what is missing, build, and open Kopā (a demo branch when no data exists)
+#   ./dev.sh test   install what is missing and run every check and test
+set -euo pipefail
+cd "$(dirname "$0")"
+
+need_apt() {
+    local missing=()
+    for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+core_packages() {
+    # SQLCipher is compiled from source and links OpenSSL's libcrypto.
+    need_apt build-essential pkg-config libssl-dev
+}
+
+desktop_packages() {
+    need_apt libwebkit2gtk-4.1-dev libsoup-3.0-dev librsvg2-dev libayatana-appindicator3-dev \
+        xvfb webkit2gtk-driver imagemagick
+}
+
+case "${1:-}" in
+    app)
+        core_packages
+        if [ -d src-tauri ] && [ -d ui ]; then
+            desktop_packages
+            (cd ui && npm ci --no-audit --no-fund && npm run build)
+            cargo run -p kopa-desktop
+        else
+            db="${KOPA_DB:-$HOME/.local/share/kopa/demo.kopa}"
+            mkdir -p "$(dirname "$db")"
+            export KOPA_PASSPHRASE="${KOPA_PASSPHRASE:-demo}"
+            [ -e "$db" ] || cargo run -q -p kopa-cli -- --db "$db" demo
+            cargo run -q -p kopa-cli -- --db "$db" info
+        fi
+        ;;
+    test)
+        core_packages
+        cargo fmt --all -- --check
+        cargo clippy --workspace --all-targets -- -D warnings
+        cargo test --workspace
+        if [ -x .ci/e2e.sh ]; then
+            desktop_packages
+            .ci/e2e.sh
+        fi
+        ;;
+    *)
+        echo "usage: ./dev.sh app | ./dev.sh test" >&2
+        exit 2
+        ;;
+esac
