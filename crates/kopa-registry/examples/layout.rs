@@ -51,7 +51,10 @@ fn copy(src: &Automerge, dst: &mut Automerge, coll: &str, key: &str, value_kind:
 
 fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let opts = DemoOptions { today: kopa_domain::Date::from_ymd(2026, 11, 23), ..Default::default() };
+    let opts = DemoOptions {
+        today: kopa_domain::Date::from_ymd(2026, 11, 23),
+        ..Default::default()
+    };
     let t = Instant::now();
     let mut reg = demo::create(&dir.path().join("demo.kopa"), "x", &opts).unwrap();
     let built = t.elapsed();
@@ -74,7 +77,9 @@ fn main() {
         match row.id {
             kopa_registry::docs::DocId::Branch(_) => {
                 for coll in ["groups", "sessions", "volunteers", "trainings", "events"] {
-                    let Some((_, obj)) = doc.get(ROOT, coll).unwrap() else { continue };
+                    let Some((_, obj)) = doc.get(ROOT, coll).unwrap() else {
+                        continue;
+                    };
                     for key in doc.keys(&obj).collect::<Vec<_>>() {
                         let mut single = Automerge::new();
                         copy(doc, &mut single, coll, &key, coll);
@@ -130,12 +135,20 @@ fn main() {
     let (chosen_ms, chosen_kib) = measure(chosen_fresh.iter().map(|d| d.save()).collect());
     let (rec_ms, rec_kib) = measure(per_record.iter().map(|d| d.save()).collect());
 
-    println!("demo branch-year: {records} records, {} documents, built in {:.1} s", docs.len(), built.as_secs_f64());
+    println!(
+        "demo branch-year: {records} records, {} documents, built in {:.1} s",
+        docs.len(),
+        built.as_secs_f64()
+    );
     println!("stored in replica (snapshots + chunks, with history): {stored} B; saved documents: {chosen_bytes} B");
     println!();
     println!("| layout (fresh, no history) | documents | bytes | × chosen | load ms | RSS KiB |");
     println!("|---|---|---|---|---|---|");
-    println!("| one document per record | {} | {per_record_bytes} | {:.2} | {rec_ms:.1} | {rec_kib} |", per_record.len(), per_record_bytes as f64 / chosen_fresh_bytes as f64);
+    println!(
+        "| one document per record | {} | {per_record_bytes} | {:.2} | {rec_ms:.1} | {rec_kib} |",
+        per_record.len(),
+        per_record_bytes as f64 / chosen_fresh_bytes as f64
+    );
     println!("| branch activity + one per family (chosen) | {} | {chosen_fresh_bytes} | 1.00 | {chosen_ms:.1} | {chosen_kib} |", chosen_fresh.len());
     println!("| one document for the whole branch | 1 | {whole_bytes} | {:.2} | {whole_ms:.1} | {whole_kib} |", whole_bytes as f64 / chosen_fresh_bytes as f64);
 }
