@@ -18,6 +18,8 @@ error-invalid-member = must be written as GIVEN;FAMILY;BIRTH_YEAR;GENDER;ROLE: {
 error-invalid-guests = must be written as CATEGORY=NUMBER: { $value }
 error-invalid-id = is not a valid id: { $value }
 error-not-enrolled = is not enrolled in this group: { $value }
+error-unknown-rule = is not a known indicator rule (distinct-persons, attendances, sessions-held, functioning-groups, regular-participants, event-head-counts, trained-volunteers): { $value }
+error-invalid-param = must be KEY=VALUE with a known key (min-sessions, min-percent, min-hours, category, target-group, age-band, gender, activity, municipality, language, branch): { $value }
 error-wrong-passphrase = Wrong passphrase, or this file is not a Kopā replica. Nothing was changed.
 error-no-replica = There is no Kopā replica at { $path }.
 error-already-exists = A file already exists at { $path }; it was not touched.
@@ -67,3 +69,8 @@ field-user = User
 field-passphrase = Passphrase
 field-count = Head count
 field-participant = Participant
+field-rule = Rule
+field-param = Parameter
+field-target = Target
+field-project = Project
+field-donor = Donor

@@ -18,6 +18,8 @@ error-invalid-member = jāraksta kā VĀRDS;UZVĀRDS;DZIMŠANAS_GADS;DZIMUMS;LOM
 error-invalid-guests = jāraksta kā KATEGORIJA=SKAITS: { $value }
 error-invalid-id = nav derīgs identifikators: { $value }
 error-not-enrolled = nav pierakstīts šajā grupā: { $value }
+error-unknown-rule = nav zināms rādītāja noteikums (distinct-persons, attendances, sessions-held, functioning-groups, regular-participants, event-head-counts, trained-volunteers): { $value }
+error-invalid-param = jāraksta kā ATSLĒGA=VĒRTĪBA ar zināmu atslēgu (min-sessions, min-percent, min-hours, category, target-group, age-band, gender, activity, municipality, language, branch): { $value }
 error-wrong-passphrase = Nepareiza parole, vai šī datne nav Kopā reģistrs. Nekas netika mainīts.
 error-no-replica = Vietā { $path } nav Kopā reģistra.
 error-already-exists = Vietā { $path } jau ir datne; tā netika aizskarta.
@@ -67,3 +69,8 @@ field-user = Lietotājs
 field-passphrase = Parole
 field-count = Dalībnieku skaits
 field-participant = Dalībnieks
+field-rule = Noteikums
+field-param = Parametrs
+field-target = Mērķis
+field-project = Projekts
+field-donor = Finansētājs

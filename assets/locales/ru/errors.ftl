@@ -18,6 +18,8 @@ error-invalid-member = пишите как ИМЯ;ФАМИЛИЯ;ГОД_РОЖД
 error-invalid-guests = пишите как КАТЕГОРИЯ=ЧИСЛО: { $value }
 error-invalid-id = неверный идентификатор: { $value }
 error-not-enrolled = не записан(а) в эту группу: { $value }
+error-unknown-rule = неизвестное правило показателя (distinct-persons, attendances, sessions-held, functioning-groups, regular-participants, event-head-counts, trained-volunteers): { $value }
+error-invalid-param = пишите КЛЮЧ=ЗНАЧЕНИЕ с известным ключом (min-sessions, min-percent, min-hours, category, target-group, age-band, gender, activity, municipality, language, branch): { $value }
 error-wrong-passphrase = Неверный пароль, или этот файл не является реестром Kopā. Ничего не изменено.
 error-no-replica = По пути { $path } нет реестра Kopā.
 error-already-exists = По пути { $path } уже есть файл; он не тронут.
@@ -67,3 +69,8 @@ field-user = Пользователь
 field-passphrase = Пароль
 field-count = Число участников
 field-participant = Участник
+field-rule = Правило
+field-param = Параметр
+field-target = Цель
+field-project = Проект
+field-donor = Донор

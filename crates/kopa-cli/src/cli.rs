@@ -78,6 +78,80 @@ pub enum Command {
     Projection(ProjectionCmd),
     /// Set who uses this device from now on.
     User { name: String },
+    /// Donor projects (HQ reference data).
+    #[command(subcommand)]
+    Project(ProjectCmd),
+    /// Indicators of a project (HQ reference data).
+    #[command(subcommand)]
+    Indicator(IndicatorCmd),
+    /// A project's indicators for a period, against targets, disaggregated.
+    Report(ReportArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ProjectCmd {
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        donor: String,
+        #[arg(long)]
+        start: String,
+        #[arg(long)]
+        end: String,
+        /// A participating branch id; repeat.
+        #[arg(long)]
+        branch: Vec<String>,
+    },
+    List,
+    Show {
+        id: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum IndicatorCmd {
+    Add {
+        #[arg(long)]
+        project: String,
+        #[arg(long)]
+        name: String,
+        /// distinct-persons, attendances, sessions-held, functioning-groups,
+        /// regular-participants, event-head-counts, trained-volunteers.
+        #[arg(long)]
+        rule: String,
+        /// KEY=VALUE: min-sessions, min-percent, min-hours, target-group, age-band
+        /// (e.g. 65+ or 0-17), gender, activity, municipality, language, branch; repeat.
+        #[arg(long)]
+        param: Vec<String>,
+        #[arg(long)]
+        target: String,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ReportFormat {
+    Json,
+    Csv,
+    Xlsx,
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    #[arg(long)]
+    pub project: String,
+    #[arg(long)]
+    pub from: String,
+    #[arg(long)]
+    pub to: String,
+    /// Ages are computed on this day (default: --to).
+    #[arg(long)]
+    pub reference_date: Option<String>,
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: ReportFormat,
+    /// Where to write (JSON goes to standard output without it).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

@@ -495,12 +495,128 @@ fn commands(reg: &mut Registry, pass: &str, command: &Command, out: &Out) -> Res
                 });
             }
         }
+        Command::Project(ProjectCmd::Add {
+            name,
+            donor,
+            start,
+            end,
+            branch,
+        }) => {
+            let id = reg.add_project(&ProjectDraft {
+                name: name.clone(),
+                donor: donor.clone(),
+                start: start.clone(),
+                end: end.clone(),
+                branches: branch.clone(),
+            })?;
+            out.id(&id.key());
+        }
+        Command::Project(ProjectCmd::List) => {
+            let list = reg.list_projects()?;
+            out.value(&list, || {
+                list.iter()
+                    .map(|p| {
+                        format!(
+                            "{}  {}  {} – {}  ({})",
+                            p.id, p.name, p.start, p.end, p.donor
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        Command::Project(ProjectCmd::Show { id }) => {
+            let p = reg.project(parse_id(id)?)?;
+            out.value(&p, || {
+                let mut s = vec![format!(
+                    "{}  {} – {}  ({})",
+                    p.name, p.start, p.end, p.donor
+                )];
+                s.extend(p.indicators.iter().map(|i| {
+                    format!(
+                        "  {}  {}  {}  {:?}  → {}",
+                        i.id, i.name, i.rule, i.params, i.target
+                    )
+                }));
+                s.join("\n")
+            });
+        }
+        Command::Indicator(IndicatorCmd::Add {
+            project,
+            name,
+            rule,
+            param,
+            target,
+        }) => {
+            let id = reg.add_indicator(&IndicatorDraft {
+                project: project.clone(),
+                name: name.clone(),
+                rule: rule.clone(),
+                params: param.clone(),
+                target: target.clone(),
+            })?;
+            out.id(&id.key());
+        }
+        Command::Report(r) => report(reg, r, out)?,
         Command::User { name } => {
             reg.set_user(name)?;
             out.id(name);
         }
     }
     Ok(())
+}
+
+fn report(reg: &mut Registry, r: &ReportArgs, out: &Out) -> Result<()> {
+    let from = parse_date(&r.from)?;
+    let to = parse_date(&r.to)?;
+    let reference = r
+        .reference_date
+        .as_deref()
+        .map(parse_date)
+        .transpose()?
+        .unwrap_or(to);
+    let report = kopa_report::compute(reg, parse_id(&r.project)?, from, to, reference)
+        .map_err(report_error)?;
+    let l10n = out.l10n;
+    match (r.format, &r.out) {
+        (ReportFormat::Json, None) => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report).unwrap_or_default()
+            );
+        }
+        (ReportFormat::Json, Some(path)) => {
+            std::fs::write(
+                path,
+                serde_json::to_string_pretty(&report).unwrap_or_default(),
+            )
+            .map_err(|e| CliError::from(Error::Io(e)))?;
+            out.id(&path.display().to_string());
+        }
+        (ReportFormat::Csv, Some(path)) => {
+            kopa_report::write_csv(&report, path, l10n).map_err(report_error)?;
+            out.id(&path.display().to_string());
+        }
+        (ReportFormat::Xlsx, Some(path)) => {
+            kopa_report::write_xlsx(&report, path, l10n).map_err(report_error)?;
+            out.id(&path.display().to_string());
+        }
+        (_, None) => {
+            return Err(CliError::Usage(
+                "--out FILE is required for csv and xlsx".into(),
+            ))
+        }
+    }
+    Ok(())
+}
+
+fn report_error(e: kopa_report::ReportError) -> CliError {
+    match e {
+        kopa_report::ReportError::Registry(e) => CliError::Registry(e),
+        kopa_report::ReportError::Sqlite(e) => Error::Sqlite(e).into(),
+        kopa_report::ReportError::Io(e) => Error::Io(e).into(),
+        other => Error::Io(std::io::Error::other(other.to_string())).into(),
+    }
 }
 
 fn parse_id<T: std::str::FromStr>(s: &str) -> Result<T> {

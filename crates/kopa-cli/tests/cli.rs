@@ -467,3 +467,107 @@ fn demo_branch_is_complete_and_deterministic() {
         "refuses to overwrite"
     );
 }
+
+#[test]
+fn demo_project_report_in_every_format() {
+    use calamine::Reader;
+    let k = Kopa::new();
+    k.ok(
+        "d.kopa",
+        &["demo", "--seed", "3", "--families", "40", "--weeks", "10"],
+    );
+    let projects = k.json("d.kopa", &["project", "list"]);
+    let p = projects[0]["id"].as_str().unwrap().to_string();
+    let rules: std::collections::BTreeSet<&str> = projects[0]["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules.len(), 7, "an indicator of every rule type: {rules:?}");
+    // A branch may not define indicators: HQ alone writes reference data.
+    let out = k.run(
+        "d.kopa",
+        &[
+            "indicator",
+            "add",
+            "--project",
+            &p,
+            "--name",
+            "x",
+            "--rule",
+            "attendances",
+            "--target",
+            "1",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(6));
+
+    let r = k.json(
+        "d.kopa",
+        &[
+            "report",
+            "--project",
+            &p,
+            "--from",
+            "2000-01-01",
+            "--to",
+            "2100-12-31",
+        ],
+    );
+    let inds = r["indicators"].as_array().unwrap();
+    let att = inds.iter().find(|i| i["rule"] == "attendances").unwrap();
+    let info = k.json("d.kopa", &["info"]);
+    assert_eq!(
+        att["value"], info["overview"]["attendances"],
+        "every attendance in the period counted"
+    );
+    assert_eq!(att["unit"], "attendances");
+    assert!(!r["computed_from"].as_array().unwrap().is_empty());
+
+    let xlsx = k.db("r.xlsx");
+    k.ok(
+        "d.kopa",
+        &[
+            "--lang",
+            "ru",
+            "report",
+            "--project",
+            &p,
+            "--from",
+            "2000-01-01",
+            "--to",
+            "2100-12-31",
+            "--format",
+            "xlsx",
+            "--out",
+            xlsx.to_str().unwrap(),
+        ],
+    );
+    let wb: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
+    assert!(
+        wb.sheet_names().contains(&"Сводка".to_string()),
+        "{:?}",
+        wb.sheet_names()
+    );
+    let csv = k.db("r.csv");
+    k.ok(
+        "d.kopa",
+        &[
+            "report",
+            "--project",
+            &p,
+            "--from",
+            "2000-01-01",
+            "--to",
+            "2100-12-31",
+            "--format",
+            "csv",
+            "--out",
+            csv.to_str().unwrap(),
+        ],
+    );
+    assert!(std::fs::read_to_string(&csv)
+        .unwrap()
+        .starts_with("Indicator,Unit,Breakdown"));
+}

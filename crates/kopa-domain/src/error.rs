@@ -26,6 +26,8 @@ pub enum Code {
     InvalidGuests,
     InvalidId,
     NotEnrolled,
+    UnknownRule,
+    InvalidParam,
 }
 
 impl Code {
@@ -49,6 +51,8 @@ impl Code {
             Code::InvalidGuests => "invalid-guests",
             Code::InvalidId => "invalid-id",
             Code::NotEnrolled => "not-enrolled",
+            Code::UnknownRule => "unknown-rule",
+            Code::InvalidParam => "invalid-param",
         }
     }
 }

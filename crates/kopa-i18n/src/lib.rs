@@ -33,14 +33,17 @@ impl Lang {
             Lang::Lv => &[
                 include_str!("../../../assets/locales/lv/errors.ftl"),
                 include_str!("../../../assets/locales/lv/cli.ftl"),
+                include_str!("../../../assets/locales/lv/report.ftl"),
             ],
             Lang::Ru => &[
                 include_str!("../../../assets/locales/ru/errors.ftl"),
                 include_str!("../../../assets/locales/ru/cli.ftl"),
+                include_str!("../../../assets/locales/ru/report.ftl"),
             ],
             Lang::En => &[
                 include_str!("../../../assets/locales/en/errors.ftl"),
                 include_str!("../../../assets/locales/en/cli.ftl"),
+                include_str!("../../../assets/locales/en/report.ftl"),
             ],
         }
     }

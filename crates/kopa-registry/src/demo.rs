@@ -589,6 +589,67 @@ pub fn fill(
             participants,
         })?;
     }
+    // The donor project HQ sent, with an indicator of every rule type.
+    clock.set(at(start, 8));
+    let branch = reg.identity().branch_id;
+    let project = reg.put_project(&ProjectDraft {
+        name: "Mēs dzīvojam kopā savā valstī".into(),
+        donor: "Sabiedrības integrācijas fonds".into(),
+        start: start.to_string(),
+        end: today.to_string(),
+        branches: vec![branch],
+    })?;
+    for (name, rule, params, target) in [
+        (
+            "Senioru sasniegts",
+            "distinct-persons",
+            vec!["age-band=65+"],
+            "40",
+        ),
+        (
+            "Bērni un jaunieši sasniegti",
+            "distinct-persons",
+            vec!["age-band=0-25"],
+            "60",
+        ),
+        ("Apmeklējumi kopā", "attendances", vec![], "3000"),
+        ("Nodarbības notikušas", "sessions-held", vec![], "450"),
+        (
+            "Funkcionējošas ģimeņu atbalsta grupas",
+            "functioning-groups",
+            vec!["activity=family-support", "min-sessions=20"],
+            "2",
+        ),
+        (
+            "Jaunie vecāki apmeklē regulāri",
+            "regular-participants",
+            vec!["activity=young-parents", "min-percent=60"],
+            "8",
+        ),
+        (
+            "Paaudžu pasākumu dalībnieki",
+            "event-head-counts",
+            vec![
+                "activity=intergenerational",
+                "category=registered,participants",
+            ],
+            "487",
+        ),
+        (
+            "Apmācīti darbinieki un brīvprātīgie",
+            "trained-volunteers",
+            vec!["min-hours=4"],
+            "6",
+        ),
+    ] {
+        reg.put_indicator(&IndicatorDraft {
+            project: project.key(),
+            name: name.into(),
+            rule: rule.into(),
+            params: params.into_iter().map(String::from).collect(),
+            target: target.into(),
+        })?;
+    }
     clock.set(at(today, 20));
     Ok(())
 }

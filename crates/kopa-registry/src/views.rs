@@ -191,3 +191,24 @@ pub struct Overview {
     pub volunteers: i64,
     pub conflicts: i64,
 }
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct IndicatorView {
+    pub id: String,
+    pub project_id: String,
+    pub name: String,
+    pub rule: String,
+    pub params: std::collections::BTreeMap<String, String>,
+    pub target: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ProjectView {
+    pub id: String,
+    pub name: String,
+    pub donor: String,
+    pub start: String,
+    pub end: String,
+    pub branches: Vec<String>,
+    pub indicators: Vec<IndicatorView>,
+}

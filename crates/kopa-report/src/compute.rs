@@ -1,0 +1,512 @@
+//! Evaluating indicator rules over the projection.
+
+use crate::Result;
+use kopa_domain::text::fold;
+use kopa_domain::Date;
+use kopa_registry::views::IndicatorView;
+use kopa_registry::Registry;
+use rusqlite::Connection;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// The dimensions every figure is broken down by (those that apply to its unit).
+pub const DIMENSIONS: &[&str] = &[
+    "age-band",
+    "gender",
+    "target-group",
+    "municipality",
+    "language",
+    "branch",
+    "activity",
+];
+
+/// Age bands, at the report's reference date.
+pub const AGE_BANDS: &[(&str, i64, i64)] = &[
+    ("0-6", 0, 6),
+    ("7-17", 7, 17),
+    ("18-25", 18, 25),
+    ("26-64", 26, 64),
+    ("65+", 65, 200),
+];
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    pub project_id: String,
+    pub project: String,
+    pub donor: String,
+    pub from: String,
+    pub to: String,
+    /// Ages are computed on this day.
+    pub reference_date: String,
+    pub indicators: Vec<IndicatorResult>,
+    /// The state the report was computed from: each document and its heads.
+    pub computed_from: Vec<(String, Vec<String>)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct IndicatorResult {
+    pub id: String,
+    pub name: String,
+    pub rule: String,
+    pub params: BTreeMap<String, String>,
+    /// What is counted: persons, attendances, sessions, groups, head-count, volunteers.
+    pub unit: String,
+    pub value: i64,
+    pub target: i64,
+    /// Value as a percentage of the target.
+    pub percent: f64,
+    /// Dimension → (category → value). For multi-valued dimensions (target group,
+    /// language) a person counts in each of their categories.
+    pub breakdown: BTreeMap<String, BTreeMap<String, i64>>,
+}
+
+#[derive(Clone, Debug)]
+struct Person {
+    age: Option<i64>,
+    gender: String,
+    municipality: String,
+    branch: String,
+    target_groups: BTreeSet<String>,
+    languages: BTreeSet<String>,
+}
+
+#[derive(Clone, Debug)]
+struct Session {
+    group: String,
+    activity: String,
+    municipality: String,
+    branch: String,
+    attendance: Vec<String>,
+}
+
+struct Facts {
+    persons: HashMap<String, Person>,
+    sessions: Vec<Session>,
+    groups: HashMap<String, (String, String, String)>, // activity, municipality, branch
+    events: Vec<Event>,
+    training_hours: HashMap<String, (String, i64)>, // volunteer -> (branch, tenth hours)
+}
+
+struct Event {
+    activity: String,
+    municipality: String,
+    branch: String,
+    /// Head counts by category (participants, spectators…), not registered.
+    counts: Vec<(String, i64)>,
+    participants: Vec<String>,
+}
+
+fn age_band(age: Option<i64>) -> String {
+    match age {
+        None => "unknown".into(),
+        Some(a) => AGE_BANDS
+            .iter()
+            .find(|(_, lo, hi)| (*lo..=*hi).contains(&a))
+            .map(|b| b.0.to_string())
+            .unwrap_or_else(|| "unknown".into()),
+    }
+}
+
+fn load(conn: &Connection, from: Date, to: Date, reference: Date) -> Result<Facts> {
+    let mut persons = HashMap::new();
+    let mut tags: HashMap<String, (BTreeSet<String>, BTreeSet<String>)> = HashMap::new();
+    let mut s = conn.prepare("SELECT family_id, kind, value FROM p_family_tags")?;
+    for row in s.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })? {
+        let (f, kind, v) = row?;
+        let e = tags.entry(f).or_default();
+        if kind == "language" {
+            e.1.insert(v);
+        } else {
+            e.0.insert(v);
+        }
+    }
+    let mut s = conn.prepare(
+        "SELECT p.id, p.family_id, p.birth_year, p.birth_date, p.gender, p.target_groups, f.municipality, f.branch
+         FROM p_persons p JOIN p_families f ON f.id = p.family_id",
+    )?;
+    let rows = s.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<i64>>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, String>(6)?,
+            r.get::<_, String>(7)?,
+        ))
+    })?;
+    for row in rows {
+        let (id, fam, by, bd, gender, tgs, municipality, branch) = row?;
+        let age = match bd.and_then(|d| d.parse::<Date>().ok()) {
+            Some(born) => {
+                let mut a = i64::from(reference.year() - born.year());
+                if (reference.0.month() as u8, reference.0.day())
+                    < (born.0.month() as u8, born.0.day())
+                {
+                    a -= 1;
+                }
+                Some(a)
+            }
+            // Only the birth year is known: the age reached during the reference year.
+            None => by.map(|y| i64::from(reference.year()) - y),
+        };
+        let (mut target_groups, languages) = tags.get(&fam).cloned().unwrap_or_default();
+        target_groups.extend(tgs.split(',').filter(|s| !s.is_empty()).map(String::from));
+        persons.insert(
+            id,
+            Person {
+                age,
+                gender,
+                municipality,
+                branch,
+                target_groups,
+                languages,
+            },
+        );
+    }
+    let mut groups = HashMap::new();
+    let mut s = conn.prepare("SELECT id, activity, municipality, branch FROM p_groups")?;
+    for row in s.query_map([], |r| {
+        Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+    })? {
+        let (id, a, m, b) = row?;
+        groups.insert(id, (a, m, b));
+    }
+    let (f, t) = (from.to_string(), to.to_string());
+    let mut attendance: HashMap<String, Vec<String>> = HashMap::new();
+    let mut s = conn.prepare(
+        "SELECT a.session_id, a.person_id FROM p_attendance a JOIN p_sessions s ON s.id = a.session_id
+         WHERE s.date BETWEEN ?1 AND ?2",
+    )?;
+    for row in s.query_map([&f, &t], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })? {
+        let (sid, pid) = row?;
+        attendance.entry(sid).or_default().push(pid);
+    }
+    let mut sessions = vec![];
+    let mut s =
+        conn.prepare("SELECT id, group_id, branch FROM p_sessions WHERE date BETWEEN ?1 AND ?2")?;
+    for row in s.query_map([&f, &t], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })? {
+        let (id, group, branch) = row?;
+        let (activity, municipality, _) = groups.get(&group).cloned().unwrap_or_default();
+        sessions.push(Session {
+            attendance: attendance.remove(&id).unwrap_or_default(),
+            group,
+            activity,
+            municipality,
+            branch,
+        });
+    }
+    let mut events = vec![];
+    let mut s = conn.prepare(
+        "SELECT id, activity, municipality, branch FROM p_events WHERE date BETWEEN ?1 AND ?2",
+    )?;
+    let mut parts =
+        conn.prepare("SELECT person_id FROM p_event_participants WHERE event_id = ?1")?;
+    let mut counts = conn.prepare(
+        "SELECT category, count FROM p_event_counts WHERE event_id = ?1 ORDER BY category",
+    )?;
+    for row in s.query_map([&f, &t], |r| {
+        Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+    })? {
+        let (id, activity, municipality, branch) = row?;
+        let participants = parts
+            .query_map([&id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let counts = counts
+            .query_map([&id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        events.push(Event {
+            activity,
+            municipality,
+            branch,
+            counts,
+            participants,
+        });
+    }
+    let mut training_hours = HashMap::new();
+    let mut s = conn.prepare(
+        "SELECT volunteer_id, branch, sum(tenth_hours) FROM p_trainings WHERE date BETWEEN ?1 AND ?2 GROUP BY volunteer_id, branch",
+    )?;
+    for row in s.query_map([&f, &t], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+        ))
+    })? {
+        let (v, b, h) = row?;
+        training_hours.insert(v, (b, h));
+    }
+    Ok(Facts {
+        persons,
+        sessions,
+        groups,
+        events,
+        training_hours,
+    })
+}
+
+/// The filters of an indicator.
+struct Filter<'a>(&'a BTreeMap<String, String>);
+
+impl Filter<'_> {
+    fn get(&self, k: &str) -> Option<&str> {
+        self.0.get(k).map(String::as_str)
+    }
+    fn place(&self, activity: &str, municipality: &str, branch: &str) -> bool {
+        self.get("activity").is_none_or(|a| a == activity)
+            && self
+                .get("municipality")
+                .is_none_or(|m| fold(m) == fold(municipality))
+            && self.get("branch").is_none_or(|b| b == branch)
+    }
+    fn person(&self, p: &Person) -> bool {
+        let band_ok = self.get("age-band").is_none_or(|band| match p.age {
+            None => false,
+            Some(a) => {
+                if let Some(lo) = band.strip_suffix('+') {
+                    lo.parse::<i64>().is_ok_and(|lo| a >= lo)
+                } else if let Some((lo, hi)) = band.split_once('-') {
+                    matches!((lo.parse::<i64>(), hi.parse::<i64>()), (Ok(lo), Ok(hi)) if (lo..=hi).contains(&a))
+                } else {
+                    false
+                }
+            }
+        });
+        band_ok
+            && self.get("gender").is_none_or(|g| g == p.gender)
+            && self
+                .get("target-group")
+                .is_none_or(|t| p.target_groups.contains(t))
+            && self.get("language").is_none_or(|l| p.languages.contains(l))
+    }
+    fn number(&self, k: &str, default: i64) -> i64 {
+        self.get(k).and_then(|v| v.parse().ok()).unwrap_or(default)
+    }
+}
+
+type Breakdown = BTreeMap<String, BTreeMap<String, i64>>;
+
+fn add_person(b: &mut Breakdown, p: &Person, n: i64) {
+    let mut add =
+        |dim: &str, key: String| *b.entry(dim.into()).or_default().entry(key).or_default() += n;
+    add("age-band", age_band(p.age));
+    add("gender", p.gender.clone());
+    add("municipality", p.municipality.clone());
+    add("branch", p.branch.clone());
+    if p.target_groups.is_empty() {
+        add("target-group", "none".into());
+    }
+    for t in &p.target_groups {
+        add("target-group", t.clone());
+    }
+    for l in &p.languages {
+        add("language", l.clone());
+    }
+}
+
+fn add_place(b: &mut Breakdown, activity: &str, municipality: &str, branch: &str, n: i64) {
+    let mut add = |dim: &str, key: &str| {
+        *b.entry(dim.into())
+            .or_default()
+            .entry(key.into())
+            .or_default() += n
+    };
+    add("activity", activity);
+    add("municipality", municipality);
+    add("branch", branch);
+}
+
+fn evaluate(facts: &Facts, ind: &IndicatorView) -> (String, i64, Breakdown) {
+    let f = Filter(&ind.params);
+    let mut b = Breakdown::new();
+    let sessions: Vec<&Session> = facts
+        .sessions
+        .iter()
+        .filter(|s| f.place(&s.activity, &s.municipality, &s.branch))
+        .collect();
+    let person_ok = |id: &String| facts.persons.get(id).filter(|p| f.person(p));
+    match ind.rule.as_str() {
+        "distinct-persons" => {
+            let mut seen = BTreeSet::new();
+            for s in &sessions {
+                seen.extend(s.attendance.iter().filter(|p| person_ok(p).is_some()));
+            }
+            for e in facts
+                .events
+                .iter()
+                .filter(|e| f.place(&e.activity, &e.municipality, &e.branch))
+            {
+                seen.extend(e.participants.iter().filter(|p| person_ok(p).is_some()));
+            }
+            for id in &seen {
+                add_person(&mut b, &facts.persons[*id], 1);
+            }
+            ("persons".into(), seen.len() as i64, b)
+        }
+        "attendances" => {
+            let mut n = 0;
+            for s in &sessions {
+                for p in s.attendance.iter().filter_map(&person_ok) {
+                    add_person(&mut b, p, 1);
+                    n += 1;
+                }
+            }
+            ("attendances".into(), n, b)
+        }
+        "sessions-held" => {
+            for s in &sessions {
+                add_place(&mut b, &s.activity, &s.municipality, &s.branch, 1);
+            }
+            ("sessions".into(), sessions.len() as i64, b)
+        }
+        "functioning-groups" => {
+            let min = f.number("min-sessions", 1);
+            let mut per_group: BTreeMap<&str, i64> = BTreeMap::new();
+            for s in &sessions {
+                *per_group.entry(&s.group).or_default() += 1;
+            }
+            let mut n = 0;
+            for (g, count) in per_group {
+                if count >= min {
+                    n += 1;
+                    if let Some((a, m, br)) = facts.groups.get(g) {
+                        add_place(&mut b, a, m, br, 1);
+                    }
+                }
+            }
+            ("groups".into(), n, b)
+        }
+        "regular-participants" => {
+            let pct = f.number("min-percent", 50);
+            let mut held: BTreeMap<&str, i64> = BTreeMap::new();
+            let mut came: BTreeMap<(&str, &str), i64> = BTreeMap::new();
+            for s in &sessions {
+                *held.entry(&s.group).or_default() += 1;
+                for p in &s.attendance {
+                    *came.entry((&s.group, p)).or_default() += 1;
+                }
+            }
+            let mut regular = BTreeSet::new();
+            for ((g, p), n) in came {
+                // At least pct % of the group's sessions, in whole numbers.
+                if n * 100 >= pct * held[g] && person_ok(&p.to_string()).is_some() {
+                    regular.insert(p);
+                }
+            }
+            for p in &regular {
+                add_person(&mut b, &facts.persons[*p], 1);
+            }
+            ("persons".into(), regular.len() as i64, b)
+        }
+        "event-head-counts" => {
+            let mut n = 0;
+            // Registered participants plus unregistered head counts; `category=`
+            // keeps only some categories (e.g. participants, not spectators).
+            let wanted = |c: &str| {
+                f.get("category")
+                    .is_none_or(|w| w.split(',').any(|w| w.trim() == c))
+            };
+            for e in facts
+                .events
+                .iter()
+                .filter(|e| f.place(&e.activity, &e.municipality, &e.branch))
+            {
+                let registered = if wanted("registered") {
+                    e.participants.len() as i64
+                } else {
+                    0
+                };
+                let mut total = registered;
+                let cell = |b: &mut Breakdown, k: &str, v: i64| {
+                    *b.entry("registration".into())
+                        .or_default()
+                        .entry(k.into())
+                        .or_default() += v
+                };
+                cell(&mut b, "registered", registered);
+                for (cat, count) in e.counts.iter().filter(|(c, _)| wanted(c)) {
+                    total += count;
+                    cell(&mut b, cat, *count);
+                }
+                n += total;
+                add_place(&mut b, &e.activity, &e.municipality, &e.branch, total);
+            }
+            ("head-count".into(), n, b)
+        }
+        "trained-volunteers" => {
+            let min = f.number("min-hours", 1) * 10;
+            let mut n = 0;
+            for (branch, tenths) in facts.training_hours.values() {
+                if *tenths >= min && f.get("branch").is_none_or(|x| x == branch) {
+                    n += 1;
+                    *b.entry("branch".into())
+                        .or_default()
+                        .entry(branch.clone())
+                        .or_default() += 1;
+                }
+            }
+            ("volunteers".into(), n, b)
+        }
+        _ => ("unknown".into(), 0, b),
+    }
+}
+
+/// Computes every indicator of `project` for the period `[from, to]`, ages at `reference`.
+pub fn compute(
+    reg: &mut Registry,
+    project: kopa_domain::ProjectId,
+    from: Date,
+    to: Date,
+    reference: Date,
+) -> Result<Report> {
+    let p = reg.project(project)?;
+    let facts = load(reg.connection(), from, to, reference)?;
+    let indicators = p
+        .indicators
+        .iter()
+        .map(|ind| {
+            let (unit, value, breakdown) = evaluate(&facts, ind);
+            IndicatorResult {
+                id: ind.id.clone(),
+                name: ind.name.clone(),
+                rule: ind.rule.clone(),
+                params: ind.params.clone(),
+                unit,
+                value,
+                target: ind.target,
+                percent: if ind.target > 0 {
+                    (value as f64 * 1000.0 / ind.target as f64).round() / 10.0
+                } else {
+                    0.0
+                },
+                breakdown,
+            }
+        })
+        .collect();
+    Ok(Report {
+        project_id: p.id,
+        project: p.name,
+        donor: p.donor,
+        from: from.to_string(),
+        to: to.to_string(),
+        reference_date: reference.to_string(),
+        indicators,
+        computed_from: reg.heads()?,
+    })
+}

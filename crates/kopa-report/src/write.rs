@@ -1,0 +1,156 @@
+//! Report files: CSV (one row per figure) and XLSX (a summary sheet and a sheet per
+//! disaggregation), with headers in the chosen language.
+
+use crate::compute::{Report, DIMENSIONS};
+use crate::Result;
+use kopa_i18n::Localizer;
+use rust_xlsxwriter::{Format, Workbook};
+use std::path::Path;
+
+fn header(l: &Localizer) -> Vec<String> {
+    [
+        "report-indicator",
+        "report-unit",
+        "report-dimension",
+        "report-category",
+        "report-value",
+        "report-target",
+    ]
+    .iter()
+    .map(|id| l.tr(id, &[]))
+    .collect()
+}
+
+fn dimension_label(dim: &str, l: &Localizer) -> String {
+    l.tr(&format!("report-dim-{dim}"), &[])
+}
+
+fn unit_label(unit: &str, l: &Localizer) -> String {
+    l.tr(&format!("report-unit-{unit}"), &[])
+}
+
+/// One row per indicator total and per breakdown cell.
+pub fn write_csv(report: &Report, path: &Path, l: &Localizer) -> Result<()> {
+    let mut w = csv::Writer::from_path(path)?;
+    w.write_record(header(l))?;
+    let total = l.tr("report-total", &[]);
+    for ind in &report.indicators {
+        let unit = unit_label(&ind.unit, l);
+        w.write_record([
+            &ind.name,
+            &unit,
+            &total,
+            &total,
+            &ind.value.to_string(),
+            &ind.target.to_string(),
+        ])?;
+        for (dim, cells) in &ind.breakdown {
+            for (cat, v) in cells {
+                w.write_record([
+                    &ind.name,
+                    &unit,
+                    &dimension_label(dim, l),
+                    cat,
+                    &v.to_string(),
+                    "",
+                ])?;
+            }
+        }
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// A summary sheet, a sheet per disaggregation, and the sync stamp.
+pub fn write_xlsx(report: &Report, path: &Path, l: &Localizer) -> Result<()> {
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    let s = wb.add_worksheet();
+    s.set_name(l.tr("report-sheet-summary", &[]))?;
+    s.write_string_with_format(
+        0,
+        0,
+        format!("{} — {}", report.project, report.donor),
+        &bold,
+    )?;
+    s.write_string(
+        1,
+        0,
+        format!(
+            "{} {} – {}",
+            l.tr("report-period", &[]),
+            report.from,
+            report.to
+        ),
+    )?;
+    s.write_string(
+        2,
+        0,
+        format!(
+            "{} {}",
+            l.tr("report-reference-date", &[]),
+            report.reference_date
+        ),
+    )?;
+    let cols = [
+        "report-indicator",
+        "report-unit",
+        "report-value",
+        "report-target",
+        "report-percent",
+    ];
+    for (c, id) in cols.iter().enumerate() {
+        s.write_string_with_format(4, c as u16, l.tr(id, &[]), &bold)?;
+    }
+    for (r, ind) in report.indicators.iter().enumerate() {
+        let row = 5 + r as u32;
+        s.write_string(row, 0, &ind.name)?;
+        s.write_string(row, 1, unit_label(&ind.unit, l))?;
+        s.write_number(row, 2, ind.value as f64)?;
+        s.write_number(row, 3, ind.target as f64)?;
+        s.write_number(row, 4, ind.percent)?;
+    }
+    s.autofit();
+    for dim in DIMENSIONS.iter().copied().chain(["registration"]) {
+        let rows: Vec<_> = report
+            .indicators
+            .iter()
+            .filter_map(|i| i.breakdown.get(dim).map(|cells| (i, cells)))
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let sheet = wb.add_worksheet();
+        sheet.set_name(dimension_label(dim, l))?;
+        for (c, id) in [
+            "report-indicator",
+            "report-unit",
+            "report-category",
+            "report-value",
+        ]
+        .iter()
+        .enumerate()
+        {
+            sheet.write_string_with_format(0, c as u16, l.tr(id, &[]), &bold)?;
+        }
+        let mut row = 1;
+        for (ind, cells) in rows {
+            for (cat, v) in cells {
+                sheet.write_string(row, 0, &ind.name)?;
+                sheet.write_string(row, 1, unit_label(&ind.unit, l))?;
+                sheet.write_string(row, 2, cat)?;
+                sheet.write_number(row, 3, *v as f64)?;
+                row += 1;
+            }
+        }
+        sheet.autofit();
+    }
+    let stamp = wb.add_worksheet();
+    stamp.set_name(l.tr("report-sheet-stamp", &[]))?;
+    for (r, (doc, heads)) in report.computed_from.iter().enumerate() {
+        stamp.write_string(r as u32, 0, doc)?;
+        stamp.write_string(r as u32, 1, heads.join(" "))?;
+    }
+    wb.save(path)?;
+    Ok(())
+}

@@ -1,0 +1,339 @@
+//! Indicator rules at their edges, and report files read back.
+
+use calamine::{open_workbook, Reader, Xlsx};
+use kopa_domain::{Date, ProjectId, Role, Timestamp};
+use kopa_i18n::{Lang, Localizer};
+use kopa_registry::*;
+use kopa_report::{compute, write_csv, write_xlsx, Report};
+
+const T0: i64 = 1_795_424_400_000; // 2026-11-23
+
+struct Fixture {
+    reg: Registry,
+    _dir: tempfile::TempDir,
+    project: ProjectId,
+    persons: Vec<String>,
+}
+
+fn person_ids(reg: &Registry, fid: kopa_domain::FamilyId) -> Vec<String> {
+    reg.family(fid)
+        .unwrap()
+        .persons
+        .into_iter()
+        .map(|p| p.id)
+        .collect()
+}
+
+/// An HQ replica with: a senior (born 1950), a teenager born 2008, a parent; two
+/// groups; five sessions of the parents' group with 3 (60 %) and 2 (40 %) attendances.
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = Registry::create(
+        &dir.path().join("hq.kopa"),
+        "p",
+        InitOptions {
+            branch_name: "Rīga HQ".into(),
+            municipality: "Rīga".into(),
+            role: Role::Hq,
+            device_name: "hq".into(),
+            user: "coordinator".into(),
+        },
+        Env::manual(ManualClock::new(Timestamp(T0)), 3),
+    )
+    .unwrap();
+    let fam = |name: &str, member: &str, tg: &str| FamilyDraft {
+        name: Some(name.into()),
+        municipality: Some("Daugavpils".into()),
+        languages: Some(vec!["ru".into()]),
+        target_groups: Some(vec![tg.into()]),
+        members: vec![MemberDraft::parse_spec("m", member).unwrap()],
+        ..Default::default()
+    };
+    let f1 = reg
+        .add_family(&fam(
+            "Petrovs",
+            "Ivans;Petrovs;1950;m;grandparent",
+            "senior",
+        ))
+        .unwrap();
+    let f2 = reg
+        .add_family(&fam("Ozola", "Anna;Ozola;2008;f;child", "youth"))
+        .unwrap();
+    let f3 = reg
+        .add_family(&fam(
+            "Kalniņa",
+            "Ilze;Kalniņa;1996;f;parent",
+            "young-family",
+        ))
+        .unwrap();
+    let persons: Vec<String> = [f1, f2, f3]
+        .iter()
+        .flat_map(|f| person_ids(&reg, *f))
+        .collect();
+    let (senior, teen, parent) = (&persons[0], &persons[1], &persons[2]);
+    let club = reg
+        .add_group(&GroupDraft {
+            name: "Club".into(),
+            activity: "senior-club".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let parents = reg
+        .add_group(&GroupDraft {
+            name: "Parents".into(),
+            activity: "young-parents".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    for (day, attended) in [
+        ("2026-03-02", vec![parent.clone(), teen.clone()]),
+        ("2026-03-09", vec![parent.clone(), teen.clone()]),
+        ("2026-03-16", vec![parent.clone()]),
+        ("2026-03-23", vec![]),
+        ("2026-03-30", vec![]),
+    ] {
+        reg.record_session(&SessionDraft {
+            group: parents.key(),
+            date: day.into(),
+            attended,
+            ..Default::default()
+        })
+        .unwrap();
+    }
+    // The senior and the parent are also in the club: one person in two groups.
+    reg.record_session(&SessionDraft {
+        group: club.key(),
+        date: "2026-03-04".into(),
+        attended: vec![senior.clone(), parent.clone()],
+        ..Default::default()
+    })
+    .unwrap();
+    reg.add_event(&EventDraft {
+        name: "Paaudžu diena".into(),
+        activity: "intergenerational".into(),
+        date: "2026-05-01".into(),
+        head_counts: vec!["participants=118".into(), "spectators=300".into()],
+        participants: vec![senior.clone(), teen.clone()],
+        ..Default::default()
+    })
+    .unwrap();
+    let v = reg
+        .add_volunteer(&VolunteerDraft {
+            given_name: "Inese".into(),
+            family_name: "Liepa".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let w = reg
+        .add_volunteer(&VolunteerDraft {
+            given_name: "Oļegs".into(),
+            family_name: "Orlovs".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    reg.record_training(&TrainingDraft {
+        volunteer: v.key(),
+        date: "2026-02-01".into(),
+        topic: "Pirmā palīdzība".into(),
+        hours: "4".into(),
+    })
+    .unwrap();
+    reg.record_training(&TrainingDraft {
+        volunteer: w.key(),
+        date: "2026-02-01".into(),
+        topic: "Datu aizsardzība".into(),
+        hours: "3.5".into(),
+    })
+    .unwrap();
+    let project = reg
+        .add_project(&ProjectDraft {
+            name: "Kopā".into(),
+            donor: "SIF".into(),
+            start: "2026-01-01".into(),
+            end: "2026-12-31".into(),
+            branches: vec![],
+        })
+        .unwrap();
+    let ind = |reg: &mut Registry, name: &str, rule: &str, params: &[&str], target: &str| {
+        reg.add_indicator(&IndicatorDraft {
+            project: project.key(),
+            name: name.into(),
+            rule: rule.into(),
+            params: params.iter().map(|s| s.to_string()).collect(),
+            target: target.into(),
+        })
+        .unwrap();
+    };
+    ind(&mut reg, "a distinct", "distinct-persons", &[], "4");
+    ind(&mut reg, "b attendances", "attendances", &[], "10");
+    ind(&mut reg, "c sessions", "sessions-held", &[], "6");
+    ind(
+        &mut reg,
+        "d functioning 5",
+        "functioning-groups",
+        &["min-sessions=5"],
+        "1",
+    );
+    ind(
+        &mut reg,
+        "e regular 60",
+        "regular-participants",
+        &["activity=young-parents", "min-percent=60"],
+        "1",
+    );
+    ind(
+        &mut reg,
+        "f regular 61",
+        "regular-participants",
+        &["activity=young-parents", "min-percent=61"],
+        "1",
+    );
+    ind(
+        &mut reg,
+        "g youth 18-25",
+        "distinct-persons",
+        &["age-band=18-25"],
+        "1",
+    );
+    ind(&mut reg, "h event", "event-head-counts", &[], "400");
+    ind(
+        &mut reg,
+        "i event participants",
+        "event-head-counts",
+        &["category=registered,participants"],
+        "120",
+    );
+    ind(
+        &mut reg,
+        "j trained 4h",
+        "trained-volunteers",
+        &["min-hours=4"],
+        "1",
+    );
+    Fixture {
+        reg,
+        _dir: dir,
+        project,
+        persons,
+    }
+}
+
+fn value(r: &Report, name: &str) -> i64 {
+    r.indicators.iter().find(|i| i.name == name).unwrap().value
+}
+
+fn year(reg: &mut Registry, p: ProjectId, reference: &str) -> Report {
+    let d = |s: &str| s.parse::<Date>().unwrap();
+    compute(reg, p, d("2026-01-01"), d("2026-12-31"), d(reference)).unwrap()
+}
+
+#[test]
+fn rules_at_their_edges() {
+    let mut f = fixture();
+    let r = year(&mut f.reg, f.project, "2026-12-31");
+    assert_eq!(
+        value(&r, "a distinct"),
+        3,
+        "the parent in two groups counts once"
+    );
+    assert_eq!(
+        value(&r, "b attendances"),
+        7,
+        "attendances are counted, not persons"
+    );
+    let a = r
+        .indicators
+        .iter()
+        .find(|i| i.name == "a distinct")
+        .unwrap();
+    assert_eq!(a.unit, "persons");
+    assert_eq!(
+        r.indicators
+            .iter()
+            .find(|i| i.name == "b attendances")
+            .unwrap()
+            .unit,
+        "attendances"
+    );
+    assert_eq!(value(&r, "c sessions"), 6);
+    assert_eq!(
+        value(&r, "d functioning 5"),
+        1,
+        "5 sessions meet min-sessions=5; the club's 1 does not"
+    );
+    assert_eq!(value(&r, "e regular 60"), 1, "3 of 5 = 60 % meets 60 %");
+    assert_eq!(value(&r, "f regular 61"), 0, "60 % does not meet 61 %");
+    assert_eq!(
+        value(&r, "h event"),
+        118 + 300 + 2,
+        "registered and unregistered"
+    );
+    assert_eq!(
+        value(&r, "i event participants"),
+        118 + 2,
+        "spectators left out by category"
+    );
+    assert_eq!(
+        value(&r, "j trained 4h"),
+        1,
+        "4 h meets min-hours=4; 3.5 h does not"
+    );
+    // Disaggregation: the senior, the teen and the parent by age band and target group.
+    let bands = &a.breakdown["age-band"];
+    assert_eq!(bands.get("65+"), Some(&1));
+    assert_eq!(bands.get("18-25"), Some(&1), "born 2008: 18 in 2026");
+    assert_eq!(bands.get("26-64"), Some(&1));
+    assert_eq!(a.breakdown["target-group"].get("senior"), Some(&1));
+    assert_eq!(a.breakdown["gender"].get("female"), Some(&2));
+    assert!(!r.computed_from.is_empty(), "stamped with document heads");
+}
+
+#[test]
+fn age_is_taken_at_the_reference_date() {
+    let mut f = fixture();
+    // Born 2008 (only the year is known): 17 at the end of 2025, 18 in 2026.
+    assert_eq!(
+        value(&year(&mut f.reg, f.project, "2025-12-31"), "g youth 18-25"),
+        0
+    );
+    assert_eq!(
+        value(&year(&mut f.reg, f.project, "2026-01-01"), "g youth 18-25"),
+        1
+    );
+}
+
+#[test]
+fn xlsx_and_csv_read_back_in_latvian_and_russian() {
+    let mut f = fixture();
+    let r = year(&mut f.reg, f.project, "2026-12-31");
+    let dir = tempfile::tempdir().unwrap();
+    for (lang, summary, age) in [
+        (Lang::Lv, "Kopsavilkums", "Vecuma grupa"),
+        (Lang::Ru, "Сводка", "Возрастная группа"),
+    ] {
+        let l = Localizer::new(lang);
+        let x = dir.path().join(format!("r-{lang}.xlsx"));
+        write_xlsx(&r, &x, &l).unwrap();
+        let mut wb: Xlsx<_> = open_workbook(&x).unwrap();
+        let names = wb.sheet_names();
+        assert!(
+            names.contains(&summary.to_string()) && names.contains(&age.to_string()),
+            "{names:?}"
+        );
+        let sheet = wb.worksheet_range(summary).unwrap();
+        let rows: Vec<Vec<String>> = sheet
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect();
+        let distinct = rows.iter().find(|row| row[0] == "a distinct").unwrap();
+        assert_eq!(distinct[2], "3");
+        let c = dir.path().join(format!("r-{lang}.csv"));
+        write_csv(&r, &c, &l).unwrap();
+        let text = std::fs::read_to_string(&c).unwrap();
+        assert!(
+            text.contains(&format!("a distinct,{},", l.tr("report-unit-persons", &[]))),
+            "{text}"
+        );
+    }
+    let _ = &f.persons;
+}
