@@ -44,3 +44,7 @@ cli-trainings = trainings
 cli-hours = hours
 cli-guests = guests
 cli-attended = attended
+cli-sync-exported = Sync file written: { $docs } documents with changes, { $bytes } bytes.
+cli-sync-imported = Imported from { $from }: { $changes } changes; conflicts to resolve: { $conflicts }.
+cli-sync-already-imported = This file from { $from } was imported before; nothing to do.
+cli-sync-unsent = { $count } changes not yet sent

@@ -20,6 +20,12 @@ error-invalid-id = is not a valid id: { $value }
 error-not-enrolled = is not enrolled in this group: { $value }
 error-unknown-rule = is not a known indicator rule (distinct-persons, attendances, sessions-held, functioning-groups, regular-participants, event-head-counts, trained-volunteers): { $value }
 error-invalid-param = must be KEY=VALUE with a known key (min-sessions, min-percent, min-hours, category, target-group, age-band, gender, activity, municipality, language, branch): { $value }
+error-sync-not-for-us = This sync file is addressed to another replica. Nothing was changed.
+error-sync-damaged = This sync file is damaged or incomplete (was it copied completely?). Nothing was changed; ask for a new file.
+error-sync-unknown-signer = This sync file was signed by a replica this one does not know. Nothing was changed; add the sender with "kopa sync peer add".
+error-sync-bad-signature = This sync file's signature does not match its content: it was altered. Nothing was changed.
+error-sync-not-owner = This sync file changes records its sender does not own. It was refused and nothing was changed.
+error-sync-unknown-peer = No known peer called { $detail }. Add it with "kopa sync peer add CARD".
 error-wrong-passphrase = Wrong passphrase, or this file is not a Kopā replica. Nothing was changed.
 error-no-replica = There is no Kopā replica at { $path }.
 error-already-exists = A file already exists at { $path }; it was not touched.

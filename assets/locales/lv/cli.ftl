@@ -47,3 +47,7 @@ cli-trainings = apmācības
 cli-hours = stundas
 cli-guests = viesi
 cli-attended = apmeklēja
+cli-sync-exported = Sinhronizācijas datne ierakstīta: dokumenti ar izmaiņām: { $docs }, baiti: { $bytes }.
+cli-sync-imported = Importēts no { $from }: izmaiņas: { $changes }; atrisināmi konflikti: { $conflicts }.
+cli-sync-already-imported = Šī datne no { $from } jau tika importēta; nekas nav jādara.
+cli-sync-unsent = vēl nenosūtītas izmaiņas: { $count }

@@ -20,6 +20,12 @@ error-invalid-id = nav derīgs identifikators: { $value }
 error-not-enrolled = nav pierakstīts šajā grupā: { $value }
 error-unknown-rule = nav zināms rādītāja noteikums (distinct-persons, attendances, sessions-held, functioning-groups, regular-participants, event-head-counts, trained-volunteers): { $value }
 error-invalid-param = jāraksta kā ATSLĒGA=VĒRTĪBA ar zināmu atslēgu (min-sessions, min-percent, min-hours, category, target-group, age-band, gender, activity, municipality, language, branch): { $value }
+error-sync-not-for-us = Šī sinhronizācijas datne ir adresēta citam reģistram. Nekas netika mainīts.
+error-sync-damaged = Sinhronizācijas datne ir bojāta vai nepilnīga (vai tā nokopēta pilnībā?). Nekas netika mainīts; palūdziet jaunu datni.
+error-sync-unknown-signer = Datni parakstījis nezināms reģistrs. Nekas netika mainīts; pievienojiet sūtītāju ar "kopa sync peer add".
+error-sync-bad-signature = Datnes paraksts neatbilst saturam: tā ir mainīta. Nekas netika mainīts.
+error-sync-not-owner = Datne maina ierakstus, kas nepieder sūtītājam. Tā tika noraidīta, nekas netika mainīts.
+error-sync-unknown-peer = Nav zināma partnera { $detail }. Pievienojiet to ar "kopa sync peer add KARTE".
 error-wrong-passphrase = Nepareiza parole, vai šī datne nav Kopā reģistrs. Nekas netika mainīts.
 error-no-replica = Vietā { $path } nav Kopā reģistra.
 error-already-exists = Vietā { $path } jau ir datne; tā netika aizskarta.

@@ -43,3 +43,7 @@ cli-trainings = обучений
 cli-hours = часов
 cli-guests = гостей
 cli-attended = присутствовали
+cli-sync-exported = Файл синхронизации записан: документов с изменениями { $docs }, байт { $bytes }.
+cli-sync-imported = Импортировано от { $from }: изменений { $changes }; конфликтов к решению: { $conflicts }.
+cli-sync-already-imported = Этот файл от { $from } уже был импортирован; делать нечего.
+cli-sync-unsent = ещё не отправлено изменений: { $count }

@@ -20,6 +20,12 @@ error-invalid-id = неверный идентификатор: { $value }
 error-not-enrolled = не записан(а) в эту группу: { $value }
 error-unknown-rule = неизвестное правило показателя (distinct-persons, attendances, sessions-held, functioning-groups, regular-participants, event-head-counts, trained-volunteers): { $value }
 error-invalid-param = пишите КЛЮЧ=ЗНАЧЕНИЕ с известным ключом (min-sessions, min-percent, min-hours, category, target-group, age-band, gender, activity, municipality, language, branch): { $value }
+error-sync-not-for-us = Этот файл синхронизации адресован другому реестру. Ничего не изменено.
+error-sync-damaged = Файл синхронизации повреждён или неполон (скопирован ли он целиком?). Ничего не изменено; попросите новый файл.
+error-sync-unknown-signer = Файл подписан неизвестным реестром. Ничего не изменено; добавьте отправителя командой "kopa sync peer add".
+error-sync-bad-signature = Подпись файла не совпадает с содержимым: он был изменён. Ничего не изменено.
+error-sync-not-owner = Файл изменяет записи, которые не принадлежат отправителю. Он отклонён, ничего не изменено.
+error-sync-unknown-peer = Нет известного партнёра { $detail }. Добавьте его командой "kopa sync peer add КАРТА".
 error-wrong-passphrase = Неверный пароль, или этот файл не является реестром Kopā. Ничего не изменено.
 error-no-replica = По пути { $path } нет реестра Kopā.
 error-already-exists = По пути { $path } уже есть файл; он не тронут.

@@ -10,7 +10,8 @@ use std::path::PathBuf;
 ///
 /// The passphrase comes from KOPA_PASSPHRASE, or is asked for. Exit codes: 0 ok,
 /// 1 other error, 2 usage error, 3 validation error, 4 wrong passphrase,
-/// 5 not found, 6 refused (a file exists, or the role does not allow it).
+/// 5 not found, 6 refused (a file exists, or the role does not allow it),
+/// 7 sync file refused (damaged, not for this replica, unknown signer, not owner).
 #[derive(Parser, Debug)]
 #[command(name = "kopa", version, propagate_version = true)]
 pub struct Cli {
@@ -86,6 +87,38 @@ pub enum Command {
     Indicator(IndicatorCmd),
     /// A project's indicators for a period, against targets, disaggregated.
     Report(ReportArgs),
+    /// Sync files for a USB stick or e-mail, and who this replica syncs with.
+    #[command(subcommand)]
+    Sync(SyncCmd),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SyncCmd {
+    /// Print (or write) this replica's identity card: public keys for its peers.
+    Identity {
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Trust a peer from its identity card.
+    #[command(subcommand)]
+    Peer(PeerCmd),
+    /// Write what a peer has not acknowledged, signed and encrypted to it.
+    Export {
+        /// `hq`, or a branch's name or id.
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Verify and apply a sync file (importing it twice equals once).
+    Import { file: PathBuf },
+    /// Last sync per peer and changes not yet sent.
+    Status,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PeerCmd {
+    Add { card: PathBuf },
 }
 
 #[derive(Subcommand, Debug)]

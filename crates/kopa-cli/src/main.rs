@@ -2,7 +2,8 @@
 //! prints the id of the record it created or changed.
 //!
 //! Exit codes: 0 ok · 1 other error · 2 usage error · 3 validation error ·
-//! 4 wrong passphrase · 5 not found · 6 refused (file exists, not allowed).
+//! 4 wrong passphrase · 5 not found · 6 refused (file exists, not allowed) ·
+//! 7 sync file refused.
 
 mod cli;
 mod output;
@@ -56,6 +57,7 @@ fn exit_code(e: &CliError) -> u8 {
             Error::WrongPassphrase => 4,
             Error::NotFound { .. } | Error::NoReplica(_) => 5,
             Error::AlreadyExists(_) | Error::NotAllowed { .. } => 6,
+            Error::SyncFile(_) => 7,
             _ => 1,
         },
     }
@@ -558,6 +560,7 @@ fn commands(reg: &mut Registry, pass: &str, command: &Command, out: &Out) -> Res
             out.id(&id.key());
         }
         Command::Report(r) => report(reg, r, out)?,
+        Command::Sync(cmd) => sync(reg, cmd, out)?,
         Command::User { name } => {
             reg.set_user(name)?;
             out.id(name);
@@ -605,6 +608,90 @@ fn report(reg: &mut Registry, r: &ReportArgs, out: &Out) -> Result<()> {
             return Err(CliError::Usage(
                 "--out FILE is required for csv and xlsx".into(),
             ))
+        }
+    }
+    Ok(())
+}
+
+fn sync(reg: &mut Registry, cmd: &SyncCmd, out: &Out) -> Result<()> {
+    let l10n = out.l10n;
+    let io = |e: std::io::Error| CliError::from(Error::Io(e));
+    match cmd {
+        SyncCmd::Identity { out: file } => {
+            let card = reg.identity_card()?;
+            let json = serde_json::to_string_pretty(&card).unwrap_or_default();
+            match file {
+                Some(f) => {
+                    std::fs::write(f, json).map_err(io)?;
+                    out.id(&f.display().to_string());
+                }
+                None => println!("{json}"),
+            }
+        }
+        SyncCmd::Peer(PeerCmd::Add { card }) => {
+            let text = std::fs::read_to_string(card).map_err(io)?;
+            let card: IdentityCard = serde_json::from_str(&text)
+                .map_err(|_| CliError::from(Error::SyncFile(SyncFileError::Damaged)))?;
+            reg.add_peer(&card)?;
+            out.id(&card.peer());
+        }
+        SyncCmd::Export { to, out: file } => {
+            let (bytes, summary) = reg.export_sync_file(to)?;
+            // Write beside, then rename: a half-written file never carries the name.
+            let tmp = file.with_extension("partial");
+            std::fs::write(&tmp, &bytes).map_err(io)?;
+            std::fs::rename(&tmp, file).map_err(io)?;
+            out.written(&file.display().to_string(), &summary, || {
+                l10n.tr(
+                    "cli-sync-exported",
+                    &[
+                        ("docs", Arg::Num(summary.documents as i64)),
+                        ("bytes", Arg::Num(summary.bytes as i64)),
+                    ],
+                )
+            });
+        }
+        SyncCmd::Import { file } => {
+            let bytes = std::fs::read(file).map_err(io)?;
+            let s = reg.import_sync_file(&bytes)?;
+            out.value(&s, || {
+                if s.already_imported {
+                    l10n.tr(
+                        "cli-sync-already-imported",
+                        &[("from", Arg::Str(&s.from_name))],
+                    )
+                } else {
+                    l10n.tr(
+                        "cli-sync-imported",
+                        &[
+                            ("from", Arg::Str(&s.from_name)),
+                            ("changes", Arg::Num(s.merge.changes_applied as i64)),
+                            ("conflicts", Arg::Num(s.merge.conflicts)),
+                        ],
+                    )
+                }
+            });
+        }
+        SyncCmd::Status => {
+            let st = reg.sync_status()?;
+            out.value(&st, || {
+                st.iter()
+                    .map(|p| {
+                        format!(
+                            "{:<20} {:<6} ↑ {:<25} ↓ {:<25} {}",
+                            p.name,
+                            p.role,
+                            p.last_sent.as_deref().unwrap_or("—"),
+                            p.last_heard.as_deref().unwrap_or("—"),
+                            l10n.tr(
+                                "cli-sync-unsent",
+                                &[("count", Arg::Num(p.unsent_changes as i64))]
+                            )
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
         }
     }
     Ok(())

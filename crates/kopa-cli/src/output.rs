@@ -131,6 +131,9 @@ pub fn message(e: &Error, l10n: &Localizer) -> String {
             &id,
             &[("id", Arg::Str(cid)), ("pick", Arg::Num(*pick as i64))],
         ),
+        Error::SyncFile(kopa_registry::SyncFileError::UnknownPeer(name)) => {
+            l10n.tr(&id, &[("detail", Arg::Str(name))])
+        }
         other => l10n.tr(&id, &[("detail", Arg::Str(&other.to_string()))]),
     }
 }

@@ -571,3 +571,94 @@ fn demo_project_report_in_every_format() {
         .unwrap()
         .starts_with("Indicator,Unit,Breakdown"));
 }
+
+#[test]
+fn sync_files_from_the_command_line() {
+    let k = Kopa::new();
+    init(&k, "branch.kopa");
+    k.ok(
+        "hq.kopa",
+        &[
+            "--user",
+            "Coordinator",
+            "init",
+            "--branch",
+            "HQ",
+            "--municipality",
+            "Rīga",
+            "--role",
+            "hq",
+        ],
+    );
+    let card = |db: &str| {
+        let p = k.db(&format!("{db}.card"));
+        k.ok(db, &["sync", "identity", "--out", p.to_str().unwrap()]);
+        p
+    };
+    let (bc, hc) = (card("branch.kopa"), card("hq.kopa"));
+    k.ok(
+        "branch.kopa",
+        &["sync", "peer", "add", hc.to_str().unwrap()],
+    );
+    k.ok("hq.kopa", &["sync", "peer", "add", bc.to_str().unwrap()]);
+    let fid = k.id(
+        "branch.kopa",
+        &[
+            "family",
+            "add",
+            "--name",
+            "Ivanovs",
+            "--municipality",
+            "Krāslava",
+        ],
+    );
+    let st = k.json("branch.kopa", &["sync", "status"]);
+    assert!(st[0]["unsent_changes"].as_i64().unwrap() >= 2);
+    let file = k.db("to-hq.kopasync");
+    k.ok(
+        "branch.kopa",
+        &[
+            "sync",
+            "export",
+            "--to",
+            "hq",
+            "--out",
+            file.to_str().unwrap(),
+        ],
+    );
+    let imp = k.json("hq.kopa", &["sync", "import", file.to_str().unwrap()]);
+    assert_eq!(imp["already_imported"], false);
+    assert_eq!(
+        k.json("hq.kopa", &["family", "show", &fid])["name"],
+        "Ivanovs"
+    );
+    let again = k.json("hq.kopa", &["sync", "import", file.to_str().unwrap()]);
+    assert_eq!(again["already_imported"], true);
+    let st = k.json("hq.kopa", &["sync", "status"]);
+    assert_eq!(st[0]["name"], "Krāslava");
+    assert!(
+        st[0]["last_heard"].is_string(),
+        "HQ knows when the branch last synced"
+    );
+
+    // A truncated file: refused, translated, exit code 7.
+    let bytes = std::fs::read(&file).unwrap();
+    let cut = k.db("cut.kopasync");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let out = k.run(
+        "hq.kopa",
+        &["--lang", "lv", "sync", "import", cut.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(7));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("bojāta"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Unknown destination.
+    let out = k.run(
+        "branch.kopa",
+        &["sync", "export", "--to", "Atlantis", "--out", "/dev/null"],
+    );
+    assert_eq!(out.status.code(), Some(7));
+}

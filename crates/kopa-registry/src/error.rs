@@ -32,6 +32,8 @@ pub enum Error {
     Reconcile(#[from] autosurgeon::ReconcileError),
     #[error("file error: {0}")]
     Io(#[from] std::io::Error),
+    #[error("sync file refused: {0}")]
+    SyncFile(crate::SyncFileError),
 }
 
 impl Error {
@@ -48,6 +50,7 @@ impl Error {
             Error::Corrupt(_) | Error::Automerge(_) | Error::Hydrate(_) => "corrupt",
             Error::Sqlite(_) | Error::Migration(_) | Error::Reconcile(_) => "storage",
             Error::Io(_) => "io",
+            Error::SyncFile(e) => e.code(),
         }
     }
 

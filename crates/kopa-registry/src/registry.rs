@@ -100,6 +100,15 @@ pub struct EventDraft {
     pub participants: Vec<String>,
 }
 
+/// What arrives from another replica: a whole document, or changes to one.
+pub enum Incoming {
+    Doc(Box<Automerge>),
+    Changes(Vec<u8>),
+}
+
+mod sync_files;
+pub use sync_files::*;
+
 /// Indicator rule types (see `kopa-report`).
 pub const INDICATOR_RULES: &[&str] = &[
     "distinct-persons",
@@ -1755,45 +1764,74 @@ impl Registry {
 
     /// Merges documents received from elsewhere, in one SQLite transaction.
     pub fn merge_docs(&mut self, incoming: Vec<(docs::DocRow, Automerge)>) -> Result<MergeReport> {
+        let items = incoming
+            .into_iter()
+            .map(|(r, d)| (r, Incoming::Doc(Box::new(d))))
+            .collect();
+        self.apply_incoming(items, |_| Ok(()))
+    }
+
+    /// Applies documents or changes received from elsewhere, re-projects what they
+    /// touched, and runs `bookkeeping` (sync acknowledgements…) in the same SQLite
+    /// transaction, so that either all of it is kept or none of it.
+    pub(crate) fn apply_incoming(
+        &mut self,
+        incoming: Vec<(docs::DocRow, Incoming)>,
+        bookkeeping: impl FnOnce(&Connection) -> Result<()>,
+    ) -> Result<MergeReport> {
         let mut report = MergeReport::default();
         let actor = self.me.actor();
         let mut touched: Vec<(DocId, Option<String>, Vec<automerge::ChangeHash>, Scope)> = vec![];
-        for (row, mut theirs) in incoming {
-            let mine = match self.cache.get_mut(&row.id) {
-                Some(d) => Some(d),
-                None => match docs::load(&self.conn, row.id, &actor)? {
-                    Some(d) => Some(self.cache.entry(row.id).or_insert(d)),
-                    None => None,
-                },
-            };
-            match mine {
-                Some(doc) => {
-                    let before = doc.get_heads();
-                    let applied = doc.merge(&mut theirs)?;
-                    if !applied.is_empty() {
-                        report.documents_updated += 1;
-                        // `merge` reports only the new heads; the scope needs every
-                        // change that was not there before.
-                        let new: Vec<_> = doc
-                            .get_changes_meta(&before)
-                            .iter()
-                            .map(|c| c.hash)
-                            .collect();
-                        report.changes_applied += new.len();
-                        let scope = Scope::of_changes(doc, &new);
-                        touched.push((row.id, None, before, scope));
+        let result = (|| -> Result<()> {
+            for (row, theirs) in incoming {
+                let mine = match self.cache.get_mut(&row.id) {
+                    Some(d) => Some(d),
+                    None => match docs::load(&self.conn, row.id, &actor)? {
+                        Some(d) => Some(self.cache.entry(row.id).or_insert(d)),
+                        None => None,
+                    },
+                };
+                let (doc, new_owner) = match mine {
+                    Some(doc) => (doc, None),
+                    None => {
+                        let doc = Automerge::new().with_actor(actor.clone());
+                        (
+                            self.cache.entry(row.id).or_insert(doc),
+                            Some(row.owner.clone()),
+                        )
+                    }
+                };
+                let before = doc.get_heads();
+                match theirs {
+                    Incoming::Doc(mut d) => {
+                        doc.merge(&mut d)?;
+                    }
+                    Incoming::Changes(bytes) => {
+                        doc.load_incremental(&bytes)?;
                     }
                 }
-                None => {
-                    theirs.set_actor(actor.clone());
+                // Every change that was not there before (merge reports only heads).
+                let new: Vec<_> = doc
+                    .get_changes_meta(&before)
+                    .iter()
+                    .map(|c| c.hash)
+                    .collect();
+                if new.is_empty() {
+                    if new_owner.is_some() {
+                        self.cache.remove(&row.id);
+                    }
+                    continue;
+                }
+                report.changes_applied += new.len();
+                if new_owner.is_some() {
                     report.documents_added += 1;
-                    report.changes_applied += theirs.get_changes_meta(&[]).len();
-                    self.cache.insert(row.id, theirs);
-                    touched.push((row.id, Some(row.owner.clone()), vec![], Scope::All));
+                    touched.push((row.id, new_owner, vec![], Scope::All));
+                } else {
+                    report.documents_updated += 1;
+                    let scope = Scope::of_changes(doc, &new);
+                    touched.push((row.id, None, before, scope));
                 }
             }
-        }
-        let result = (|| -> Result<()> {
             let tx = self.conn.unchecked_transaction()?;
             for (id, owner, before, scope) in &touched {
                 let doc = self.cache.get(id).expect("merged document cached");
@@ -1803,13 +1841,16 @@ impl Registry {
                 }
                 projection::project(&tx, *id, doc, scope)?;
             }
+            bookkeeping(&tx)?;
             tx.commit()?;
             Ok(())
         })();
         if let Err(e) = result {
+            // Memory must not run ahead of the file: reload what was touched.
             for (id, _, _, _) in &touched {
                 self.cache.remove(id);
             }
+            self.cache.clear();
             return Err(e);
         }
         report.conflicts = self

@@ -1,0 +1,195 @@
+//! Sync files between real encrypted replicas: signed, encrypted, acknowledged,
+//! idempotent, and refused whole when anything is wrong.
+
+use kopa_domain::{Role, Timestamp};
+use kopa_registry::*;
+use std::path::Path;
+
+const PASS: &str = "pass";
+const T0: i64 = 1_795_424_400_000;
+
+fn replica(dir: &Path, name: &str, municipality: &str, role: Role, seed: u64) -> Registry {
+    Registry::create(
+        &dir.join(format!("{name}.kopa")),
+        PASS,
+        InitOptions {
+            branch_name: name.into(),
+            municipality: municipality.into(),
+            role,
+            device_name: format!("{name}-pc"),
+            user: format!("{name}-lead"),
+        },
+        Env::manual(ManualClock::new(Timestamp(T0)), seed),
+    )
+    .unwrap()
+}
+
+fn family(reg: &mut Registry, name: &str) -> kopa_domain::FamilyId {
+    reg.add_family(&FamilyDraft {
+        name: Some(name.into()),
+        municipality: Some("Krāslava".into()),
+        members: vec![MemberDraft::parse_spec("m", &format!("Anna;{name};1980;f;parent")).unwrap()],
+        ..Default::default()
+    })
+    .unwrap()
+}
+
+fn introduce(a: &mut Registry, b: &mut Registry) {
+    let ca = a.identity_card().unwrap();
+    let cb = b.identity_card().unwrap();
+    a.add_peer(&cb).unwrap();
+    b.add_peer(&ca).unwrap();
+}
+
+type Listing = Vec<(String, Vec<String>)>;
+
+fn state(r: &mut Registry) -> (Listing, Listing) {
+    (r.heads().unwrap(), r.projection_dump().unwrap())
+}
+
+fn refused(r: &mut Registry, file: &[u8]) -> SyncFileError {
+    let before = state(r);
+    let err = r.import_sync_file(file).unwrap_err();
+    assert_eq!(state(r), before, "a refused file changes nothing");
+    match err {
+        Error::SyncFile(e) => e,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn weekly_round_trip_acknowledges_and_converges() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = replica(dir.path(), "Krāslava", "Krāslava", Role::Branch, 1);
+    let mut hq = replica(dir.path(), "HQ", "Rīga", Role::Hq, 2);
+    introduce(&mut a, &mut hq);
+    let fid = family(&mut a, "Ivanovs");
+    family(&mut a, "Ozola");
+
+    let status = a.sync_status().unwrap();
+    assert_eq!(status[0].peer, "hq");
+    assert!(status[0].unsent_changes >= 3, "{status:?}");
+
+    let (file, summary) = a.export_sync_file("hq").unwrap();
+    assert_eq!(summary.documents, 3, "branch document and two families");
+    let imported = hq.import_sync_file(&file).unwrap();
+    assert_eq!(imported.merge.documents_added, 3);
+    assert_eq!(hq.list_families().unwrap().len(), 2);
+    assert!(hq.verify_projection().unwrap().is_empty());
+    // The same file again changes nothing.
+    let again = hq.import_sync_file(&file).unwrap();
+    assert!(again.already_imported);
+
+    // HQ answers: reference data, and the acknowledgement of what it has.
+    let (back, _) = hq.export_sync_file("Kraslava").unwrap();
+    a.import_sync_file(&back).unwrap();
+    assert_eq!(
+        a.sync_status().unwrap()[0].unsent_changes,
+        0,
+        "HQ acknowledged everything"
+    );
+    let (empty, s) = a.export_sync_file("hq").unwrap();
+    assert_eq!(s.documents, 0, "a week without changes sends no changes");
+    assert!(
+        empty.len() < 2048,
+        "no-change file is small: {} bytes",
+        empty.len()
+    );
+
+    // Concurrent edits on the branch and at HQ meet as a conflict on both sides.
+    a.edit_family(
+        fid,
+        &FamilyDraft {
+            contact: Some("branch".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    hq.edit_family(
+        fid,
+        &FamilyDraft {
+            contact: Some("hq".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let (to_hq, s) = a.export_sync_file("hq").unwrap();
+    assert_eq!(s.documents, 1, "only the edited family");
+    let (to_a, _) = hq.export_sync_file("Krāslava").unwrap();
+    hq.import_sync_file(&to_hq).unwrap();
+    a.import_sync_file(&to_a).unwrap();
+    for r in [&mut a, &mut hq] {
+        assert_eq!(r.conflicts().unwrap().len(), 1);
+        assert!(r.verify_projection().unwrap().is_empty());
+    }
+    assert_eq!(
+        a.projection_dump().unwrap()[1],
+        hq.projection_dump().unwrap()[1],
+        "same families"
+    );
+}
+
+#[test]
+fn bad_files_are_refused_and_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = replica(dir.path(), "Krāslava", "Krāslava", Role::Branch, 1);
+    let mut b = replica(dir.path(), "Preiļi", "Preiļi", Role::Branch, 3);
+    let mut stranger = replica(dir.path(), "Ludza", "Ludza", Role::Branch, 4);
+    let mut hq = replica(dir.path(), "HQ", "Rīga", Role::Hq, 2);
+    introduce(&mut a, &mut hq);
+    introduce(&mut b, &mut hq);
+    stranger.add_peer(&hq.identity_card().unwrap()).unwrap();
+    let fid = family(&mut a, "Ivanovs");
+    family(&mut b, "Petrovs");
+    family(&mut stranger, "Kalniņš");
+    let (good, _) = a.export_sync_file("hq").unwrap();
+
+    // Truncated on the USB stick.
+    assert_eq!(
+        refused(&mut hq, &good[..good.len() - 40]),
+        SyncFileError::Damaged
+    );
+    assert_eq!(
+        refused(&mut hq, &good[..good.len() / 2]),
+        SyncFileError::Damaged
+    );
+    assert_eq!(refused(&mut hq, b""), SyncFileError::Damaged);
+    // Tampered with.
+    let mut bad = good.clone();
+    let i = bad.len() - 100;
+    bad[i] ^= 0x20;
+    assert_eq!(refused(&mut hq, &bad), SyncFileError::Damaged);
+    // Meant for someone else.
+    assert_eq!(refused(&mut b, &good), SyncFileError::NotForUs);
+    // Signed by a replica HQ never enrolled.
+    let (from_stranger, _) = stranger.export_sync_file("hq").unwrap();
+    assert_eq!(
+        refused(&mut hq, &from_stranger),
+        SyncFileError::UnknownSigner
+    );
+
+    // A branch that crafts changes to another branch's family is refused.
+    hq.import_sync_file(&good).unwrap();
+    b.merge_from(&dir.path().join("Krāslava.kopa"), PASS)
+        .unwrap();
+    b.connection()
+        .execute(
+            "UPDATE docs SET owner = ?1 WHERE doc_id = ?2",
+            [b.identity().branch_id, format!("family:{fid}")],
+        )
+        .unwrap();
+    b.edit_family(
+        fid,
+        &FamilyDraft {
+            contact: Some("hijacked".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let (crafted, _) = b.export_sync_file("hq").unwrap();
+    assert_eq!(refused(&mut hq, &crafted), SyncFileError::NotOwner);
+    assert_eq!(hq.family(fid).unwrap().contact, None);
+
+    // And the good file still imports after all that.
+    assert!(hq.import_sync_file(&good).unwrap().already_imported);
+}
