@@ -258,6 +258,17 @@ pub enum FamilyCmd {
         #[arg(long)]
         date: Option<String>,
     },
+    /// Erase a family at its request: its personal data goes from every replica as
+    /// the erasure syncs, history included; attendance stays as anonymous counts.
+    Erase {
+        id: String,
+    },
+    /// Closed families with no activity since DATE: due for erasure under the
+    /// retention period.
+    RetentionDue {
+        #[arg(long)]
+        before: String,
+    },
     /// Add a follow-up to a family.
     FollowUp {
         id: String,

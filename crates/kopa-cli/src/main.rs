@@ -259,6 +259,15 @@ fn commands(reg: &mut Registry, pass: &str, command: &Command, out: &Out) -> Res
                 let nid = reg.add_note(parse_id(id)?, date.as_deref().unwrap_or(""), text)?;
                 out.id(&nid.key());
             }
+            FamilyCmd::Erase { id } => {
+                let fid = parse_id(id)?;
+                reg.erase_family(fid)?;
+                out.id(&fid.key());
+            }
+            FamilyCmd::RetentionDue { before } => {
+                let list = reg.retention_due(parse_date(before)?)?;
+                out.value(&list, || output::families(&list, l10n));
+            }
             FamilyCmd::FollowUp { id, due, text } => {
                 let fid = reg.add_follow_up(parse_id(id)?, due, text)?;
                 out.id(&fid.key());

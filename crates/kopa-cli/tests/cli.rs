@@ -126,6 +126,19 @@ fn family_lifecycle_with_json_output() {
     let hits = k.json("a.kopa", &["family", "search", "Petrovs"]);
     assert_eq!(hits.as_array().unwrap().len(), 0);
 
+    // Retention: an active family is not due; a closed one with no activity is.
+    let due = k.json(
+        "a.kopa",
+        &["family", "retention-due", "--before", "2100-01-01"],
+    );
+    assert_eq!(due.as_array().unwrap().len(), 0);
+    k.ok("a.kopa", &["family", "edit", &fid, "--status", "closed"]);
+    let due = k.json(
+        "a.kopa",
+        &["family", "retention-due", "--before", "2100-01-01"],
+    );
+    assert_eq!(due[0]["id"], fid.as_str());
+
     // History names who did what.
     let h = k.json("a.kopa", &["history", &fid]);
     let actions: Vec<&str> = h
@@ -134,7 +147,7 @@ fn family_lifecycle_with_json_output() {
         .iter()
         .map(|e| e["action"].as_str().unwrap())
         .collect();
-    assert_eq!(actions, ["family.add", "family.edit"]);
+    assert_eq!(actions, ["family.add", "family.edit", "family.edit"]);
     assert_eq!(h[1]["person"], "Inese");
     assert_eq!(h[1]["device"], "laptop-1");
     assert_eq!(h[1]["fields"], serde_json::json!(["contact"]));
@@ -661,4 +674,37 @@ fn sync_files_from_the_command_line() {
         &["sync", "export", "--to", "Atlantis", "--out", "/dev/null"],
     );
     assert_eq!(out.status.code(), Some(7));
+}
+
+#[test]
+fn erasing_a_family_from_the_command_line() {
+    let k = Kopa::new();
+    init(&k, "a.kopa");
+    let fid = k.id(
+        "a.kopa",
+        &[
+            "family",
+            "add",
+            "--name",
+            "Zvaigznīte",
+            "--municipality",
+            "Preiļi",
+        ],
+    );
+    k.ok("a.kopa", &["family", "erase", &fid]);
+    assert_eq!(
+        k.run("a.kopa", &["family", "show", &fid]).status.code(),
+        Some(5)
+    );
+    assert_eq!(
+        k.json("a.kopa", &["family", "search", "Zvaigznite"])
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    assert_eq!(
+        k.json("a.kopa", &["projection", "rebuild", "--verify"])["equal"],
+        true
+    );
 }

@@ -15,8 +15,14 @@ use rusqlite::{params, Connection};
 use std::collections::BTreeSet;
 
 /// The collections of a branch document, each a map from record id to record.
-pub const BRANCH_COLLECTIONS: &[&str] =
-    &["groups", "sessions", "volunteers", "trainings", "events"];
+pub const BRANCH_COLLECTIONS: &[&str] = &[
+    "groups",
+    "sessions",
+    "volunteers",
+    "trainings",
+    "events",
+    "erased",
+];
 
 /// The collections of the reference document.
 pub const REFERENCE_COLLECTIONS: &[&str] = &["projects", "indicators"];
@@ -157,11 +163,17 @@ fn rows_of(conn: &Connection, coll: &str, id: DocId) -> Result<Vec<String>> {
         "volunteers" => "p_volunteers",
         "trainings" => "p_trainings",
         "events" => "p_events",
+        "erased" => "p_erased",
         "projects" => "p_projects",
         "indicators" => "p_indicators",
         _ => return Ok(vec![]),
     };
-    let mut stmt = conn.prepare_cached(&format!("SELECT id FROM {table} WHERE doc_id = ?1"))?;
+    let col = if table == "p_erased" {
+        "family_id"
+    } else {
+        "id"
+    };
+    let mut stmt = conn.prepare_cached(&format!("SELECT {col} FROM {table} WHERE doc_id = ?1"))?;
     let ids = stmt
         .query_map([id.to_string()], |r| r.get(0))?
         .collect::<rusqlite::Result<Vec<String>>>()?;
@@ -202,6 +214,7 @@ fn delete_record(conn: &Connection, coll: &str, rid: &str) -> Result<()> {
             "DELETE FROM p_event_counts WHERE event_id = ?1",
             "DELETE FROM p_event_participants WHERE event_id = ?1",
         ],
+        "erased" => &["DELETE FROM p_erased WHERE family_id = ?1"],
         "projects" => &["DELETE FROM p_projects WHERE id = ?1"],
         "indicators" => &["DELETE FROM p_indicators WHERE id = ?1"],
         _ => &[],
@@ -225,10 +238,21 @@ fn project_record(
     rid: &str,
     authors: &mut conflicts::Authors,
 ) -> Result<()> {
+    let doc_id = id.to_string();
+    if coll == "erased" {
+        // A tombstone: family id → when it was erased.
+        if let Some((automerge::Value::Scalar(v), _)) = doc.get(coll_obj, rid)? {
+            let at = v.to_i64().unwrap_or(0);
+            conn.prepare_cached(
+                "INSERT OR REPLACE INTO p_erased(family_id, doc_id, at) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![rid, doc_id, at])?;
+        }
+        return Ok(());
+    }
     let Some(obj) = map_at(doc, coll_obj, rid)? else {
         return Ok(()); // deleted
     };
-    let doc_id = id.to_string();
     match coll {
         "groups" => {
             let g: Group = hydrate_prop(doc, coll_obj, rid)?;
@@ -351,6 +375,43 @@ fn project_record(
     conflicts::project(conn, &doc_id, doc, &obj, rid, record_kind(coll), authors)
 }
 
+/// Removes a family's projected rows.
+pub fn forget_family(conn: &Connection, family: &str) -> Result<()> {
+    for sql in [
+        "DELETE FROM p_families WHERE id = ?1",
+        "DELETE FROM p_family_tags WHERE family_id = ?1",
+        "DELETE FROM p_persons WHERE family_id = ?1",
+        "DELETE FROM p_notes WHERE family_id = ?1",
+        "DELETE FROM p_follow_ups WHERE family_id = ?1",
+        "DELETE FROM p_search WHERE family_id = ?1",
+        "DELETE FROM p_conflicts WHERE record_id = ?1",
+    ] {
+        conn.prepare_cached(sql)?.execute([family])?;
+    }
+    Ok(())
+}
+
+/// Drops every stored family document that a tombstone names: its snapshot, its
+/// chunks and its rows. Returns the documents dropped.
+pub fn drop_erased(conn: &Connection) -> Result<Vec<DocId>> {
+    let mut s = conn.prepare_cached(
+        "SELECT d.doc_id, e.family_id FROM docs d JOIN p_erased e ON d.doc_id = 'family:' || e.family_id",
+    )?;
+    let rows: Vec<(String, String)> = s
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut dropped = vec![];
+    for (doc_id, family) in rows {
+        conn.prepare_cached("DELETE FROM doc_chunks WHERE doc_id = ?1")?
+            .execute([&doc_id])?;
+        conn.prepare_cached("DELETE FROM docs WHERE doc_id = ?1")?
+            .execute([&doc_id])?;
+        forget_family(conn, &family)?;
+        dropped.push(doc_id.parse()?);
+    }
+    Ok(dropped)
+}
+
 fn project_family(conn: &Connection, id: DocId, fid: FamilyId, doc: &Automerge) -> Result<()> {
     let key = fid.key();
     for sql in [
@@ -460,6 +521,7 @@ pub const TABLES: &[&str] = &[
     "p_indicators",
     "p_conflicts",
     "p_search",
+    "p_erased",
 ];
 
 /// Empties the projection and derives it again from every stored document.

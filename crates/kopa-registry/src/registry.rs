@@ -517,12 +517,18 @@ impl Registry {
             (None, Some(hash)) => Scope::of_changes(doc, &[hash]),
             _ => Scope::All,
         };
-        let persisted = persist(&self.conn, id, new_owner, doc, &before, &scope);
-        if let Err(e) = persisted {
-            self.cache.remove(&id);
-            return Err(e);
+        match persist(&self.conn, id, new_owner, doc, &before, &scope) {
+            Ok(dropped) => {
+                for d in dropped {
+                    self.cache.remove(&d);
+                }
+                Ok(out)
+            }
+            Err(e) => {
+                self.cache.remove(&id);
+                Err(e)
+            }
         }
-        Ok(out)
     }
 
     // ----- families -------------------------------------------------------------
@@ -1459,6 +1465,53 @@ impl Registry {
         Ok(id)
     }
 
+    // ----- erasure ------------------------------------------------------------------
+
+    /// Erases a family at its request (GDPR Art. 17): a tombstone (the family's id and
+    /// the time, nothing personal) goes into the owning branch's document, and the
+    /// family's own document — history included — is dropped here and, as the
+    /// tombstone syncs, on every other replica. A replica that was offline cannot bring
+    /// it back: a family document named by a tombstone is dropped on arrival.
+    /// Attendance marks stay as anonymous ids, so counts in reports stay right.
+    pub fn erase_family(&mut self, id: FamilyId) -> Result<()> {
+        self.family_exists(id)?;
+        let owner = docs::owner(&self.conn, DocId::Family(id))?.ok_or(Error::NotFound {
+            kind: "family",
+            id: id.key(),
+        })?;
+        let branch: BranchId = owner
+            .parse()
+            .map_err(|_| Error::Corrupt(format!("owner {owner}")))?;
+        let key = id.key();
+        let at = self.env.clock.now();
+        self.write(DocId::Branch(branch), "family.erase", |e| {
+            let erased = e.map(&ROOT, "erased")?;
+            e.tx.put(&erased, key.as_str(), at.0)?;
+            e.fields.push("erased".into());
+            e.record(&key);
+            Ok(())
+        })?;
+        // Old pages of the WAL go too.
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    /// Closed families whose last activity is older than `before`: candidates for
+    /// erasure under the retention period.
+    pub fn retention_due(&self, before: Date) -> Result<Vec<FamilySummary>> {
+        let sql = format!(
+            "{FAMILY_SUMMARY} WHERE f.status = 'closed' AND f.registered < ?1
+               AND NOT EXISTS (SELECT 1 FROM p_persons p JOIN p_attendance a ON a.person_id = p.id
+                               JOIN p_sessions s ON s.id = a.session_id
+                               WHERE p.family_id = f.id AND s.date >= ?1)
+             ORDER BY f.registered, f.id"
+        );
+        let mut s = self.conn.prepare_cached(&sql)?;
+        let rows = s.query_map([before.to_string()], family_summary)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     // ----- projects and indicators (HQ reference data) ------------------------------
 
     fn ensure_reference(&mut self) -> Result<()> {
@@ -1782,7 +1835,7 @@ impl Registry {
         let mut report = MergeReport::default();
         let actor = self.me.actor();
         let mut touched: Vec<(DocId, Option<String>, Vec<automerge::ChangeHash>, Scope)> = vec![];
-        let result = (|| -> Result<()> {
+        let result = (|| -> Result<Vec<DocId>> {
             for (row, theirs) in incoming {
                 let mine = match self.cache.get_mut(&row.id) {
                     Some(d) => Some(d),
@@ -1841,17 +1894,24 @@ impl Registry {
                 }
                 projection::project(&tx, *id, doc, scope)?;
             }
+            // Families erased elsewhere (a tombstone arrived) or arriving although
+            // erased here are dropped before anything is kept.
+            let dropped = projection::drop_erased(&tx)?;
             bookkeeping(&tx)?;
             tx.commit()?;
-            Ok(())
+            Ok(dropped)
         })();
-        if let Err(e) = result {
-            // Memory must not run ahead of the file: reload what was touched.
-            for (id, _, _, _) in &touched {
-                self.cache.remove(id);
+        match result {
+            Ok(dropped) => {
+                for d in dropped {
+                    self.cache.remove(&d);
+                }
             }
-            self.cache.clear();
-            return Err(e);
+            Err(e) => {
+                // Memory must not run ahead of the file: reload on next use.
+                self.cache.clear();
+                return Err(e);
+            }
         }
         report.conflicts = self
             .conn
@@ -1960,15 +2020,16 @@ fn persist(
     doc: &Automerge,
     before: &[automerge::ChangeHash],
     scope: &Scope,
-) -> Result<()> {
+) -> Result<Vec<DocId>> {
     let tx = conn.unchecked_transaction()?;
     match new_owner {
         Some(owner) => docs::insert(&tx, id, owner, doc)?,
         None => docs::append(&tx, id, doc, before)?,
     }
     projection::project(&tx, id, doc, scope)?;
+    let dropped = projection::drop_erased(&tx)?;
     tx.commit()?;
-    Ok(())
+    Ok(dropped)
 }
 
 const FAMILY_SUMMARY: &str = "SELECT f.id, f.name, f.branch, f.municipality, f.status,

@@ -9,6 +9,7 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("../migrations/0001_init.sql")),
         M::up(include_str!("../migrations/0002_sync_files.sql")),
+        M::up(include_str!("../migrations/0003_erasure.sql")),
     ])
 }
 
@@ -29,6 +30,8 @@ pub fn open(path: &Path, passphrase: &str, create: bool) -> Result<Connection> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Deleted content is overwritten, so an erased family leaves no bytes behind.
+    conn.pragma_update(None, "secure_delete", "ON")?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     if !create {
         let has_meta: bool = conn.query_row(

@@ -387,3 +387,109 @@ fn attendance_marks_from_two_facilitators_add_up() {
     );
     let _ = DAY;
 }
+
+/// Everything the replica holds, decrypted, as one plaintext SQLite file's bytes.
+fn decrypted_bytes(reg: &Registry, dir: &Path, name: &str) -> Vec<u8> {
+    let plain = dir.join(format!("{name}-plain.db"));
+    let _ = std::fs::remove_file(&plain);
+    reg.connection()
+        .execute_batch(&format!(
+            "ATTACH DATABASE '{}' AS plaintext KEY ''; SELECT sqlcipher_export('plaintext'); DETACH DATABASE plaintext;",
+            plain.display()
+        ))
+        .unwrap();
+    std::fs::read(&plain).unwrap()
+}
+
+fn contains(hay: &[u8], needle: &str) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+#[test]
+fn erasure_removes_a_family_everywhere_and_it_cannot_come_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = replica(dir.path(), "anna", 1);
+    let fid = a
+        .reg
+        .add_family(&family("Zvaigznīte", &["Zaiga;Zvaigznīte;1990;f;parent"]))
+        .unwrap();
+    a.reg
+        .add_note(fid, "2026-11-20", "Zvaigznītes kundze lūdz palīdzību")
+        .unwrap();
+    let keep = a
+        .reg
+        .add_family(&family("Ozols", &["Jānis;Ozols;1960;m;parent"]))
+        .unwrap();
+    let zaiga = a.reg.family(fid).unwrap().persons[0].id.clone();
+    let g = a
+        .reg
+        .add_group(&GroupDraft {
+            name: "Grupa".into(),
+            activity: "family-support".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let s = a
+        .reg
+        .record_session(&SessionDraft {
+            group: g.key(),
+            date: "2026-11-21".into(),
+            attended: vec![zaiga],
+            ..Default::default()
+        })
+        .unwrap();
+    let mut b = second_device(dir.path(), &mut a, "boris", 2);
+    // Boris, offline, even edits the family after Anna erased it.
+    assert!(
+        contains(&decrypted_bytes(&a.reg, dir.path(), "a0"), "Zvaigzn"),
+        "control: the name is findable before"
+    );
+
+    a.reg.erase_family(fid).unwrap();
+    b.reg
+        .edit_family(
+            fid,
+            &FamilyDraft {
+                contact: Some("+371 2".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert!(matches!(a.reg.family(fid), Err(Error::NotFound { .. })));
+    assert_eq!(a.reg.list_families().unwrap().len(), 1);
+    assert_eq!(
+        a.reg.session(s).unwrap().summary.attended,
+        1,
+        "attendance stays as an anonymous count"
+    );
+    assert!(a.reg.verify_projection().unwrap().is_empty());
+    let bytes = decrypted_bytes(&a.reg, dir.path(), "a1");
+    assert!(
+        !contains(&bytes, "Zvaigzn") && !contains(&bytes, "Zaiga"),
+        "name gone from the decrypted store"
+    );
+    assert!(contains(&bytes, "Ozols"), "control: other families stay");
+
+    // The offline replica's copy does not come back...
+    a.reg.merge_from(&b.path, PASS).unwrap();
+    assert!(matches!(a.reg.family(fid), Err(Error::NotFound { .. })));
+    assert!(!contains(
+        &decrypted_bytes(&a.reg, dir.path(), "a2"),
+        "Zvaigzn"
+    ));
+    // ...and the tombstone erases it there too.
+    b.reg.merge_from(&a.path, PASS).unwrap();
+    assert!(matches!(b.reg.family(fid), Err(Error::NotFound { .. })));
+    assert!(!contains(
+        &decrypted_bytes(&b.reg, dir.path(), "b1"),
+        "Zvaigzn"
+    ));
+    assert!(b.reg.family(keep).is_ok());
+    for r in [&mut a, &mut b] {
+        assert!(r.reg.verify_projection().unwrap().is_empty());
+    }
+    assert_eq!(
+        a.reg.projection_dump().unwrap(),
+        b.reg.projection_dump().unwrap()
+    );
+}
