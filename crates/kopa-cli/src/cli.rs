@@ -258,6 +258,12 @@ pub enum FamilyCmd {
         #[arg(long)]
         date: Option<String>,
     },
+    /// Everything held about a family (subject access request), as JSON.
+    Export {
+        id: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Erase a family at its request: its personal data goes from every replica as
     /// the erasure syncs, history included; attendance stays as anonymous counts.
     Erase {

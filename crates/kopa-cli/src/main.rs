@@ -259,6 +259,12 @@ fn commands(reg: &mut Registry, pass: &str, command: &Command, out: &Out) -> Res
                 let nid = reg.add_note(parse_id(id)?, date.as_deref().unwrap_or(""), text)?;
                 out.id(&nid.key());
             }
+            FamilyCmd::Export { id, out: file } => {
+                let v = reg.subject_access(parse_id(id)?)?;
+                let text = serde_json::to_string_pretty(&v).unwrap_or_default();
+                std::fs::write(file, text).map_err(|e| CliError::from(Error::Io(e)))?;
+                out.id(&file.display().to_string());
+            }
             FamilyCmd::Erase { id } => {
                 let fid = parse_id(id)?;
                 reg.erase_family(fid)?;

@@ -691,6 +691,14 @@ fn erasing_a_family_from_the_command_line() {
             "Preiļi",
         ],
     );
+    let sar = k.db("sar.json");
+    k.ok(
+        "a.kopa",
+        &["family", "export", &fid, "--out", sar.to_str().unwrap()],
+    );
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&sar).unwrap()).unwrap();
+    assert_eq!(v["family"]["name"], "Zvaigznīte");
+    assert_eq!(v["history"][0]["action"], "family.add");
     k.ok("a.kopa", &["family", "erase", &fid]);
     assert_eq!(
         k.run("a.kopa", &["family", "show", &fid]).status.code(),

@@ -1497,6 +1497,38 @@ impl Registry {
         Ok(())
     }
 
+    /// Everything this replica holds about one family, for a data-protection
+    /// (subject access) request: the record, its members, consent, notes,
+    /// follow-ups, attendance with group names, enrolments, and who changed what when.
+    pub fn subject_access(&mut self, id: FamilyId) -> Result<serde_json::Value> {
+        let detail = self.family(id)?;
+        let history = self.history(&id.key())?;
+        let mut groups = vec![];
+        for p in &detail.persons {
+            let mut s = self.conn.prepare_cached(
+                "SELECT g.id, g.name, g.activity FROM p_group_members m JOIN p_groups g ON g.id = m.group_id
+                 WHERE m.person_id = ?1 ORDER BY g.name",
+            )?;
+            let rows = s.query_map([&p.id], |r| {
+                Ok(
+                    serde_json::json!({"person_id": p.id, "group_id": r.get::<_, String>(0)?,
+                    "group": r.get::<_, String>(1)?, "activity": r.get::<_, String>(2)?}),
+                )
+            })?;
+            for row in rows {
+                groups.push(row?);
+            }
+        }
+        Ok(serde_json::json!({
+            "kind": "kopa-subject-access",
+            "produced_at": self.env.clock.now().to_rfc3339(),
+            "produced_by": { "branch": self.me.branch_name, "device": self.me.device_name, "user": self.me.user },
+            "family": detail,
+            "enrolments": groups,
+            "history": history,
+        }))
+    }
+
     /// Closed families whose last activity is older than `before`: candidates for
     /// erasure under the retention period.
     pub fn retention_due(&self, before: Date) -> Result<Vec<FamilySummary>> {
