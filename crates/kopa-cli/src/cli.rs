@@ -87,9 +87,35 @@ pub enum Command {
     Indicator(IndicatorCmd),
     /// A project's indicators for a period, against targets, disaggregated.
     Report(ReportArgs),
+    /// Bring an existing participant list (CSV or XLSX) into the registry.
+    Import(ImportArgs),
     /// Sync files for a USB stick or e-mail, and who this replica syncs with.
     #[command(subcommand)]
     Sync(SyncCmd),
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ImportKind {
+    /// One row per person; rows of one household form a family.
+    Families,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    pub file: PathBuf,
+    #[arg(long, value_enum, default_value = "families")]
+    pub kind: ImportKind,
+    /// JSON {"Column header": "field"}; fields: household, given_name, family_name,
+    /// birth_year, gender, role, municipality, languages, target_groups, contact, consent.
+    /// Without it, Latvian, Russian and English headers are recognised.
+    #[arg(long)]
+    pub mapping: Option<PathBuf>,
+    /// Check and preview only.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Import the valid rows even though some rows are invalid.
+    #[arg(long)]
+    pub skip_bad_rows: bool,
 }
 
 #[derive(Subcommand, Debug)]

@@ -576,6 +576,7 @@ fn commands(reg: &mut Registry, pass: &str, command: &Command, out: &Out) -> Res
         }
         Command::Report(r) => report(reg, r, out)?,
         Command::Sync(cmd) => sync(reg, cmd, out)?,
+        Command::Import(a) => import(reg, a, out)?,
         Command::User { name } => {
             reg.set_user(name)?;
             out.id(name);
@@ -708,6 +709,76 @@ fn sync(reg: &mut Registry, cmd: &SyncCmd, out: &Out) -> Result<()> {
                     .join("\n")
             });
         }
+    }
+    Ok(())
+}
+
+fn import(reg: &mut Registry, a: &ImportArgs, out: &Out) -> Result<()> {
+    let l10n = out.l10n;
+    let ImportKind::Families = a.kind;
+    let opts = kopa_import::Options {
+        dry_run: a.dry_run,
+        skip_bad_rows: a.skip_bad_rows,
+    };
+    let p = kopa_import::import_families(reg, &a.file, a.mapping.as_deref(), opts).map_err(
+        |e| match e {
+            kopa_import::ImportError::Registry(e) => CliError::Registry(e),
+            other => CliError::Usage(other.to_string()),
+        },
+    )?;
+    out.value(&p, || {
+        let mut s = vec![l10n.tr(
+            "cli-import-preview",
+            &[
+                ("rows", Arg::Num(p.rows as i64)),
+                ("valid", Arg::Num(p.valid_rows as i64)),
+                ("families", Arg::Num(p.families as i64)),
+            ],
+        )];
+        for e in &p.errors {
+            let err = Error::Validation(kopa_domain::ValidationError {
+                field: e.field.clone(),
+                code: kopa_domain::Code::parse(&e.code).unwrap_or(kopa_domain::Code::Required),
+                value: e.value.clone(),
+            });
+            s.push(format!(
+                "  {}: {}",
+                l10n.tr("cli-import-row", &[("row", Arg::Num(e.row as i64))]),
+                output::message(&err, l10n)
+            ));
+        }
+        for d in &p.duplicates {
+            s.push(format!(
+                "  {}",
+                l10n.tr(
+                    "cli-import-duplicate",
+                    &[
+                        ("row", Arg::Num(d.row as i64)),
+                        ("name", Arg::Str(&d.name)),
+                        ("id", Arg::Str(&d.person_id))
+                    ]
+                )
+            ));
+        }
+        s.push(if !p.imported.is_empty() {
+            l10n.tr(
+                "cli-import-done",
+                &[("families", Arg::Num(p.imported.len() as i64))],
+            )
+        } else if a.dry_run {
+            l10n.tr("cli-import-dry-run", &[])
+        } else {
+            l10n.tr("cli-import-refused", &[])
+        });
+        s.join("\n")
+    });
+    if !p.errors.is_empty() && !a.skip_bad_rows && !a.dry_run {
+        return Err(CliError::Registry(Box::new(Error::Validation(
+            kopa_domain::ValidationError::new(
+                format!("row[{}].{}", p.errors[0].row, p.errors[0].field),
+                kopa_domain::Code::parse(&p.errors[0].code).unwrap_or(kopa_domain::Code::Required),
+            ),
+        ))));
     }
     Ok(())
 }

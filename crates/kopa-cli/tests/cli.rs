@@ -716,3 +716,30 @@ fn erasing_a_family_from_the_command_line() {
         true
     );
 }
+
+#[test]
+fn importing_a_list_with_a_bad_row() {
+    let k = Kopa::new();
+    init(&k, "a.kopa");
+    let csv = k.db("list.csv");
+    std::fs::write(&csv, "Vārds,Uzvārds,Dzimšanas gads,Pašvaldība\nAnna,Ozola,1985,Preiļi\nJānis,Ozols,1880,Preiļi\n").unwrap();
+    let out = k.run("a.kopa", &["--lang", "lv", "import", csv.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("3. rinda") && text.contains("Dzimšanas gads"),
+        "{text}"
+    );
+    assert_eq!(
+        k.json("a.kopa", &["family", "list"])
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    let p = k.json(
+        "a.kopa",
+        &["import", csv.to_str().unwrap(), "--skip-bad-rows"],
+    );
+    assert_eq!(p["imported"].as_array().unwrap().len(), 1);
+}

@@ -31,6 +31,34 @@ pub enum Code {
 }
 
 impl Code {
+    pub const ALL: &'static [Code] = &[
+        Code::Required,
+        Code::TooLong,
+        Code::InvalidDate,
+        Code::DateInFuture,
+        Code::DateOrder,
+        Code::BirthYearRange,
+        Code::InvalidNumber,
+        Code::NumberRange,
+        Code::UnknownMunicipality,
+        Code::UnknownActivity,
+        Code::UnknownTargetGroup,
+        Code::UnknownLanguage,
+        Code::UnknownGender,
+        Code::UnknownRole,
+        Code::InvalidMember,
+        Code::InvalidGuests,
+        Code::InvalidId,
+        Code::NotEnrolled,
+        Code::UnknownRule,
+        Code::InvalidParam,
+    ];
+
+    /// The code written as `as_str` gives it.
+    pub fn parse(s: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|c| c.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Code::Required => "required",

@@ -1,0 +1,200 @@
+//! Importing participant lists: valid files, bad rows, duplicates, XLSX.
+
+use kopa_domain::{Role, Timestamp};
+use kopa_import::{import_families, Options};
+use kopa_registry::*;
+use std::path::{Path, PathBuf};
+
+fn registry(dir: &Path) -> Registry {
+    Registry::create(
+        &dir.join("r.kopa"),
+        "p",
+        InitOptions {
+            branch_name: "Krāslava".into(),
+            municipality: "Krāslava".into(),
+            role: Role::Branch,
+            device_name: "pc".into(),
+            user: "lead".into(),
+        },
+        Env::manual(ManualClock::new(Timestamp(1_795_424_400_000)), 1),
+    )
+    .unwrap()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+const VALID: &str =
+    "Ģimene;Vārds;Uzvārds;Dzimšanas gads;Dzimums;Loma;Pašvaldība;Valodas;Mērķa grupas;Telefons
+1;Ilze;Kalniņa;1990;f;parent;Kraslava;lv;young-family;+371 20000000
+1;Toms;Kalniņš;2019;m;child;Krāslava;lv,ltg;child;
+2;Сергей;Иванов;1960;m;grandparent;Dagda;ru;senior;
+";
+
+#[test]
+fn a_valid_file_with_latvian_headers_is_imported_by_household() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = registry(dir.path());
+    let file = write(dir.path(), "list.csv", VALID);
+    let dry = import_families(
+        &mut reg,
+        &file,
+        None,
+        Options {
+            dry_run: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!((dry.rows, dry.valid_rows, dry.families), (3, 3, 2));
+    assert!(
+        dry.imported.is_empty() && reg.list_families().unwrap().is_empty(),
+        "a dry run writes nothing"
+    );
+    assert_eq!(
+        dry.mapping.get("Dzimšanas gads").map(String::as_str),
+        Some("birth_year")
+    );
+
+    let done = import_families(&mut reg, &file, None, Options::default()).unwrap();
+    assert_eq!(done.imported.len(), 2);
+    let fams = reg.list_families().unwrap();
+    let kalnini = fams.iter().find(|f| f.name == "Kalniņa").unwrap();
+    assert_eq!(kalnini.members, 2);
+    let detail = reg.family(kalnini.id.parse().unwrap()).unwrap();
+    assert_eq!(
+        detail.languages,
+        ["ltg", "lv"],
+        "languages of the household's rows together"
+    );
+    assert_eq!(detail.summary.municipality, "Krāslava");
+    assert!(
+        reg.search("Ivanovs", 5).unwrap().len() == 1,
+        "the Cyrillic row is searchable in Latin"
+    );
+}
+
+#[test]
+fn bad_rows_are_listed_and_nothing_is_imported_unless_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = registry(dir.path());
+    let text = "Vārds,Uzvārds,Dzimšanas gads,Pašvaldība,Piekrišana
+Anna,Ozola,1985,Preiļi,2026-01-10
+Jānis,Ozols,1880,Preiļi,
+Pēteris,Liepa,1970,Atlantīda,
+Marta,Liepa,1972,Preiļi,2026-02-30
+";
+    let file = write(dir.path(), "bad.csv", text);
+    let p = import_families(&mut reg, &file, None, Options::default()).unwrap();
+    let errs: Vec<(usize, &str, &str)> = p
+        .errors
+        .iter()
+        .map(|e| (e.row, e.field.as_str(), e.code.as_str()))
+        .collect();
+    assert_eq!(
+        errs,
+        vec![
+            (3, "member.birth_year", "birth-year-range"),
+            (4, "municipality", "unknown-municipality"),
+            (5, "consent", "invalid-date"),
+        ]
+    );
+    assert!(p.imported.is_empty());
+    assert!(
+        reg.list_families().unwrap().is_empty(),
+        "nothing imported while rows are bad"
+    );
+    let p = import_families(
+        &mut reg,
+        &file,
+        None,
+        Options {
+            skip_bad_rows: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(p.imported.len(), 1);
+    assert_eq!(reg.list_families().unwrap()[0].name, "Ozola");
+}
+
+#[test]
+fn possible_duplicates_are_shown_before_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = registry(dir.path());
+    reg.add_family(&FamilyDraft {
+        name: Some("Иванов".into()),
+        municipality: Some("Dagda".into()),
+        members: vec![MemberDraft::parse_spec("m", "Сергей;Иванов;1960;m;grandparent").unwrap()],
+        ..Default::default()
+    })
+    .unwrap();
+    let file = write(dir.path(), "dup.csv", "Vārds,Uzvārds,Dzimšanas gads,Pašvaldība\nSergejs,Ivanovs,1960,Dagda\nSergejs,Ivanovs,1999,Dagda\nAnna,Ozola,1985,Preiļi\n");
+    let p = import_families(
+        &mut reg,
+        &file,
+        None,
+        Options {
+            dry_run: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let rows: Vec<usize> = p.duplicates.iter().map(|d| d.row).collect();
+    assert_eq!(
+        rows,
+        vec![2],
+        "same name in another script and same birth year; not a different year"
+    );
+    assert_eq!(p.duplicates[0].name, "Сергей Иванов");
+}
+
+#[test]
+fn xlsx_with_russian_headers_and_a_mapping_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = registry(dir.path());
+    let path = dir.path().join("list.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let s = wb.add_worksheet();
+    for (c, h) in ["Имя", "Фамилия", "Год рождения", "Город", "Отметка"]
+        .iter()
+        .enumerate()
+    {
+        s.write_string(0, c as u16, *h).unwrap();
+    }
+    s.write_string(1, 0, "Ольга").unwrap();
+    s.write_string(1, 1, "Смирнова").unwrap();
+    s.write_number(1, 2, 1955).unwrap();
+    s.write_string(1, 3, "Ludza").unwrap();
+    wb.save(&path).unwrap();
+    let p = import_families(&mut reg, &path, None, Options::default()).unwrap();
+    assert_eq!(p.imported.len(), 1, "{:?}", p.errors);
+    let f = reg.family(p.imported[0].parse().unwrap()).unwrap();
+    assert_eq!(f.persons[0].birth_year, Some(1955));
+    // A mapping file names columns the headers alone do not.
+    let mapping = write(
+        dir.path(),
+        "map.json",
+        r#"{"Имя": "given_name", "Фамилия": "family_name", "Город": "municipality", "Отметка": "contact"}"#,
+    );
+    let p = import_families(
+        &mut reg,
+        &path,
+        Some(&mapping),
+        Options {
+            dry_run: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        p.mapping.get("Отметка").map(String::as_str),
+        Some("contact")
+    );
+    assert!(!p.mapping.contains_key("Год рождения"));
+    let bad = write(dir.path(), "bad-map.json", r#"{"Имя": "shoe_size"}"#);
+    assert!(import_families(&mut reg, &path, Some(&bad), Options::default()).is_err());
+}
