@@ -87,11 +87,27 @@ pub enum Command {
     Indicator(IndicatorCmd),
     /// A project's indicators for a period, against targets, disaggregated.
     Report(ReportArgs),
+    /// At HQ: the same person registered by two branches.
+    #[command(subcommand)]
+    Duplicates(DuplicatesCmd),
     /// Bring an existing participant list (CSV or XLSX) into the registry.
     Import(ImportArgs),
     /// Sync files for a USB stick or e-mail, and who this replica syncs with.
     #[command(subcommand)]
     Sync(SyncCmd),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DuplicatesCmd {
+    /// Candidate pairs across branches, best first, with a score (0–100).
+    List {
+        #[arg(long, default_value_t = 60)]
+        min_score: u32,
+    },
+    /// Record that two persons are one (reports count them once); syncs to branches.
+    Merge { a: String, b: String },
+    /// Undo a merge decision.
+    Undo { link: String },
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

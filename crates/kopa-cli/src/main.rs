@@ -577,6 +577,37 @@ fn commands(reg: &mut Registry, pass: &str, command: &Command, out: &Out) -> Res
         Command::Report(r) => report(reg, r, out)?,
         Command::Sync(cmd) => sync(reg, cmd, out)?,
         Command::Import(a) => import(reg, a, out)?,
+        Command::Duplicates(DuplicatesCmd::List { min_score }) => {
+            let pairs = reg.duplicate_candidates(*min_score)?;
+            out.value(&pairs, || {
+                pairs
+                    .iter()
+                    .map(|p| {
+                        format!(
+                            "{:>3}  {} {} ({}) {}  ~  {} {} ({}) {}",
+                            p.score,
+                            p.a.given_name,
+                            p.a.family_name,
+                            p.a.birth_year.map(|y| y.to_string()).unwrap_or_default(),
+                            p.a.id,
+                            p.b.given_name,
+                            p.b.family_name,
+                            p.b.birth_year.map(|y| y.to_string()).unwrap_or_default(),
+                            p.b.id
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        Command::Duplicates(DuplicatesCmd::Merge { a, b }) => {
+            let link = reg.link_persons(parse_id(a)?, parse_id(b)?)?;
+            out.id(&link);
+        }
+        Command::Duplicates(DuplicatesCmd::Undo { link }) => {
+            reg.unlink_persons(link)?;
+            out.id(link);
+        }
         Command::User { name } => {
             reg.set_user(name)?;
             out.id(name);

@@ -296,6 +296,17 @@ pub struct Indicator {
     pub target: i64,
 }
 
+/// HQ's decision that two registrations are the same person.
+#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
+pub struct PersonLink {
+    pub a: String,
+    pub b: String,
+    pub by: String,
+    pub at: Date,
+    /// False once undone; kept so the undo is itself a change that syncs.
+    pub active: bool,
+}
+
 /// Who made a change, stored in every Automerge change's message.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Author {

@@ -25,7 +25,7 @@ pub const BRANCH_COLLECTIONS: &[&str] = &[
 ];
 
 /// The collections of the reference document.
-pub const REFERENCE_COLLECTIONS: &[&str] = &["projects", "indicators"];
+pub const REFERENCE_COLLECTIONS: &[&str] = &["projects", "indicators", "links"];
 
 /// What changed in a document, so only that is re-projected.
 #[derive(Debug, Default)]
@@ -164,6 +164,7 @@ fn rows_of(conn: &Connection, coll: &str, id: DocId) -> Result<Vec<String>> {
         "trainings" => "p_trainings",
         "events" => "p_events",
         "erased" => "p_erased",
+        "links" => "p_person_links",
         "projects" => "p_projects",
         "indicators" => "p_indicators",
         _ => return Ok(vec![]),
@@ -190,6 +191,7 @@ pub fn record_kind(coll: &str) -> &'static str {
         "events" => "event",
         "projects" => "project",
         "indicators" => "indicator",
+        "links" => "person-link",
         _ => "record",
     }
 }
@@ -215,6 +217,7 @@ fn delete_record(conn: &Connection, coll: &str, rid: &str) -> Result<()> {
             "DELETE FROM p_event_participants WHERE event_id = ?1",
         ],
         "erased" => &["DELETE FROM p_erased WHERE family_id = ?1"],
+        "links" => &["DELETE FROM p_person_links WHERE id = ?1"],
         "projects" => &["DELETE FROM p_projects WHERE id = ?1"],
         "indicators" => &["DELETE FROM p_indicators WHERE id = ?1"],
         _ => &[],
@@ -359,6 +362,13 @@ fn project_record(
                 rid, doc_id, p.name, p.donor, p.start.to_string(), p.end.to_string(),
                 serde_json::to_string(&branches).unwrap_or_default()
             ])?;
+        }
+        "links" => {
+            let l: PersonLink = hydrate_prop(doc, coll_obj, rid)?;
+            conn.prepare_cached(
+                "INSERT INTO p_person_links(id, doc_id, a, b, active, by, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![rid, doc_id, l.a, l.b, l.active, l.by, l.at.to_string()])?;
         }
         "indicators" => {
             let i: Indicator = hydrate_prop(doc, coll_obj, rid)?;
@@ -522,6 +532,7 @@ pub const TABLES: &[&str] = &[
     "p_conflicts",
     "p_search",
     "p_erased",
+    "p_person_links",
 ];
 
 /// Empties the projection and derives it again from every stored document.

@@ -100,6 +100,17 @@ pub struct EventDraft {
     pub participants: Vec<String>,
 }
 
+/// Two registrations in different branches that may be one person.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct DuplicatePair {
+    /// 0–100: 100 is the same spelling, birth year and municipality.
+    pub score: u32,
+    pub a: PersonView,
+    pub a_branch: String,
+    pub b: PersonView,
+    pub b_branch: String,
+}
+
 /// What arrives from another replica: a whole document, or changes to one.
 pub enum Incoming {
     Doc(Box<Automerge>),
@@ -262,7 +273,13 @@ const BRANCH_ROOT: &[&str] = &[
     "events",
     "erased",
 ];
-const REFERENCE_ROOT: &[&str] = &["projects", "indicators", "municipalities", "activities"];
+const REFERENCE_ROOT: &[&str] = &[
+    "projects",
+    "indicators",
+    "links",
+    "municipalities",
+    "activities",
+];
 
 impl Registry {
     /// Creates a new replica file. Refuses to overwrite anything.
@@ -1542,6 +1559,125 @@ impl Registry {
         let mut s = self.conn.prepare_cached(&sql)?;
         let rows = s.query_map([before.to_string()], family_summary)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    // ----- duplicates across branches (HQ) ----------------------------------------
+
+    /// Pairs of persons registered by two different branches who may be the same
+    /// person: names matched across scripts, diacritics and one typo, birth year and
+    /// municipality compared. Best first; pairs already linked are left out.
+    pub fn duplicate_candidates(&self, min_score: u32) -> Result<Vec<DuplicatePair>> {
+        let mut s = self.conn.prepare(
+            "SELECT p.id, p.given_name, p.family_name, p.birth_year, f.branch, f.municipality
+             FROM p_persons p JOIN p_families f ON f.id = p.family_id ORDER BY p.id",
+        )?;
+        type P = (String, String, String, Option<i64>, String, String);
+        let persons: Vec<P> = s
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let by_id: HashMap<&str, &P> = persons.iter().map(|p| (p.0.as_str(), p)).collect();
+        let linked: std::collections::HashSet<(String, String)> = self
+            .conn
+            .prepare("SELECT a, b FROM p_person_links WHERE active = 1")?
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+            .into_iter()
+            .flat_map(|(a, b)| [(a.clone(), b.clone()), (b, a)])
+            .collect();
+        let mut out = vec![];
+        for p in &persons {
+            for hit in crate::search::query(&self.conn, &format!("{} {}", p.1, p.2), 20)? {
+                for other in &hit.persons {
+                    let Some(q) = by_id.get(other.as_str()) else {
+                        continue;
+                    };
+                    if q.0 <= p.0 || q.4 == p.4 || linked.contains(&(p.0.clone(), q.0.clone())) {
+                        continue; // each pair once, only across branches
+                    }
+                    let mut score: i64 = 100 - 5 * i64::from(hit.score);
+                    match (p.3, q.3) {
+                        (Some(x), Some(y)) if x == y => {}
+                        (Some(x), Some(y)) if (x - y).abs() == 1 => score -= 30,
+                        (Some(_), Some(_)) => continue,
+                        _ => score -= 15,
+                    }
+                    if kopa_domain::text::fold(&p.5) != kopa_domain::text::fold(&q.5) {
+                        score -= 10;
+                    }
+                    if score >= i64::from(min_score) {
+                        out.push(DuplicatePair {
+                            score: score as u32,
+                            a: self
+                                .person(p.0.parse().map_err(|_| Error::Corrupt(p.0.clone()))?)?,
+                            a_branch: p.4.clone(),
+                            b: self
+                                .person(q.0.parse().map_err(|_| Error::Corrupt(q.0.clone()))?)?,
+                            b_branch: q.4.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        out.sort_by(|x, y| y.score.cmp(&x.score).then_with(|| x.a.id.cmp(&y.a.id)));
+        Ok(out)
+    }
+
+    /// Records that two registrations are the same person (HQ only). Reports count
+    /// them once; the decision syncs to the branches with the reference data.
+    pub fn link_persons(&mut self, a: PersonId, b: PersonId) -> Result<String> {
+        self.require_hq("merge duplicates")?;
+        self.person(a)?;
+        self.person(b)?;
+        if a == b {
+            return Err(ValidationError::new("person", Code::InvalidId)
+                .with_value(a.key())
+                .into());
+        }
+        self.ensure_reference()?;
+        let link = PersonLink {
+            a: a.key(),
+            b: b.key(),
+            by: self.me.user.clone(),
+            at: self.today(),
+            active: true,
+        };
+        let id = self.new_key();
+        self.write(DocId::Reference, "duplicate.merge", |e| {
+            let links = match map_at(&e.tx, &ROOT, "links")? {
+                Some(o) => o,
+                None => e.tx.put_object(ROOT, "links", automerge::ObjType::Map)?,
+            };
+            e.insert(&links, &id, &link)?;
+            e.record(&link.a);
+            e.record(&link.b);
+            Ok(())
+        })?;
+        Ok(id)
+    }
+
+    /// Undoes a merge decision; the undo is a change that syncs like any other.
+    pub fn unlink_persons(&mut self, link: &str) -> Result<()> {
+        self.require_hq("undo duplicate merges")?;
+        let key = link.trim().to_string();
+        self.write(DocId::Reference, "duplicate.undo", |e| {
+            let links = e.map(&ROOT, "links")?;
+            let l = map_at(&e.tx, &links, &key)?.ok_or(Error::NotFound {
+                kind: "link",
+                id: key.clone(),
+            })?;
+            e.set(&l, "active", &false, &format!("links.{key}.active"))?;
+            e.record(&key);
+            Ok(())
+        })
     }
 
     // ----- projects and indicators (HQ reference data) ------------------------------

@@ -10,6 +10,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0001_init.sql")),
         M::up(include_str!("../migrations/0002_sync_files.sql")),
         M::up(include_str!("../migrations/0003_erasure.sql")),
+        M::up(include_str!("../migrations/0004_person_links.sql")),
     ])
 }
 

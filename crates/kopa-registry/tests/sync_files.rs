@@ -193,3 +193,66 @@ fn bad_files_are_refused_and_change_nothing() {
     // And the good file still imports after all that.
     assert!(hq.import_sync_file(&good).unwrap().already_imported);
 }
+
+#[test]
+fn hq_finds_the_same_person_registered_by_two_branches() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = replica(dir.path(), "Krāslava", "Krāslava", Role::Branch, 1);
+    let mut b = replica(dir.path(), "Dagda", "Dagda", Role::Branch, 3);
+    let mut hq = replica(dir.path(), "HQ", "Rīga", Role::Hq, 2);
+    introduce(&mut a, &mut hq);
+    introduce(&mut b, &mut hq);
+    let add = |r: &mut Registry, name: &str, member: &str| {
+        r.add_family(&FamilyDraft {
+            name: Some(name.into()),
+            municipality: Some("Krāslava".into()),
+            members: vec![MemberDraft::parse_spec("m", member).unwrap()],
+            ..Default::default()
+        })
+        .unwrap()
+    };
+    add(&mut a, "Иванов", "Сергей;Иванов;1960;m;parent");
+    add(&mut b, "Ivanovs", "Sergejs;Ivanovs;1960;m;parent");
+    add(&mut b, "Ivanovs", "Sergejs;Ivanovs;1990;m;parent");
+    add(&mut b, "Ozols", "Jānis;Ozols;1960;m;parent");
+    for r in [&mut a, &mut b] {
+        let (f, _) = r.export_sync_file("hq").unwrap();
+        hq.import_sync_file(&f).unwrap();
+    }
+    let pairs = hq.duplicate_candidates(50).unwrap();
+    assert_eq!(pairs.len(), 1, "{pairs:#?}");
+    assert!(pairs[0].score >= 90);
+    let names = [
+        pairs[0].a.given_name.as_str(),
+        pairs[0].b.given_name.as_str(),
+    ];
+    assert!(names.contains(&"Сергей") && names.contains(&"Sergejs"));
+    assert!(matches!(
+        a.link_persons(
+            pairs[0].a.id.parse().unwrap(),
+            pairs[0].b.id.parse().unwrap()
+        ),
+        Err(Error::NotAllowed { .. })
+    ));
+    let link = hq
+        .link_persons(
+            pairs[0].a.id.parse().unwrap(),
+            pairs[0].b.id.parse().unwrap(),
+        )
+        .unwrap();
+    assert!(hq.duplicate_candidates(50).unwrap().is_empty());
+    // The decision reaches the branch with the reference data, and can be undone.
+    let (back, _) = hq.export_sync_file("Dagda").unwrap();
+    b.import_sync_file(&back).unwrap();
+    let n: i64 = b
+        .connection()
+        .query_row(
+            "SELECT count(*) FROM p_person_links WHERE active = 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 1);
+    hq.unlink_persons(&link).unwrap();
+    assert_eq!(hq.duplicate_candidates(50).unwrap().len(), 1);
+}

@@ -179,6 +179,9 @@ fn load(conn: &Connection, from: Date, to: Date, reference: Date) -> Result<Fact
         let (id, a, m, b) = row?;
         groups.insert(id, (a, m, b));
     }
+    // HQ's duplicate decisions: linked registrations count as one person.
+    let canon = canonical_persons(conn)?;
+    let c = |id: String| canon.get(&id).cloned().unwrap_or(id);
     let (f, t) = (from.to_string(), to.to_string());
     let mut attendance: HashMap<String, Vec<String>> = HashMap::new();
     let mut s = conn.prepare(
@@ -189,7 +192,7 @@ fn load(conn: &Connection, from: Date, to: Date, reference: Date) -> Result<Fact
         Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
     })? {
         let (sid, pid) = row?;
-        attendance.entry(sid).or_default().push(pid);
+        attendance.entry(sid).or_default().push(c(pid));
     }
     let mut sessions = vec![];
     let mut s =
@@ -225,7 +228,8 @@ fn load(conn: &Connection, from: Date, to: Date, reference: Date) -> Result<Fact
     })? {
         let (id, activity, municipality, branch) = row?;
         let participants = parts
-            .query_map([&id], |r| r.get(0))?
+            .query_map([&id], |r| r.get::<_, String>(0))?
+            .map(|p| p.map(&c))
             .collect::<rusqlite::Result<_>>()?;
         let counts = counts
             .query_map([&id], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -259,6 +263,40 @@ fn load(conn: &Connection, from: Date, to: Date, reference: Date) -> Result<Fact
         events,
         training_hours,
     })
+}
+
+/// Maps every linked person to one representative (the smallest id of its group).
+fn canonical_persons(conn: &Connection) -> Result<HashMap<String, String>> {
+    let mut parent: HashMap<String, String> = HashMap::new();
+    fn find(parent: &mut HashMap<String, String>, x: &str) -> String {
+        let p = parent.get(x).cloned().unwrap_or_else(|| x.to_string());
+        if p == x {
+            return p;
+        }
+        let root = find(parent, &p);
+        parent.insert(x.to_string(), root.clone());
+        root
+    }
+    let mut s = conn.prepare("SELECT a, b FROM p_person_links WHERE active = 1 ORDER BY id")?;
+    let links: Vec<(String, String)> = s
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (a, b) in links {
+        let (ra, rb) = (find(&mut parent, &a), find(&mut parent, &b));
+        if ra != rb {
+            let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+            parent.insert(hi, lo);
+        }
+    }
+    let keys: Vec<String> = parent.keys().cloned().collect();
+    Ok(keys
+        .into_iter()
+        .map(|k| {
+            let r = find(&mut parent, &k);
+            (k, r)
+        })
+        .filter(|(k, r)| k != r)
+        .collect())
 }
 
 /// The filters of an indicator.

@@ -337,3 +337,27 @@ fn xlsx_and_csv_read_back_in_latvian_and_russian() {
     }
     let _ = &f.persons;
 }
+
+#[test]
+fn merged_duplicates_are_counted_once_and_undo_restores() {
+    let mut f = fixture();
+    let before = value(&year(&mut f.reg, f.project, "2026-12-31"), "a distinct");
+    // HQ decides the teenager and the parent are one person (both attended).
+    let link = f
+        .reg
+        .link_persons(f.persons[1].parse().unwrap(), f.persons[2].parse().unwrap())
+        .unwrap();
+    let r = year(&mut f.reg, f.project, "2026-12-31");
+    assert_eq!(value(&r, "a distinct"), before - 1);
+    assert_eq!(
+        value(&r, "b attendances"),
+        7,
+        "attendances are still attendances"
+    );
+    f.reg.unlink_persons(&link).unwrap();
+    assert_eq!(
+        value(&year(&mut f.reg, f.project, "2026-12-31"), "a distinct"),
+        before
+    );
+    assert!(f.reg.verify_projection().unwrap().is_empty());
+}
