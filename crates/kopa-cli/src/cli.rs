@@ -87,6 +87,18 @@ pub enum Command {
     Indicator(IndicatorCmd),
     /// A project's indicators for a period, against targets, disaggregated.
     Report(ReportArgs),
+    /// Write an encrypted backup (same passphrase): to --out FILE, or into --dir DIR
+    /// with a dated name, keeping the newest --keep (for a daily scheduled run).
+    Backup {
+        #[arg(long, conflicts_with = "dir")]
+        out: Option<PathBuf>,
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        #[arg(long, default_value_t = 14)]
+        keep: usize,
+    },
+    /// Replace this replica's content with a backup of the same branch (checked first).
+    Restore { file: PathBuf },
     /// At HQ: the same person registered by two branches.
     #[command(subcommand)]
     Duplicates(DuplicatesCmd),

@@ -577,6 +577,41 @@ fn commands(reg: &mut Registry, pass: &str, command: &Command, out: &Out) -> Res
         Command::Report(r) => report(reg, r, out)?,
         Command::Sync(cmd) => sync(reg, cmd, out)?,
         Command::Import(a) => import(reg, a, out)?,
+        Command::Backup {
+            out: file,
+            dir,
+            keep,
+        } => {
+            let path = match (file, dir) {
+                (Some(f), _) => f.clone(),
+                (None, Some(d)) => {
+                    std::fs::create_dir_all(d).map_err(|e| CliError::from(Error::Io(e)))?;
+                    let stamp = kopa_domain::Timestamp(
+                        std::time::SystemTime::now()
+                            .duration_since(std::time::UNIX_EPOCH)
+                            .map(|d| d.as_millis() as i64)
+                            .unwrap_or(0),
+                    )
+                    .to_rfc3339()
+                    .replace(':', "-");
+                    d.join(format!("kopa-backup-{stamp}.kopa"))
+                }
+                (None, None) => {
+                    return Err(CliError::Usage(
+                        "backup needs --out FILE or --dir DIR".into(),
+                    ))
+                }
+            };
+            reg.backup(&path, pass)?;
+            if let Some(d) = dir {
+                prune_backups(d, *keep).map_err(|e| CliError::from(Error::Io(e)))?;
+            }
+            out.id(&path.display().to_string());
+        }
+        Command::Restore { file } => {
+            reg.restore(file, pass)?;
+            out.id(&file.display().to_string());
+        }
         Command::Duplicates(DuplicatesCmd::List { min_score }) => {
             let pairs = reg.duplicate_candidates(*min_score)?;
             out.value(&pairs, || {
@@ -810,6 +845,25 @@ fn import(reg: &mut Registry, a: &ImportArgs, out: &Out) -> Result<()> {
                 kopa_domain::Code::parse(&p.errors[0].code).unwrap_or(kopa_domain::Code::Required),
             ),
         ))));
+    }
+    Ok(())
+}
+
+/// Keeps the newest `keep` dated backups in `dir`.
+fn prune_backups(dir: &Path, keep: usize) -> std::io::Result<()> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("kopa-backup-") && n.ends_with(".kopa"))
+        })
+        .collect();
+    files.sort();
+    let excess = files.len().saturating_sub(keep.max(1));
+    for f in &files[..excess] {
+        std::fs::remove_file(f)?;
     }
     Ok(())
 }

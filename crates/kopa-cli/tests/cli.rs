@@ -743,3 +743,39 @@ fn importing_a_list_with_a_bad_row() {
     );
     assert_eq!(p["imported"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn scheduled_backups_keep_the_newest() {
+    let k = Kopa::new();
+    init(&k, "a.kopa");
+    let dir = k.db("backups");
+    for _ in 0..3 {
+        k.ok(
+            "a.kopa",
+            &["backup", "--dir", dir.to_str().unwrap(), "--keep", "2"],
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let files: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+    assert_eq!(files.len(), 2);
+    let one = files[0].as_ref().unwrap().path();
+    k.ok(
+        "a.kopa",
+        &[
+            "family",
+            "add",
+            "--name",
+            "Liepa",
+            "--municipality",
+            "Preiļi",
+        ],
+    );
+    k.ok("a.kopa", &["restore", one.to_str().unwrap()]);
+    assert_eq!(
+        k.json("a.kopa", &["family", "list"])
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+}

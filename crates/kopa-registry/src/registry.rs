@@ -2155,11 +2155,59 @@ impl Registry {
         })
     }
 
+    /// Writes an encrypted copy of the whole replica to `dest` (refuses to overwrite),
+    /// consistent even while the replica is in use, then checks it opens.
+    pub fn backup(&self, dest: &Path, passphrase: &str) -> Result<()> {
+        if dest.exists() {
+            return Err(Error::AlreadyExists(dest.display().to_string()));
+        }
+        let partial = dest.with_extension("partial");
+        let _ = std::fs::remove_file(&partial);
+        {
+            let mut out = Connection::open(&partial)?;
+            out.pragma_update(None, "key", passphrase)?;
+            let b = rusqlite::backup::Backup::new(&self.conn, &mut out)?;
+            b.run_to_completion(256, std::time::Duration::from_millis(0), None)?;
+        }
+        check_copy(&partial, passphrase)?;
+        std::fs::rename(&partial, dest)?;
+        Ok(())
+    }
+
+    /// Replaces this replica's content with a backup's, after checking the backup
+    /// opens with `passphrase`, passes the integrity check and is of the same branch.
+    pub fn restore(&mut self, src: &Path, passphrase: &str) -> Result<()> {
+        let backup = check_copy(src, passphrase)?;
+        let branch = store::get_meta(&backup, "branch_id")?;
+        if branch.as_deref() != Some(self.me.branch.key().as_str()) {
+            return Err(Error::NotAllowed {
+                role: self.me.role.as_str().into(),
+                action: "restore another branch's backup",
+            });
+        }
+        let b = rusqlite::backup::Backup::new(&backup, &mut self.conn)?;
+        b.run_to_completion(256, std::time::Duration::from_millis(0), None)?;
+        drop(b);
+        self.cache.clear();
+        Ok(())
+    }
+
     /// Changes the passphrase (the whole file is re-encrypted).
     pub fn change_passphrase(&mut self, new_passphrase: &str) -> Result<()> {
         v::text("passphrase", new_passphrase, 1024)?;
         store::rekey(&self.conn, new_passphrase)
     }
+}
+
+/// Opens a backup copy and proves it whole: the passphrase works, SQLite's integrity
+/// check passes, and it is a Kopā replica.
+fn check_copy(path: &Path, passphrase: &str) -> Result<Connection> {
+    let conn = store::open(path, passphrase, false)?;
+    let ok: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    if ok != "ok" {
+        return Err(Error::Corrupt(format!("backup integrity check: {ok}")));
+    }
+    Ok(conn)
 }
 
 /// Keeps the replica's identity in its settings.
