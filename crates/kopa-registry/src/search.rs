@@ -5,7 +5,8 @@
 //! deleting one letter (symmetric-delete). A query token looks up its own stem, its
 //! deletions, and the stem as a prefix (search as you type); candidates are then
 //! checked with a true edit distance and ranked: exact spelling, same folded stem,
-//! prefix, one typo.
+//! prefix, one typo. A word found in the index as typed is taken as meant: only the
+//! last word is widened to prefixes, and only unknown words to one-typo neighbours.
 
 use crate::error::Result;
 use kopa_domain::text::{deletions, edit_distance, words};
@@ -68,11 +69,34 @@ pub struct FamilyHit {
 }
 
 /// Best rank of each query token per (family, person-or-family-level) match.
+///
+/// Lookups widen in tiers — same stem, then prefixes, then one typo — and stop as soon
+/// as `limit` families are found whose scores no wider lookup could beat (a prefix
+/// costs at least 2, a typo 3), so a common name does not pay for typo expansion.
 pub fn query(conn: &Connection, q: &str, limit: usize) -> Result<Vec<FamilyHit>> {
     let (q_words, q_tokens): (Vec<String>, Vec<String>) = words(q).into_iter().unzip();
     if q_tokens.is_empty() {
         return Ok(vec![]);
     }
+    for (tier, floor) in [
+        (Rank::Folded, Rank::Prefix as u32),
+        (Rank::Prefix, Rank::Typo as u32),
+    ] {
+        let hits = query_tier(conn, &q_words, &q_tokens, limit, tier)?;
+        if hits.len() >= limit && hits[limit - 1].score <= floor {
+            return Ok(hits);
+        }
+    }
+    query_tier(conn, &q_words, &q_tokens, limit, Rank::Typo)
+}
+
+fn query_tier(
+    conn: &Connection,
+    q_words: &[String],
+    q_tokens: &[String],
+    limit: usize,
+    tier: Rank,
+) -> Result<Vec<FamilyHit>> {
     // (family, person) -> per query token best rank
     let mut scores: HashMap<(String, Option<String>), Vec<Option<Rank>>> = HashMap::new();
     let n = q_tokens.len();
@@ -87,6 +111,7 @@ pub fn query(conn: &Connection, q: &str, limit: usize) -> Result<Vec<FamilyHit>>
         "SELECT token, family_id, person_id, word FROM p_search WHERE key = ?1 LIMIT 2000",
     )?;
     for (i, qt) in q_tokens.iter().enumerate() {
+        let mut distance: HashMap<String, bool> = HashMap::new();
         let mut record = |word: String, fam: String, person: Option<String>, rank: Rank| {
             let entry = scores.entry((fam, person)).or_insert_with(|| vec![None; n]);
             let rank = if rank == Rank::Folded && q_words.get(i) == Some(&word) {
@@ -99,9 +124,17 @@ pub fn query(conn: &Connection, q: &str, limit: usize) -> Result<Vec<FamilyHit>>
             }
         };
         let rows = exact.query_map([qt], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let mut known = false;
         for row in rows {
             let (tok, fam, person): (String, String, Option<String>) = row?;
             record(tok, fam, person, Rank::Folded);
+            known = true;
+        }
+        // A word that is in the index as typed is taken as meant: only the last word
+        // (still being typed) is widened to prefixes, and only unknown words to typos.
+        let last = i + 1 == q_tokens.len();
+        if tier == Rank::Folded || (known && !last) {
+            continue;
         }
         let upper = format!("{qt}\u{10FFFF}");
         let rows = prefix.query_map([qt, &upper], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
@@ -109,7 +142,7 @@ pub fn query(conn: &Connection, q: &str, limit: usize) -> Result<Vec<FamilyHit>>
             let (tok, fam, person): (String, String, Option<String>) = row?;
             record(tok, fam, person, Rank::Prefix);
         }
-        if qt.chars().count() >= MIN_TYPO_LEN {
+        if tier == Rank::Typo && !known && qt.chars().count() >= MIN_TYPO_LEN {
             let mut keys = deletions(qt);
             keys.push(qt.clone());
             for key in keys {
@@ -117,7 +150,10 @@ pub fn query(conn: &Connection, q: &str, limit: usize) -> Result<Vec<FamilyHit>>
                     typo.query_map([&key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
                 for row in rows {
                     let (tok, fam, person, word): (String, String, Option<String>, String) = row?;
-                    if edit_distance(qt, &tok, 1) <= 1 {
+                    let close = *distance
+                        .entry(tok.clone())
+                        .or_insert_with(|| edit_distance(qt, &tok, 1) <= 1);
+                    if close {
                         record(word, fam, person, Rank::Typo);
                     }
                 }
