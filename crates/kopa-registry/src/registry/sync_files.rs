@@ -266,6 +266,17 @@ impl Registry {
         Ok(heads_from(&list))
     }
 
+    /// The heads `peer` acknowledged that this replica also knows: where its next
+    /// file starts (unknown heads cannot be a starting point).
+    fn since_acked(&mut self, peer: &str, id: DocId) -> Result<Vec<ChangeHash>> {
+        let acked = self.acked(peer, id)?;
+        let doc = self.doc(id)?;
+        Ok(acked
+            .into_iter()
+            .filter(|h| doc.get_change_meta_by_hash(h).is_some())
+            .collect())
+    }
+
     /// Writes a sync file for `to` (`hq`, a branch id or name): everything it has not
     /// acknowledged, signed and encrypted to it.
     pub fn export_sync_file(&mut self, to: &str) -> Result<(Vec<u8>, ExportSummary)> {
@@ -275,13 +286,8 @@ impl Registry {
         let mut entries = vec![];
         let mut with_changes = 0;
         for row in self.docs_for(&peer, &peer_role)? {
-            let acked = self.acked(&peer, row.id)?;
+            let since = self.since_acked(&peer, row.id)?;
             let doc = self.doc(row.id)?;
-            // Only heads this replica knows can be a starting point.
-            let since: Vec<ChangeHash> = acked
-                .into_iter()
-                .filter(|h| doc.get_change_meta_by_hash(h).is_some())
-                .collect();
             let new = doc.get_changes_meta(&since).len();
             let changes = (new > 0).then(|| B64.encode(doc.save_after(&since)));
             with_changes += usize::from(new > 0);
@@ -458,13 +464,8 @@ impl Registry {
         for (peer, name, role, sent, heard) in rows {
             let mut unsent = 0;
             for row in self.docs_for(&peer, &role)? {
-                let acked = self.acked(&peer, row.id)?;
-                let doc = self.doc(row.id)?;
-                let since: Vec<ChangeHash> = acked
-                    .into_iter()
-                    .filter(|h| doc.get_change_meta_by_hash(h).is_some())
-                    .collect();
-                unsent += doc.get_changes_meta(&since).len();
+                let since = self.since_acked(&peer, row.id)?;
+                unsent += self.doc(row.id)?.get_changes_meta(&since).len();
             }
             let ts = |t: Option<i64>| t.map(|t| kopa_domain::Timestamp(t).to_rfc3339());
             out.push(PeerStatus {
