@@ -653,6 +653,38 @@ fn sync_files_from_the_command_line() {
         st[0]["last_heard"].is_string(),
         "HQ knows when the branch last synced"
     );
+    let p = k.id(
+        "hq.kopa",
+        &[
+            "project",
+            "add",
+            "--name",
+            "Kopā",
+            "--donor",
+            "SIF",
+            "--start",
+            "2026-01-01",
+            "--end",
+            "2026-12-31",
+        ],
+    );
+    let r = k.json(
+        "hq.kopa",
+        &[
+            "report",
+            "--project",
+            &p,
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-12-31",
+        ],
+    );
+    assert_eq!(
+        r["last_heard"][0][0], "Krāslava",
+        "the report says when each branch last synced"
+    );
+    assert!(r["last_heard"][0][1].is_string());
 
     // A truncated file: refused, translated, exit code 7.
     let bytes = std::fs::read(&file).unwrap();

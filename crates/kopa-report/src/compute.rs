@@ -41,6 +41,9 @@ pub struct Report {
     pub indicators: Vec<IndicatorResult>,
     /// The state the report was computed from: each document and its heads.
     pub computed_from: Vec<(String, Vec<String>)>,
+    /// When each peer (branch, or HQ) was last heard from: a report can say which
+    /// branches' latest weeks it is missing.
+    pub last_heard: Vec<(String, Option<String>)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -546,5 +549,10 @@ pub fn compute(
         reference_date: reference.to_string(),
         indicators,
         computed_from: reg.heads()?,
+        last_heard: reg
+            .sync_status()?
+            .into_iter()
+            .map(|p| (p.name, p.last_heard))
+            .collect(),
     })
 }

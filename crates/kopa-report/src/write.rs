@@ -147,9 +147,16 @@ pub fn write_xlsx(report: &Report, path: &Path, l: &Localizer) -> Result<()> {
     }
     let stamp = wb.add_worksheet();
     stamp.set_name(l.tr("report-sheet-stamp", &[]))?;
-    for (r, (doc, heads)) in report.computed_from.iter().enumerate() {
-        stamp.write_string(r as u32, 0, doc)?;
-        stamp.write_string(r as u32, 1, heads.join(" "))?;
+    let mut row = 0u32;
+    for (peer, heard) in &report.last_heard {
+        stamp.write_string(row, 0, peer)?;
+        stamp.write_string(row, 1, heard.as_deref().unwrap_or("—"))?;
+        row += 1;
+    }
+    for (doc, heads) in &report.computed_from {
+        stamp.write_string(row, 0, doc)?;
+        stamp.write_string(row, 1, heads.join(" "))?;
+        row += 1;
     }
     wb.save(path)?;
     Ok(())
