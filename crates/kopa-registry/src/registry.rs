@@ -265,14 +265,8 @@ impl Edit<'_> {
     }
 }
 
-const BRANCH_ROOT: &[&str] = &[
-    "groups",
-    "sessions",
-    "volunteers",
-    "trainings",
-    "events",
-    "erased",
-];
+/// The maps a branch document is created with: exactly the projected collections.
+const BRANCH_ROOT: &[&str] = projection::BRANCH_COLLECTIONS;
 const REFERENCE_ROOT: &[&str] = &[
     "projects",
     "indicators",
