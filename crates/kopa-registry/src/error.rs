@@ -34,6 +34,8 @@ pub enum Error {
     Io(#[from] std::io::Error),
     #[error("sync file refused: {0}")]
     SyncFile(crate::SyncFileError),
+    #[error("sync refused: {0}")]
+    NetSync(crate::NetSyncError),
 }
 
 impl Error {
@@ -51,6 +53,7 @@ impl Error {
             Error::Sqlite(_) | Error::Migration(_) | Error::Reconcile(_) => "storage",
             Error::Io(_) => "io",
             Error::SyncFile(e) => e.code(),
+            Error::NetSync(e) => e.code(),
         }
     }
 

@@ -111,13 +111,22 @@ pub struct DuplicatePair {
     pub b_branch: String,
 }
 
-/// What arrives from another replica: a whole document, or changes to one.
+/// What arrives from another replica: a whole document, changes to one, or an
+/// Automerge sync message together with the sync state it advances.
 pub enum Incoming {
     Doc(Box<Automerge>),
     Changes(Vec<u8>),
+    Sync {
+        message: Option<automerge::sync::Message>,
+        state: Box<automerge::sync::State>,
+    },
 }
 
+mod hub;
+mod net_sync;
 mod sync_files;
+pub use hub::*;
+pub use net_sync::*;
 pub use sync_files::*;
 
 /// Indicator rule types (see `kopa-report`).
@@ -307,19 +316,11 @@ impl Registry {
         };
         // The document skeletons are created once, by the replica that owns them, so
         // that no two devices ever create the same collection concurrently.
-        let branch = reg.me.branch;
         let info = Branch {
             name: reg.me.branch_name.clone(),
             municipality: reg.me.municipality.clone(),
         };
-        reg.write_new(DocId::Branch(branch), &branch.key(), "branch.create", |e| {
-            reconcile_prop(&mut e.tx, ROOT, "branch", &info)?;
-            for c in BRANCH_ROOT {
-                e.tx.put_object(ROOT, *c, automerge::ObjType::Map)?;
-            }
-            e.record(&branch.key());
-            Ok(())
-        })?;
+        reg.create_branch_doc(reg.me.branch, &info)?;
         if reg.me.role == Role::Hq {
             reg.write_new(DocId::Reference, "hq", "reference.create", |e| {
                 for c in REFERENCE_ROOT {
@@ -450,6 +451,18 @@ impl Registry {
             self.cache.insert(id, doc);
         }
         Ok(self.cache.get_mut(&id).expect("just inserted"))
+    }
+
+    /// Creates a branch's activity document with its skeleton.
+    fn create_branch_doc(&mut self, branch: BranchId, info: &Branch) -> Result<()> {
+        self.write_new(DocId::Branch(branch), &branch.key(), "branch.create", |e| {
+            reconcile_prop(&mut e.tx, ROOT, "branch", info)?;
+            for c in BRANCH_ROOT {
+                e.tx.put_object(ROOT, *c, automerge::ObjType::Map)?;
+            }
+            e.record(&branch.key());
+            Ok(())
+        })
     }
 
     fn write_new<T>(
@@ -1983,22 +1996,24 @@ impl Registry {
             .into_iter()
             .map(|(r, d)| (r, Incoming::Doc(Box::new(d))))
             .collect();
-        self.apply_incoming(items, |_| Ok(()))
+        self.apply_incoming(items, |_, _| Ok(()))
+            .map(|(report, _)| report)
     }
 
     /// Applies documents or changes received from elsewhere, re-projects what they
     /// touched, and runs `bookkeeping` (sync acknowledgements…) in the same SQLite
-    /// transaction, so that either all of it is kept or none of it.
+    /// transaction, so that either all of it is kept or none of it. Returns the
+    /// items back: a sync item's state has been advanced.
     pub(crate) fn apply_incoming(
         &mut self,
-        incoming: Vec<(docs::DocRow, Incoming)>,
-        bookkeeping: impl FnOnce(&Connection) -> Result<()>,
-    ) -> Result<MergeReport> {
+        mut incoming: Vec<(docs::DocRow, Incoming)>,
+        bookkeeping: impl FnOnce(&Connection, &[(docs::DocRow, Incoming)]) -> Result<()>,
+    ) -> Result<(MergeReport, Vec<(docs::DocRow, Incoming)>)> {
         let mut report = MergeReport::default();
         let actor = self.me.actor();
         let mut touched: Vec<(DocId, Option<String>, Vec<automerge::ChangeHash>, Scope)> = vec![];
         let result = (|| -> Result<Vec<DocId>> {
-            for (row, theirs) in incoming {
+            for (row, theirs) in incoming.iter_mut() {
                 let mine = match self.cache.get_mut(&row.id) {
                     Some(d) => Some(d),
                     None => match docs::load(&self.conn, row.id, &actor)? {
@@ -2018,11 +2033,17 @@ impl Registry {
                 };
                 let before = doc.get_heads();
                 match theirs {
-                    Incoming::Doc(mut d) => {
-                        doc.merge(&mut d)?;
+                    Incoming::Doc(d) => {
+                        doc.merge(d)?;
                     }
                     Incoming::Changes(bytes) => {
-                        doc.load_incremental(&bytes)?;
+                        doc.load_incremental(bytes)?;
+                    }
+                    Incoming::Sync { message, state } => {
+                        if let Some(m) = message.take() {
+                            use automerge::sync::SyncDoc;
+                            doc.receive_sync_message(state, m)?;
+                        }
                     }
                 }
                 // Every change that was not there before (merge reports only heads).
@@ -2059,7 +2080,7 @@ impl Registry {
             // Families erased elsewhere (a tombstone arrived) or arriving although
             // erased here are dropped before anything is kept.
             let dropped = projection::drop_erased(&tx)?;
-            bookkeeping(&tx)?;
+            bookkeeping(&tx, &incoming)?;
             tx.commit()?;
             Ok(dropped)
         })();
@@ -2078,7 +2099,7 @@ impl Registry {
         report.conflicts = self
             .conn
             .query_row("SELECT count(*) FROM p_conflicts", [], |r| r.get(0))?;
-        Ok(report)
+        Ok((report, incoming))
     }
 
     /// Every stored document, loaded (for merging into another replica, tests, sync).

@@ -224,7 +224,7 @@ impl Registry {
         Ok((peer.0, peer.1, recipients))
     }
 
-    fn my_peer(&self) -> String {
+    pub(crate) fn my_peer(&self) -> String {
         if self.me.role == Role::Hq {
             "hq".into()
         } else {
@@ -389,23 +389,12 @@ impl Registry {
             return Err(Error::SyncFile(SyncFileError::NotForUs));
         }
         // Check every document before changing anything.
-        let mine = self.my_peer();
         let mut items = vec![];
         let mut acks = vec![];
         for entry in payload.docs {
             let id: DocId = entry.id.parse().map_err(damaged)?;
             let owner = docs::owner(&self.conn, id)?.unwrap_or(entry.owner.clone());
-            let allowed = if peer == mine {
-                true
-            } else if peer_role == Role::Hq.as_str() {
-                id == DocId::Reference || owner == mine
-            } else {
-                id != DocId::Reference
-                    && owner == peer
-                    && entry.owner == peer
-                    && !matches!(id, DocId::Branch(b) if b.key() != peer)
-            };
-            if !allowed {
+            if !self.may_write(&peer, &peer_role, id, &entry.owner)? {
                 return Err(Error::SyncFile(SyncFileError::NotOwner));
             }
             acks.push((id, entry.have.clone()));
@@ -416,7 +405,7 @@ impl Registry {
         }
         let now = self.env.clock.now().0;
         let ack_peer = peer.clone();
-        let merge = self.apply_incoming(items, |tx: &Connection| {
+        let (merge, _) = self.apply_incoming(items, |tx: &Connection, _| {
             for (id, have) in &acks {
                 tx.execute(
                     "INSERT OR REPLACE INTO sync_acks(peer, doc_id, heads) VALUES (?1, ?2, ?3)",
