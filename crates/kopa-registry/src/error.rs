@@ -25,11 +25,11 @@ pub enum Error {
     #[error("database migration failed: {0}")]
     Migration(#[from] rusqlite_migration::Error),
     #[error("document error: {0}")]
-    Automerge(#[from] automerge::AutomergeError),
+    Automerge(Box<automerge::AutomergeError>),
     #[error("document shape error: {0}")]
-    Hydrate(#[from] autosurgeon::HydrateError),
+    Hydrate(Box<autosurgeon::HydrateError>),
     #[error("document write error: {0}")]
-    Reconcile(#[from] autosurgeon::ReconcileError),
+    Reconcile(Box<autosurgeon::ReconcileError>),
     #[error("file error: {0}")]
     Io(#[from] std::io::Error),
     #[error("sync file refused: {0}")]
@@ -60,6 +60,26 @@ impl Error {
     /// Whether this is a validation failure (the person can fix their input).
     pub fn is_validation(&self) -> bool {
         matches!(self, Error::Validation(_) | Error::NoSuchCandidate { .. })
+    }
+}
+
+// Document errors are boxed: they are rare and large, and every `Result` pays for
+// the largest variant.
+impl From<automerge::AutomergeError> for Error {
+    fn from(e: automerge::AutomergeError) -> Self {
+        Error::Automerge(Box::new(e))
+    }
+}
+
+impl From<autosurgeon::HydrateError> for Error {
+    fn from(e: autosurgeon::HydrateError) -> Self {
+        Error::Hydrate(Box::new(e))
+    }
+}
+
+impl From<autosurgeon::ReconcileError> for Error {
+    fn from(e: autosurgeon::ReconcileError) -> Self {
+        Error::Reconcile(Box::new(e))
     }
 }
 
