@@ -54,3 +54,20 @@ cli-import-duplicate = row { $row } may already be registered: { $name } ({ $id 
 cli-import-done = Imported { $families } families.
 cli-import-dry-run = Checked only (dry run); nothing was imported.
 cli-import-refused = Nothing was imported: correct the rows above, or use --skip-bad-rows to import only the valid ones.
+cli-hub-created = Hub created in { $path }. Branches will reach it at { $address }; its certificate fingerprint is { $fingerprint }.
+cli-hub-listening = Hub listening on { $address }. Stop it with Ctrl-C.
+cli-hub-enrolled = Invite for { $branch } written to { $path }. Hand it over in person or on a USB stick: it holds a secret.
+cli-hub-revoked = { $count ->
+    [one] Revoked { $count } credential. It no longer syncs from its next request.
+   *[other] Revoked { $count } credentials. They no longer sync from their next request.
+}
+cli-hub-credentials = { $count ->
+    [one] { $count } active credential
+   *[other] { $count } active credentials
+}
+cli-joined = This replica now belongs to { $branch } ({ $path }).
+cli-join-sync-later = The replica works offline; run "kopa sync" when the hub can be reached.
+cli-sync-connecting = Connecting to the hub…
+cli-sync-progress = Round { $round }: { $changes } changes received, { $bytes } bytes
+cli-sync-done = Synced with the hub: { $changes } changes received, { $sent } bytes sent, { $received } bytes received; conflicts to resolve: { $conflicts }.
+cli-sync-incomplete = Synced with the hub: { $changes } changes received; some reference data reached this replica before the hub and will reach it from HQ. Conflicts to resolve: { $conflicts }.

@@ -57,3 +57,22 @@ cli-import-duplicate = { $row }. rinda, iespējams, jau reģistrēta: { $name } 
 cli-import-done = Importētas ģimenes: { $families }.
 cli-import-dry-run = Tikai pārbaudīts; nekas netika importēts.
 cli-import-refused = Nekas netika importēts: izlabojiet rindas augstāk vai izmantojiet --skip-bad-rows, lai importētu tikai derīgās.
+cli-hub-created = Centrs izveidots mapē { $path }. Nodaļas to sasniegs adresē { $address }; sertifikāta nospiedums ir { $fingerprint }.
+cli-hub-listening = Centrs klausās adresē { $address }. Apturiet ar Ctrl-C.
+cli-hub-enrolled = Uzaicinājums nodaļai { $branch } ierakstīts failā { $path }. Nododiet to personīgi vai USB zibatmiņā: tajā ir noslēpums.
+cli-hub-revoked = { $count ->
+    [zero] Atsaukti { $count } akreditācijas dati.
+    [one] Atsaukti { $count } akreditācijas dati. No nākamā pieprasījuma tie vairs nesinhronizē.
+   *[other] Atsaukti { $count } akreditācijas dati. No nākamā pieprasījuma tie vairs nesinhronizē.
+}
+cli-hub-credentials = { $count ->
+    [zero] { $count } aktīvu akreditāciju
+    [one] { $count } aktīva akreditācija
+   *[other] { $count } aktīvas akreditācijas
+}
+cli-joined = Šī replika tagad pieder nodaļai { $branch } ({ $path }).
+cli-join-sync-later = Replika darbojas bezsaistē; palaidiet "kopa sync", kad centrs būs sasniedzams.
+cli-sync-connecting = Savienojas ar centru…
+cli-sync-progress = { $round }. kārta: saņemtas { $changes } izmaiņas, { $bytes } baiti
+cli-sync-done = Sinhronizēts ar centru: saņemtas { $changes } izmaiņas, nosūtīti { $sent } baiti, saņemti { $received } baiti; jāatrisina konflikti: { $conflicts }.
+cli-sync-incomplete = Sinhronizēts ar centru: saņemtas { $changes } izmaiņas; daļa atsauces datu šo repliku sasniedza agrāk nekā centru un centru sasniegs no centrālā biroja. Jāatrisina konflikti: { $conflicts }.

@@ -11,7 +11,8 @@ use std::path::PathBuf;
 /// The passphrase comes from KOPA_PASSPHRASE, or is asked for. Exit codes: 0 ok,
 /// 1 other error, 2 usage error, 3 validation error, 4 wrong passphrase,
 /// 5 not found, 6 refused (a file exists, or the role does not allow it),
-/// 7 sync file refused (damaged, not for this replica, unknown signer, not owner).
+/// 7 sync refused (a damaged, foreign or tampered sync file; changes to records the
+/// sender does not own), 8 the hub could not be reached or did not accept this replica.
 #[derive(Parser, Debug)]
 #[command(name = "kopa", version, propagate_version = true)]
 pub struct Cli {
@@ -104,9 +105,84 @@ pub enum Command {
     Duplicates(DuplicatesCmd),
     /// Bring an existing participant list (CSV or XLSX) into the registry.
     Import(ImportArgs),
-    /// Sync files for a USB stick or e-mail, and who this replica syncs with.
+    /// Sync with the hub (no subcommand); sync files for a USB stick or e-mail.
+    Sync(SyncArgs),
+    /// Turn a new replica at --db into the branch (or HQ device) an invite names.
+    Join {
+        /// The invite file from `kopa hub enrol`.
+        invite: PathBuf,
+        /// This computer's name, as others will see it.
+        #[arg(long)]
+        device: Option<String>,
+        /// Do not sync with the hub right away.
+        #[arg(long)]
+        offline: bool,
+    },
+    /// The hub HQ runs: init, serve, enrol branches, revoke, status.
     #[command(subcommand)]
-    Sync(SyncCmd),
+    Hub(HubCmd),
+}
+
+#[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct SyncArgs {
+    #[command(subcommand)]
+    pub cmd: Option<SyncCmd>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum HubCmd {
+    /// Create a hub: HQ's store and keys, and a self-signed TLS certificate.
+    Init {
+        #[arg(long)]
+        data: PathBuf,
+        /// The organisation's name (HQ).
+        #[arg(long, default_value = "Latvijas Sarkanais Krusts")]
+        name: String,
+        #[arg(long, default_value = "Rīga")]
+        municipality: String,
+        /// How branches reach the hub: https://HOST:PORT (HOST goes into the certificate).
+        #[arg(long, default_value = "https://127.0.0.1:7443")]
+        address: String,
+    },
+    /// Serve until stopped (Ctrl-C).
+    Serve {
+        #[arg(long)]
+        data: PathBuf,
+        /// Address to listen on; 0.0.0.0:7443 to accept branches from the network.
+        #[arg(long, default_value = "127.0.0.1:7443")]
+        listen: std::net::SocketAddr,
+    },
+    /// Write an invite for a new device of a branch (registered if new) or of HQ.
+    Enrol {
+        #[arg(long)]
+        data: PathBuf,
+        /// The branch's name or id (ignored with --role hq).
+        #[arg(long, default_value = "")]
+        branch: String,
+        #[arg(long, value_enum, default_value = "branch")]
+        role: RoleArg,
+        /// Required when the branch is new.
+        #[arg(long)]
+        municipality: Option<String>,
+        /// The hub address to put in the invite, if not the one given at init.
+        #[arg(long)]
+        address: Option<String>,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Revoke every credential of a branch (name or id), or one credential by id.
+    Revoke {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        branch: String,
+    },
+    /// Branches, when each last synced, and the credentials handed out.
+    Status {
+        #[arg(long)]
+        data: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]

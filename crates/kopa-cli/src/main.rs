@@ -3,7 +3,8 @@
 //!
 //! Exit codes: 0 ok · 1 other error · 2 usage error · 3 validation error ·
 //! 4 wrong passphrase · 5 not found · 6 refused (file exists, not allowed) ·
-//! 7 sync file refused.
+//! 7 sync refused (a bad sync file, or a batch the hub or replica refused) ·
+//! 8 the hub could not be reached or did not accept this replica.
 
 mod cli;
 mod output;
@@ -57,7 +58,8 @@ fn exit_code(e: &CliError) -> u8 {
             Error::WrongPassphrase => 4,
             Error::NotFound { .. } | Error::NoReplica(_) => 5,
             Error::AlreadyExists(_) | Error::NotAllowed { .. } => 6,
-            Error::SyncFile(_) => 7,
+            Error::SyncFile(_) | Error::NetSync(_) => 7,
+            Error::Transport { .. } => 8,
             _ => 1,
         },
     }
@@ -215,6 +217,40 @@ fn run(args: &Cli, out: &Out) -> Result<()> {
             });
             Ok(())
         }
+        Command::Hub(cmd) => hub(cmd, out),
+        Command::Join {
+            invite,
+            device,
+            offline,
+        } => {
+            let path = db(args)?;
+            if path.exists() {
+                return Err(Error::AlreadyExists(path.display().to_string()).into());
+            }
+            let bytes = std::fs::read(invite).map_err(|e| CliError::from(Error::Io(e)))?;
+            let pass = passphrase(path, l10n, true)?;
+            let user = args.user.clone().unwrap_or_else(default_user);
+            let device = device.clone().unwrap_or_else(default_device);
+            let mut reg = kopa_net::join(&bytes, path, &pass, &device, &user)?;
+            let id = reg.identity();
+            out.written(&id.branch_id, &id, || {
+                l10n.tr(
+                    "cli-joined",
+                    &[
+                        ("branch", Arg::Str(&id.branch_name)),
+                        ("path", Arg::Str(&path.display().to_string())),
+                    ],
+                )
+            });
+            if !offline {
+                if let Err(e) = net_sync(&mut reg, out) {
+                    // The replica exists and works offline; the sync can be retried.
+                    out.error(&e);
+                    eprintln!("{}", l10n.tr("cli-join-sync-later", &[]));
+                }
+            }
+            Ok(())
+        }
         command => {
             let (mut reg, pass) = open(args, l10n)?;
             commands(&mut reg, &pass, command, out)
@@ -222,10 +258,186 @@ fn run(args: &Cli, out: &Out) -> Result<()> {
     }
 }
 
+fn hub(cmd: &HubCmd, out: &Out) -> Result<()> {
+    let l10n = out.l10n;
+    match cmd {
+        HubCmd::Init {
+            data,
+            name,
+            municipality,
+            address,
+        } => {
+            let hub = kopa_net::Hub::init(data, name, municipality, address)?;
+            out.written(&hub.config.fingerprint, &hub.config, || {
+                l10n.tr(
+                    "cli-hub-created",
+                    &[
+                        ("path", Arg::Str(&data.display().to_string())),
+                        ("address", Arg::Str(&hub.config.address)),
+                        ("fingerprint", Arg::Str(&hub.config.fingerprint)),
+                    ],
+                )
+            });
+        }
+        HubCmd::Serve { data, listen } => {
+            let filter = tracing_subscriber::EnvFilter::try_from_env("KOPA_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+            tracing_subscriber::fmt()
+                .with_env_filter(filter)
+                .with_writer(std::io::stderr)
+                .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+                .init();
+            let hub = kopa_net::Hub::open(data)?;
+            let running = hub.start(*listen)?;
+            let url = running.url();
+            out.written(&url, &serde_json::json!({ "listening": url }), || {
+                l10n.tr("cli-hub-listening", &[("address", Arg::Str(&url))])
+            });
+            use std::io::Write;
+            let _ = std::io::stdout().flush();
+            kopa_net::hub::wait_for_signal();
+            running.stop();
+        }
+        HubCmd::Enrol {
+            data,
+            branch,
+            role,
+            municipality,
+            address,
+            out: file,
+        } => {
+            let hub = kopa_net::Hub::open(data)?;
+            let invite = hub.enrol(
+                branch,
+                (*role).into(),
+                municipality.as_deref(),
+                address.as_deref(),
+            )?;
+            kopa_net::hub::write_private(file, &invite.to_json())?;
+            let who = &invite.identity;
+            out.written(&file.display().to_string(), who, || {
+                l10n.tr(
+                    "cli-hub-enrolled",
+                    &[
+                        ("branch", Arg::Str(&who.branch_name)),
+                        ("path", Arg::Str(&file.display().to_string())),
+                    ],
+                )
+            });
+        }
+        HubCmd::Revoke { data, branch } => {
+            let mut reg = kopa_net::Hub::open(data)?.registry()?;
+            let n = reg.revoke(branch)?;
+            out.value(&serde_json::json!({ "revoked": n }), || {
+                l10n.tr("cli-hub-revoked", &[("count", Arg::Num(n as i64))])
+            });
+        }
+        HubCmd::Status { data } => {
+            let hub = kopa_net::Hub::open(data)?;
+            let reg = hub.registry()?;
+            let heard: std::collections::HashMap<String, i64> =
+                reg.heard_from()?.into_iter().collect();
+            let hq = reg.identity();
+            let credentials = reg.credentials()?;
+            let branches: Vec<serde_json::Value> = reg
+                .branches()?
+                .into_iter()
+                .filter(|(id, _, _)| *id != hq.branch_id)
+                .map(|(id, name, municipality)| {
+                    let active = credentials
+                        .iter()
+                        .filter(|c| c.peer == id && c.revoked.is_none())
+                        .count();
+                    serde_json::json!({
+                        "id": id,
+                        "name": name,
+                        "municipality": municipality,
+                        "last_heard": heard.get(&id).map(|t| kopa_domain::Timestamp(*t).to_rfc3339()),
+                        "active_credentials": active,
+                    })
+                })
+                .collect();
+            let status = serde_json::json!({
+                "address": hub.config.address,
+                "fingerprint": hub.config.fingerprint,
+                "branches": branches,
+                "credentials": credentials,
+            });
+            out.value(&status, || {
+                let mut lines = vec![format!(
+                    "{} · {}",
+                    hub.config.address, hub.config.fingerprint
+                )];
+                for b in &branches {
+                    lines.push(format!(
+                        "{:<24} {:<26} {}",
+                        b["name"].as_str().unwrap_or(""),
+                        b["last_heard"].as_str().unwrap_or("—"),
+                        l10n.tr(
+                            "cli-hub-credentials",
+                            &[(
+                                "count",
+                                Arg::Num(b["active_credentials"].as_i64().unwrap_or(0))
+                            )]
+                        )
+                    ));
+                }
+                lines.join("\n")
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Syncs with the hub: a spinner on a terminal, JSON progress lines with --json.
+fn net_sync(reg: &mut Registry, out: &Out) -> Result<()> {
+    let l10n = out.l10n;
+    let bar = indicatif::ProgressBar::new_spinner();
+    if out.json {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    bar.set_message(l10n.tr("cli-sync-connecting", &[]));
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    let result = kopa_net::sync(reg, |p| {
+        if out.json {
+            eprintln!("{}", serde_json::json!({ "progress": p }));
+        }
+        bar.set_message(l10n.tr(
+            "cli-sync-progress",
+            &[
+                ("round", Arg::Num(p.sync.round as i64)),
+                ("changes", Arg::Num(p.sync.changes_applied as i64)),
+                ("bytes", Arg::Num((p.bytes_sent + p.bytes_received) as i64)),
+            ],
+        ));
+    });
+    bar.finish_and_clear();
+    let s = result?;
+    out.value(&s, || {
+        let id = if s.sync.complete {
+            "cli-sync-done"
+        } else {
+            "cli-sync-incomplete"
+        };
+        l10n.tr(
+            id,
+            &[
+                ("changes", Arg::Num(s.sync.merge.changes_applied as i64)),
+                ("sent", Arg::Num(s.bytes_sent as i64)),
+                ("received", Arg::Num(s.bytes_received as i64)),
+                ("conflicts", Arg::Num(s.sync.merge.conflicts)),
+            ],
+        )
+    });
+    Ok(())
+}
+
 fn commands(reg: &mut Registry, pass: &str, command: &Command, out: &Out) -> Result<()> {
     let l10n = out.l10n;
     match command {
-        Command::Init(_) | Command::Demo(_) => unreachable!("handled before opening"),
+        Command::Init(_) | Command::Demo(_) | Command::Hub(_) | Command::Join { .. } => {
+            unreachable!("handled before opening")
+        }
         Command::Info => {
             let info =
                 serde_json::json!({ "identity": reg.identity(), "overview": reg.overview()? });
@@ -575,7 +787,8 @@ fn commands(reg: &mut Registry, pass: &str, command: &Command, out: &Out) -> Res
             out.id(&id.key());
         }
         Command::Report(r) => report(reg, r, out)?,
-        Command::Sync(cmd) => sync(reg, cmd, out)?,
+        Command::Sync(SyncArgs { cmd: Some(cmd) }) => sync(reg, cmd, out)?,
+        Command::Sync(SyncArgs { cmd: None }) => net_sync(reg, out)?,
         Command::Import(a) => import(reg, a, out)?,
         Command::Backup {
             out: file,

@@ -8,7 +8,7 @@ use kopa_registry::Error;
 use serde::Serialize;
 
 pub struct Out<'a> {
-    json: bool,
+    pub json: bool,
     pub l10n: &'a Localizer,
 }
 

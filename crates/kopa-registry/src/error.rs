@@ -36,6 +36,9 @@ pub enum Error {
     SyncFile(crate::SyncFileError),
     #[error("sync refused: {0}")]
     NetSync(crate::NetSyncError),
+    /// Raised by a transport (the HTTPS client) and carried through the sync engine.
+    #[error("{message}")]
+    Transport { code: &'static str, message: String },
 }
 
 impl Error {
@@ -54,6 +57,7 @@ impl Error {
             Error::Io(_) => "io",
             Error::SyncFile(e) => e.code(),
             Error::NetSync(e) => e.code(),
+            Error::Transport { code, .. } => code,
         }
     }
 

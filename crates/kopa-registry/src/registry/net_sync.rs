@@ -470,7 +470,7 @@ impl Registry {
     }
 
     /// When each branch was last heard from (ms since the epoch).
-    fn heard_from(&self) -> Result<Vec<(String, i64)>> {
+    pub fn heard_from(&self) -> Result<Vec<(String, i64)>> {
         let mut s = self.conn.prepare(
             "SELECT peer, last_heard FROM sync_log WHERE last_heard IS NOT NULL AND peer <> 'hq' ORDER BY peer",
         )?;

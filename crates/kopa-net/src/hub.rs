@@ -1,0 +1,409 @@
+//! The hub HQ runs: a headless HTTPS server over its own encrypted store.
+//!
+//! A hub directory holds `hub.kopa` (an HQ replica, role `hq`, device `hub`),
+//! `hub.key` (the store's passphrase, readable by its owner only: put the directory
+//! on an encrypted disk), `hub.json` (the address branches use and the certificate's
+//! fingerprint) and `tls/` (the self-signed certificate and its key).
+//!
+//! Every request is authenticated by its credential, looked up in the store on each
+//! request, so `kopa hub revoke` in another process takes effect on the next one.
+//! Logs name credentials and branch ids, never persons or families.
+
+use crate::invite::{encode_docs, Invite};
+use crate::{pack, transport, unpack, MAX_BODY, PROTOCOL};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use kopa_domain::Role;
+use kopa_registry::{Env, Error, InitOptions, Registry, Result, SyncPeer, SyncRequest};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// `hub.json`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HubConfig {
+    /// `https://host:port` as branches reach the hub.
+    pub address: String,
+    pub fingerprint: String,
+}
+
+pub struct Hub {
+    dir: PathBuf,
+    pub config: HubConfig,
+}
+
+fn io(e: std::io::Error) -> Error {
+    Error::Io(e)
+}
+
+/// Writes a new file readable by its owner only (refuses to overwrite).
+pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            Error::AlreadyExists(path.display().to_string())
+        } else {
+            io(e)
+        }
+    })?;
+    f.write_all(bytes).map_err(io)?;
+    f.sync_all().map_err(io)
+}
+
+/// The host part of `https://host:port/…`.
+fn host_of(address: &str) -> Option<String> {
+    let rest = address.strip_prefix("https://")?;
+    let authority = rest.split('/').next()?;
+    let host = if let Some(v6) = authority.strip_prefix('[') {
+        v6.split(']').next()?
+    } else {
+        authority.rsplit_once(':').map_or(authority, |(h, _)| h)
+    };
+    (!host.is_empty()).then(|| host.to_string())
+}
+
+impl Hub {
+    /// Creates a hub in `dir`: HQ's store and keys and a self-signed certificate for
+    /// the host in `address`. Refuses to touch an existing hub.
+    pub fn init(dir: &Path, name: &str, municipality: &str, address: &str) -> Result<Hub> {
+        let host = host_of(address).ok_or_else(|| {
+            transport(
+                "net-address",
+                format!("not an https://host:port address: {address}"),
+            )
+        })?;
+        if dir.join("hub.kopa").exists() {
+            return Err(Error::AlreadyExists(
+                dir.join("hub.kopa").display().to_string(),
+            ));
+        }
+        std::fs::create_dir_all(dir.join("tls")).map_err(io)?;
+        let mut secret = [0u8; 32];
+        rand_bytes(&mut secret);
+        let key: String = secret.iter().map(|b| format!("{b:02x}")).collect();
+        let reg = Registry::create(
+            &dir.join("hub.kopa"),
+            &key,
+            InitOptions {
+                branch_name: name.into(),
+                municipality: municipality.into(),
+                role: Role::Hq,
+                device_name: "hub".into(),
+                user: "hub".into(),
+            },
+            Env::system(),
+        )?;
+        reg.identity_card()?; // makes HQ's signing and encryption keys
+        write_private(&dir.join("hub.key"), key.as_bytes())?;
+        let mut hosts = vec![host];
+        for h in ["localhost", "127.0.0.1"] {
+            if !hosts.iter().any(|x| x == h) {
+                hosts.push(h.into());
+            }
+        }
+        let (cert, tls_key, fingerprint) = crate::tls::self_signed(&hosts)
+            .map_err(|e| transport("net-certificate", e.to_string()))?;
+        write_private(&dir.join("tls/key.pem"), tls_key.as_bytes())?;
+        std::fs::write(dir.join("tls/cert.pem"), cert).map_err(io)?;
+        let config = HubConfig {
+            address: address.trim_end_matches('/').to_string(),
+            fingerprint,
+        };
+        std::fs::write(
+            dir.join("hub.json"),
+            serde_json::to_vec_pretty(&config).expect("config serialises"),
+        )
+        .map_err(io)?;
+        Ok(Hub {
+            dir: dir.to_path_buf(),
+            config,
+        })
+    }
+
+    pub fn open(dir: &Path) -> Result<Hub> {
+        let bytes = std::fs::read(dir.join("hub.json"))
+            .map_err(|_| Error::NoReplica(dir.display().to_string()))?;
+        let config: HubConfig =
+            serde_json::from_slice(&bytes).map_err(|_| Error::Corrupt("hub.json".into()))?;
+        Ok(Hub {
+            dir: dir.to_path_buf(),
+            config,
+        })
+    }
+
+    /// Opens the hub's store.
+    pub fn registry(&self) -> Result<Registry> {
+        let key = std::fs::read_to_string(self.dir.join("hub.key")).map_err(io)?;
+        Registry::open(&self.dir.join("hub.kopa"), key.trim(), Env::system())
+    }
+
+    /// Writes an invite for a new device of `branch` (registered here first if it
+    /// is new; `municipality` is then required), or of HQ with `Role::Hq`.
+    pub fn enrol(
+        &self,
+        branch: &str,
+        role: Role,
+        municipality: Option<&str>,
+        address: Option<&str>,
+    ) -> Result<Invite> {
+        let mut reg = self.registry()?;
+        let me = reg.identity();
+        let (branch_id, name, muni, peer) = if role == Role::Hq {
+            (
+                me.branch_id.clone(),
+                me.branch_name.clone(),
+                me.municipality.clone(),
+                "hq".to_string(),
+            )
+        } else {
+            match reg.find_branch(branch)? {
+                Some((id, _, _)) if id == me.branch_id => {
+                    return Err(Error::NotAllowed {
+                        role: "branch".into(),
+                        action: "be enrolled as HQ's own branch (use --role hq)",
+                    })
+                }
+                Some((id, name, muni)) => (id.clone(), name, muni, id),
+                None => {
+                    let muni = municipality.unwrap_or("");
+                    let id = reg.register_branch(branch, muni)?.key();
+                    let (_, name, muni) = reg.find_branch(&id)?.expect("just registered");
+                    (id.clone(), name, muni, id)
+                }
+            }
+        };
+        let (_, credential) = reg.issue_credential(&peer, &name, role)?;
+        Ok(Invite {
+            kopa_invite: 1,
+            hub: address
+                .unwrap_or(&self.config.address)
+                .trim_end_matches('/')
+                .to_string(),
+            fingerprint: self.config.fingerprint.clone(),
+            hq: reg.identity_card()?,
+            identity: kopa_registry::JoinIdentity {
+                branch_id: branch_id.clone(),
+                branch_name: name,
+                municipality: muni,
+                role: role.as_str().into(),
+            },
+            credential,
+            docs: encode_docs(reg.starter_docs(&branch_id)?),
+        })
+    }
+
+    /// Starts serving on `listen` in the background (port 0 picks a free port).
+    pub fn start(&self, listen: SocketAddr) -> Result<RunningHub> {
+        let cert = std::fs::read_to_string(self.dir.join("tls/cert.pem")).map_err(io)?;
+        let key = std::fs::read_to_string(self.dir.join("tls/key.pem")).map_err(io)?;
+        let tls =
+            crate::tls::server_config(&cert, &key).map_err(|e| transport("net-certificate", e))?;
+        let app = Arc::new(App {
+            reg: Mutex::new(self.registry()?),
+        });
+        let listener = std::net::TcpListener::bind(listen).map_err(io)?;
+        listener.set_nonblocking(true).map_err(io)?;
+        let addr = listener.local_addr().map_err(io)?;
+        let handle = axum_server::Handle::new();
+        let server_handle = handle.clone();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(io)?;
+        let thread = std::thread::spawn(move || {
+            runtime.block_on(async move {
+                let config = axum_server::tls_rustls::RustlsConfig::from_config(Arc::new(tls));
+                let server = axum_server::from_tcp_rustls(listener, config).handle(server_handle);
+                if let Err(e) = server.serve(router(app).into_make_service()).await {
+                    tracing::error!(error = %e, "hub stopped");
+                }
+            });
+        });
+        tracing::info!(%addr, "hub listening");
+        Ok(RunningHub {
+            addr,
+            handle,
+            thread: Some(thread),
+        })
+    }
+}
+
+/// Blocks until Ctrl-C or SIGTERM.
+pub fn wait_for_signal() {
+    let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        return;
+    };
+    rt.block_on(async {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            if let Ok(mut term) = signal(SignalKind::terminate()) {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+                return;
+            }
+        }
+        let _ = tokio::signal::ctrl_c().await;
+    });
+}
+
+fn rand_bytes(buf: &mut [u8]) {
+    use rand::RngCore;
+    rand::rngs::OsRng.fill_bytes(buf);
+}
+
+/// A hub serving in the background; stopped when dropped.
+pub struct RunningHub {
+    pub addr: SocketAddr,
+    handle: axum_server::Handle,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl RunningHub {
+    /// `https://127.0.0.1:PORT` for a hub listening on loopback.
+    pub fn url(&self) -> String {
+        format!("https://{}", self.addr)
+    }
+
+    /// Blocks until the server stops (Ctrl-C in `kopa hub serve`).
+    pub fn wait(mut self) {
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+
+    pub fn handle(&self) -> axum_server::Handle {
+        self.handle.clone()
+    }
+
+    pub fn stop(mut self) {
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        self.handle.shutdown();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for RunningHub {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+struct App {
+    reg: Mutex<Registry>,
+}
+
+fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/v1/health", get(|| async { "ok" }))
+        .route("/v1/sync", post(sync))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(300),
+        ))
+        .with_state(app)
+}
+
+fn refusal(status: StatusCode, code: &str) -> Response {
+    (status, axum::Json(serde_json::json!({ "code": code }))).into_response()
+}
+
+async fn sync(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
+    let token = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_string);
+    let Some(token) = token else {
+        tracing::warn!("sync without a credential");
+        return refusal(StatusCode::UNAUTHORIZED, "net-unauthorised");
+    };
+    if headers.get("kopa-protocol").and_then(|v| v.to_str().ok()) != Some(PROTOCOL) {
+        return refusal(StatusCode::BAD_REQUEST, "net-protocol");
+    }
+    match tokio::task::spawn_blocking(move || app.answer(&token, &body)).await {
+        Ok(r) => r,
+        Err(_) => refusal(StatusCode::INTERNAL_SERVER_ERROR, "net-server"),
+    }
+}
+
+impl App {
+    fn answer(&self, token: &str, body: &[u8]) -> Response {
+        let mut reg = self.reg.lock().unwrap_or_else(|p| p.into_inner());
+        let cred = match reg.check_credential(token) {
+            Ok(Some(c)) => c,
+            Ok(None) => {
+                tracing::warn!("sync with an unknown or revoked credential");
+                return refusal(StatusCode::UNAUTHORIZED, "net-unauthorised");
+            }
+            Err(e) => {
+                tracing::error!(code = e.code(), "credential lookup failed");
+                return refusal(StatusCode::INTERNAL_SERVER_ERROR, "net-server");
+            }
+        };
+        let Some(request) = unpack::<SyncRequest>(body) else {
+            tracing::warn!(credential = %cred.id, peer = %cred.peer, bytes = body.len(), "malformed sync request");
+            return refusal(StatusCode::BAD_REQUEST, "sync-malformed");
+        };
+        let messages_in = request.messages.len();
+        let peer = SyncPeer {
+            state_key: cred.id.clone(),
+            peer: cred.peer.clone(),
+            role: cred.role,
+        };
+        match reg.serve_sync(peer, request) {
+            Ok(response) => {
+                let out = pack(&response);
+                tracing::info!(
+                    credential = %cred.id,
+                    peer = %cred.peer,
+                    messages_in,
+                    messages_out = response.messages.len(),
+                    bytes_in = body.len(),
+                    bytes_out = out.len(),
+                    "sync round"
+                );
+                (StatusCode::OK, out).into_response()
+            }
+            Err(e) => {
+                let code = e.code();
+                let status = match code {
+                    "sync-not-owner" | "sync-not-readable" => StatusCode::FORBIDDEN,
+                    "sync-malformed" | "corrupt" => StatusCode::BAD_REQUEST,
+                    _ => StatusCode::INTERNAL_SERVER_ERROR,
+                };
+                if status == StatusCode::INTERNAL_SERVER_ERROR {
+                    tracing::error!(credential = %cred.id, peer = %cred.peer, code, "sync failed");
+                } else {
+                    tracing::warn!(credential = %cred.id, peer = %cred.peer, code, "sync refused");
+                }
+                refusal(status, code)
+            }
+        }
+    }
+}

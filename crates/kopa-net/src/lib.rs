@@ -1,0 +1,53 @@
+//! Kopā over the network: the hub server HQ runs, the client a replica syncs with,
+//! and the invite that connects the two.
+//!
+//! The sync itself (what to say about which document, who may write what) is the
+//! registry's sans-IO engine ([`kopa_registry::Registry::sync_with`] and
+//! [`kopa_registry::Registry::serve_sync`]); this crate only carries its batches
+//! over HTTPS. Each request body is `zstd(JSON(SyncRequest))`, each response
+//! `zstd(JSON(SyncResponse))`. The hub's certificate is self-signed and pinned by its
+//! SHA-256 fingerprint, which the invite carries; a credential (a bearer token, kept
+//! only as a hash on the hub) says which branch is calling.
+
+pub mod client;
+pub mod hub;
+pub mod invite;
+pub mod tls;
+
+pub use client::{join, sync, NetProgress, NetSummary};
+pub use hub::{Hub, HubConfig, RunningHub};
+pub use invite::Invite;
+
+use kopa_registry::Error;
+
+/// Largest request or response body, compressed.
+pub const MAX_BODY: usize = 64 * 1024 * 1024;
+/// Largest body once decompressed.
+pub const MAX_UNPACKED: u64 = 512 * 1024 * 1024;
+/// The protocol's version, sent in the `Kopa-Protocol` header.
+pub const PROTOCOL: &str = "1";
+
+pub(crate) fn transport(code: &'static str, message: impl Into<String>) -> Error {
+    Error::Transport {
+        code,
+        message: message.into(),
+    }
+}
+
+/// `zstd(JSON(value))`.
+pub fn pack<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    let json = serde_json::to_vec(value).expect("sync messages serialise");
+    zstd::encode_all(json.as_slice(), 3).expect("compressing into memory")
+}
+
+/// The inverse of [`pack`], refusing bodies that unpack beyond [`MAX_UNPACKED`].
+pub fn unpack<T: serde::de::DeserializeOwned>(body: &[u8]) -> Option<T> {
+    use std::io::Read;
+    let mut json = vec![];
+    zstd::Decoder::new(body)
+        .ok()?
+        .take(MAX_UNPACKED)
+        .read_to_end(&mut json)
+        .ok()?;
+    serde_json::from_slice(&json).ok()
+}
