@@ -372,21 +372,17 @@ impl Registry {
             let message = Message::decode(&m.message).map_err(malformed)?;
             let owner = docs::owner(&self.conn, id)?.unwrap_or_else(|| m.owner.clone());
             let row = DocRow { id, owner };
-            if !self.may_read(&peer, &row)
-                || !self.may_read(
-                    &peer,
-                    &DocRow {
-                        id,
-                        owner: m.owner.clone(),
-                    },
-                )
-            {
-                return Err(Error::NetSync(NetSyncError::NotReadable));
-            }
             if !message.changes.is_empty()
                 && !self.may_write(&peer.peer, peer.role.as_str(), id, &m.owner)?
             {
                 return Err(Error::NetSync(NetSyncError::NotOwner));
+            }
+            let claimed = DocRow {
+                id,
+                owner: m.owner.clone(),
+            };
+            if !self.may_read(&peer, &row) || !self.may_read(&peer, &claimed) {
+                return Err(Error::NetSync(NetSyncError::NotReadable));
             }
             decoded.push((row, message));
         }
