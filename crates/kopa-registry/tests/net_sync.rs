@@ -185,15 +185,24 @@ fn two_laptops_of_a_branch_and_hq_converge_through_the_hub() {
     assert!(bytes < 1024, "HQ's sync with no changes took {bytes} bytes");
 
     // HQ's desktop learns from the hub when the branch was last heard from.
-    let heard: i64 = hq
-        .connection()
-        .query_row(
-            "SELECT last_heard FROM sync_log WHERE peer = ?1",
-            [&kr],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(heard, T0);
+    let status = hq.sync_status().unwrap();
+    let kraslava = status.iter().find(|p| p.peer == kr).expect("branch listed");
+    assert_eq!(kraslava.name, "Krāslava");
+    assert!(kraslava.last_heard.is_some());
+
+    // A branch knows how much the hub has not acknowledged yet.
+    let card = hub.identity_card().unwrap();
+    a.add_peer(&card).unwrap();
+    let unsent = |r: &mut Registry| {
+        let st = r.sync_status().unwrap();
+        let hq = st.iter().find(|p| p.peer == "hq").unwrap();
+        (hq.unsent_changes, hq.last_sent.is_some())
+    };
+    assert_eq!(unsent(&mut a), (0, true));
+    family(&mut a, "Bērziņi");
+    assert_eq!(unsent(&mut a), (1, true));
+    sync(&mut a, &mut hub, "a").unwrap();
+    assert_eq!(unsent(&mut a), (0, true));
 }
 
 #[test]

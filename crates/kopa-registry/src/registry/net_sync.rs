@@ -465,6 +465,15 @@ impl Registry {
         })
     }
 
+    fn note_sent(&self, peer: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO sync_log(peer, last_sent) VALUES (?1, ?2)
+             ON CONFLICT(peer) DO UPDATE SET last_sent = excluded.last_sent",
+            params![peer, self.env.clock.now().0],
+        )?;
+        Ok(())
+    }
+
     /// When each branch was last heard from (ms since the epoch).
     pub fn heard_from(&self) -> Result<Vec<(String, i64)>> {
         let mut s = self.conn.prepare(
@@ -512,9 +521,11 @@ impl Registry {
                 if let Some(theirs) = &their_digest {
                     if *theirs == self.sync_digest(&s.peer)? {
                         summary.complete = true;
+                        self.note_sent(&s.peer.peer)?;
                         return Ok(summary);
                     }
                     if full_done {
+                        self.note_sent(&s.peer.peer)?;
                         return Ok(summary);
                     }
                     full = true;

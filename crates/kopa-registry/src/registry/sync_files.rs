@@ -438,23 +438,39 @@ impl Registry {
     /// For each known peer: when files last went each way, and how many changes it
     /// has not acknowledged.
     pub fn sync_status(&mut self) -> Result<Vec<PeerStatus>> {
+        // Peers with a card, and branches heard of only through the hub.
         let mut s = self.conn.prepare(
-            "SELECT p.peer, min(p.name), min(p.role), l.last_sent, l.last_heard
-             FROM sync_peers p LEFT JOIN sync_log l ON l.peer = p.peer GROUP BY p.peer ORDER BY min(p.name)",
+            "SELECT p.peer, min(p.name), min(p.role), l.last_sent, l.last_heard, 1
+             FROM sync_peers p LEFT JOIN sync_log l ON l.peer = p.peer GROUP BY p.peer
+             UNION ALL
+             SELECT l.peer, coalesce(b.name, l.peer), 'branch', l.last_sent, l.last_heard, 0
+             FROM sync_log l LEFT JOIN p_branches b ON b.id = l.peer
+             WHERE l.peer <> 'hq' AND l.peer NOT IN (SELECT peer FROM sync_peers)
+             ORDER BY 2",
         )?;
-        type Row = (String, String, String, Option<i64>, Option<i64>);
+        type Row = (String, String, String, Option<i64>, Option<i64>, bool);
         let rows: Vec<Row> = s
             .query_map([], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
             })?
             .collect::<rusqlite::Result<_>>()?;
         drop(s);
         let mut out = vec![];
-        for (peer, name, role, sent, heard) in rows {
+        for (peer, name, role, sent, heard, direct) in rows {
+            // A branch heard of only through the hub gets nothing from here directly.
             let mut unsent = 0;
-            for row in self.docs_for(&peer, &role)? {
-                let since = self.since_acked(&peer, row.id)?;
-                unsent += self.doc(row.id)?.get_changes_meta(&since).len();
+            if direct {
+                for row in self.docs_for(&peer, &role)? {
+                    let since = self.since_acked(&peer, row.id)?;
+                    unsent += self.doc(row.id)?.get_changes_meta(&since).len();
+                }
             }
             let ts = |t: Option<i64>| t.map(|t| kopa_domain::Timestamp(t).to_rfc3339());
             out.push(PeerStatus {

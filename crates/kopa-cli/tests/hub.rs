@@ -1,0 +1,172 @@
+//! The hub and `kopa sync` as real processes on 127.0.0.1: killed with SIGKILL in
+//! the middle of a sync, then restarted; nothing is lost and nothing is doubled.
+
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+const FAMILIES: usize = 300;
+
+fn kopa(dir: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_kopa"));
+    c.current_dir(dir)
+        .env("KOPA_PASSPHRASE", "s3cret")
+        .env("KOPA_LANG", "en")
+        .env_remove("KOPA_DB")
+        .env_remove("KOPA_USER");
+    c
+}
+
+fn ok(out: Output) -> String {
+    assert!(
+        out.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn run(dir: &Path, args: &[&str]) -> String {
+    ok(kopa(dir).args(args).output().unwrap())
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts `kopa hub serve` and waits until it listens.
+fn serve(dir: &Path, port: u16) -> Child {
+    let mut child = kopa(dir)
+        .args(["hub", "serve", "--data", "hub", "--listen"])
+        .arg(format!("127.0.0.1:{port}"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(line.contains(&format!("127.0.0.1:{port}")), "{line}");
+    child
+}
+
+/// Runs `kopa sync --json` and SIGKILLs `victim` (or the sync itself) as soon as
+/// the first round is reported. Returns whether the sync process succeeded.
+fn sync_and_kill(dir: &Path, db: &str, victim: Option<&mut Child>) -> bool {
+    let mut sync = kopa(dir)
+        .args(["--db", db, "--json", "sync"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(sync.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    assert!(
+        line.contains("progress") || line.contains("error"),
+        "{line}"
+    );
+    match victim {
+        Some(hub) => hub.kill().unwrap(),
+        None => sync.kill().unwrap(),
+    }
+    let _ = std::io::copy(&mut stderr, &mut std::io::sink());
+    sync.wait().unwrap().success()
+}
+
+fn json(dir: &Path, args: &[&str]) -> Value {
+    serde_json::from_str(&run(dir, args)).unwrap()
+}
+
+fn family_count(dir: &Path, db: &str) -> usize {
+    json(dir, &["--db", db, "--json", "family", "list"])
+        .as_array()
+        .unwrap()
+        .len()
+}
+
+fn overview(dir: &Path, db: &str) -> Value {
+    json(dir, &["--db", db, "--json", "info"])["overview"].clone()
+}
+
+#[test]
+fn killing_the_hub_or_the_client_mid_sync_loses_nothing_and_doubles_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let port = free_port();
+    let address = format!("https://127.0.0.1:{port}");
+    run(
+        dir,
+        &["hub", "init", "--data", "hub", "--address", &address],
+    );
+    for (inv, branch) in [("a.invite", "Krāslava"), ("b.invite", "Krāslava")] {
+        run(
+            dir,
+            &[
+                "hub",
+                "enrol",
+                "--data",
+                "hub",
+                "--branch",
+                branch,
+                "--municipality",
+                "Krāslava",
+                "--out",
+                inv,
+            ],
+        );
+    }
+    run(dir, &["--db", "a.kopa", "join", "a.invite", "--offline"]);
+    run(dir, &["--db", "b.kopa", "join", "b.invite", "--offline"]);
+    // Enough families that a first sync takes several rounds.
+    let mut csv = String::from("Ģimene;Vārds;Uzvārds;Dzimšanas gads;Dzimums;Loma;Pašvaldība\n");
+    for i in 0..FAMILIES {
+        csv.push_str(&format!("{i};Anna;Ozola{i};1980;f;parent;Krāslava\n"));
+    }
+    let list: PathBuf = dir.join("list.csv");
+    std::fs::write(&list, csv).unwrap();
+    run(dir, &["--db", "a.kopa", "import", list.to_str().unwrap()]);
+    assert_eq!(family_count(dir, "a.kopa"), FAMILIES);
+
+    // The hub dies (SIGKILL) during laptop A's first sync.
+    let mut hub = serve(dir, port);
+    let finished = sync_and_kill(dir, "a.kopa", Some(&mut hub));
+    eprintln!("hub killed; laptop A sync finished anyway: {finished}");
+    hub.wait().unwrap();
+    let again = kopa(dir).args(["--db", "a.kopa", "sync"]).output().unwrap();
+    if !finished {
+        assert_eq!(again.status.code(), Some(8), "the hub is down: exit 8");
+    }
+    // Restarted on the same data, the next sync completes.
+    let mut hub = serve(dir, port);
+    run(dir, &["--db", "a.kopa", "sync"]);
+
+    // Laptop B is killed during its first (large) download, then syncs again.
+    let finished_b = sync_and_kill(dir, "b.kopa", None);
+    eprintln!("laptop B killed; its sync finished anyway: {finished_b}");
+    let sync = json(dir, &["--db", "b.kopa", "--json", "sync"]);
+    assert_eq!(sync["complete"], true, "{sync}");
+    run(dir, &["--db", "a.kopa", "sync"]);
+
+    assert_eq!(
+        family_count(dir, "b.kopa"),
+        FAMILIES,
+        "nothing lost, nothing doubled"
+    );
+    assert_eq!(overview(dir, "a.kopa"), overview(dir, "b.kopa"));
+    for db in ["a.kopa", "b.kopa"] {
+        run(dir, &["--db", db, "projection", "rebuild", "--verify"]);
+    }
+    hub.kill().unwrap();
+    hub.wait().unwrap();
+
+    // The hub's own store survived both kills intact.
+    let status = json(dir, &["--json", "hub", "status", "--data", "hub"]);
+    assert!(status["branches"][0]["last_heard"].is_string(), "{status}");
+}
