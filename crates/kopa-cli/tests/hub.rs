@@ -45,7 +45,14 @@ fn serve(dir: &Path, port: u16) -> Child {
         .args(["hub", "serve", "--data", "hub", "--listen"])
         .arg(format!("127.0.0.1:{port}"))
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(dir.join("hub.log"))
+                .unwrap(),
+        )
+        .env("KOPA_LOG", "debug")
         .spawn()
         .unwrap();
     let mut line = String::new();
@@ -165,6 +172,11 @@ fn killing_the_hub_or_the_client_mid_sync_loses_nothing_and_doubles_nothing() {
     }
     hub.kill().unwrap();
     hub.wait().unwrap();
+
+    // The hub logs every round, and never a name.
+    let log = std::fs::read_to_string(dir.join("hub.log")).unwrap();
+    assert!(log.contains("sync round"), "{log}");
+    assert!(!log.contains("Ozola") && !log.contains("Anna"), "{log}");
 
     // The hub's own store survived both kills intact.
     let status = json(dir, &["--json", "hub", "status", "--data", "hub"]);
