@@ -17,7 +17,7 @@ need_apt() {
 
 core_packages() {
     # SQLCipher is compiled from source and links OpenSSL's libcrypto.
-    need_apt build-essential pkg-config libssl-dev
+    need_apt build-essential pkg-config libssl-dev poppler-utils
 }
 
 desktop_packages() {

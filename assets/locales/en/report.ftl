@@ -26,3 +26,6 @@ report-unit-sessions = sessions
 report-unit-groups = groups
 report-unit-head-count = head count
 report-unit-volunteers = volunteers
+report-page = Page { $page } of { $pages }
+report-stamp-heads = Computed from { $documents } documents; state fingerprint { $digest } (the JSON and XLSX reports list every document's heads).
+report-subject-access = Everything held about one family (data subject access)

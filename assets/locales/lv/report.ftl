@@ -26,3 +26,6 @@ report-unit-sessions = nodarbības
 report-unit-groups = grupas
 report-unit-head-count = dalībnieku skaits
 report-unit-volunteers = brīvprātīgie
+report-page = { $page }. lappuse no { $pages }
+report-stamp-heads = Aprēķināts no { $documents } dokumentiem; stāvokļa nospiedums { $digest } (JSON un XLSX pārskatos ir katra dokumenta galvas).
+report-subject-access = Viss, kas glabāts par vienu ģimeni (datu subjekta piekļuve)

@@ -26,3 +26,6 @@ report-unit-sessions = занятий
 report-unit-groups = групп
 report-unit-head-count = участников
 report-unit-volunteers = волонтёров
+report-page = Страница { $page } из { $pages }
+report-stamp-heads = Рассчитано по документам: { $documents }; отпечаток состояния { $digest } (в отчётах JSON и XLSX перечислены головы каждого документа).
+report-subject-access = Всё, что хранится об одной семье (запрос субъекта данных)

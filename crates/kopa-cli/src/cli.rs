@@ -297,6 +297,13 @@ pub enum ReportFormat {
     Json,
     Csv,
     Xlsx,
+    Pdf,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+    Pdf,
 }
 
 #[derive(Args, Debug)]
@@ -388,11 +395,14 @@ pub enum FamilyCmd {
         #[arg(long)]
         date: Option<String>,
     },
-    /// Everything held about a family (subject access request), as JSON.
+    /// Everything held about a family (subject access request), as JSON or PDF.
     Export {
         id: String,
         #[arg(long)]
         out: PathBuf,
+        /// json or pdf; by default from the --out file's extension (.pdf), else json.
+        #[arg(long, value_enum)]
+        format: Option<ExportFormat>,
     },
     /// Erase a family at its request: its personal data goes from every replica as
     /// the erasure syncs, history included; attendance stays as anonymous counts.

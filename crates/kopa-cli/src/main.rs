@@ -471,10 +471,24 @@ fn commands(reg: &mut Registry, pass: &str, command: &Command, out: &Out) -> Res
                 let nid = reg.add_note(parse_id(id)?, date.as_deref().unwrap_or(""), text)?;
                 out.id(&nid.key());
             }
-            FamilyCmd::Export { id, out: file } => {
+            FamilyCmd::Export {
+                id,
+                out: file,
+                format,
+            } => {
                 let v = reg.subject_access(parse_id(id)?)?;
-                let text = serde_json::to_string_pretty(&v).unwrap_or_default();
-                std::fs::write(file, text).map_err(|e| CliError::from(Error::Io(e)))?;
+                let pdf = match format {
+                    Some(f) => *f == ExportFormat::Pdf,
+                    None => file
+                        .extension()
+                        .is_some_and(|e| e.eq_ignore_ascii_case("pdf")),
+                };
+                if pdf {
+                    kopa_report::write_subject_access_pdf(&v, file, l10n).map_err(report_error)?;
+                } else {
+                    let text = serde_json::to_string_pretty(&v).unwrap_or_default();
+                    std::fs::write(file, text).map_err(|e| CliError::from(Error::Io(e)))?;
+                }
                 out.id(&file.display().to_string());
             }
             FamilyCmd::Erase { id } => {
@@ -899,9 +913,13 @@ fn report(reg: &mut Registry, r: &ReportArgs, out: &Out) -> Result<()> {
             kopa_report::write_xlsx(&report, path, l10n).map_err(report_error)?;
             out.id(&path.display().to_string());
         }
+        (ReportFormat::Pdf, Some(path)) => {
+            kopa_report::write_pdf(&report, path, l10n).map_err(report_error)?;
+            out.id(&path.display().to_string());
+        }
         (_, None) => {
             return Err(CliError::Usage(
-                "--out FILE is required for csv and xlsx".into(),
+                "--out FILE is required for csv, xlsx and pdf".into(),
             ))
         }
     }

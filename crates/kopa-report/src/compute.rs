@@ -44,6 +44,8 @@ pub struct Report {
     /// When each peer (branch, or HQ) was last heard from: a report can say which
     /// branches' latest weeks it is missing.
     pub last_heard: Vec<(String, Option<String>)>,
+    /// Branch id → name, for the branch breakdown.
+    pub branches: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -244,6 +246,28 @@ fn load(conn: &Connection, from: Date, to: Date, reference: Date) -> Result<Fact
             counts,
             participants,
         });
+    }
+    // Persons who asked to be forgotten still attended: they count, anonymously, with
+    // nothing known about them but the branch they came to.
+    let anonymous = |persons: &mut HashMap<String, Person>, id: &String, branch: &String| {
+        persons.entry(id.clone()).or_insert_with(|| Person {
+            age: None,
+            gender: "unknown".into(),
+            municipality: "unknown".into(),
+            branch: branch.clone(),
+            target_groups: BTreeSet::new(),
+            languages: BTreeSet::new(),
+        });
+    };
+    for s in &sessions {
+        for id in &s.attendance {
+            anonymous(&mut persons, id, &s.branch);
+        }
+    }
+    for e in &events {
+        for id in &e.participants {
+            anonymous(&mut persons, id, &e.branch);
+        }
     }
     let mut training_hours = HashMap::new();
     let mut s = conn.prepare(
@@ -549,6 +573,11 @@ pub fn compute(
         reference_date: reference.to_string(),
         indicators,
         computed_from: reg.heads()?,
+        branches: reg
+            .branches()?
+            .into_iter()
+            .map(|(id, name, _)| (id, name))
+            .collect(),
         last_heard: reg
             .sync_status()?
             .into_iter()

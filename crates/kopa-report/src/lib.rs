@@ -1,6 +1,6 @@
 //! Donor reports: each indicator of a project evaluated over the projection for a
 //! period, against its target, disaggregated by age band, gender, target group,
-//! municipality, language and branch; written as JSON, CSV or XLSX.
+//! municipality, language and branch; written as JSON, CSV, XLSX or PDF.
 //!
 //! Distinct persons and attendances are different units and never added together:
 //! every figure carries its unit. Ages are computed at a stated reference date.
@@ -8,9 +8,11 @@
 //! numbers can be reproduced from the same state.
 
 mod compute;
+mod pdf;
 mod write;
 
 pub use compute::*;
+pub use pdf::*;
 pub use write::*;
 
 #[derive(Debug, thiserror::Error)]
@@ -23,6 +25,8 @@ pub enum ReportError {
     Xlsx(Box<rust_xlsxwriter::XlsxError>),
     #[error("CSV error: {0}")]
     Csv(#[from] csv::Error),
+    #[error("PDF error: {0}")]
+    Pdf(String),
     #[error("file error: {0}")]
     Io(#[from] std::io::Error),
 }

@@ -29,6 +29,24 @@ fn unit_label(unit: &str, l: &Localizer) -> String {
     l.tr(&format!("report-unit-{unit}"), &[])
 }
 
+/// A breakdown category as people read it: a translated code, a branch's name, or
+/// the value itself (municipalities, age bands).
+pub fn category_label(dim: &str, cat: &str, report: &Report, l: &Localizer) -> String {
+    if dim == "branch" {
+        return report
+            .branches
+            .get(cat)
+            .cloned()
+            .unwrap_or_else(|| cat.into());
+    }
+    let id = format!("code-{dim}-{cat}");
+    if l.has(&id) {
+        l.tr(&id, &[])
+    } else {
+        cat.to_string()
+    }
+}
+
 /// One row per indicator total and per breakdown cell.
 pub fn write_csv(report: &Report, path: &Path, l: &Localizer) -> Result<()> {
     let mut w = csv::Writer::from_path(path)?;
@@ -50,7 +68,7 @@ pub fn write_csv(report: &Report, path: &Path, l: &Localizer) -> Result<()> {
                     &ind.name,
                     &unit,
                     &dimension_label(dim, l),
-                    cat,
+                    &category_label(dim, cat, report, l),
                     &v.to_string(),
                     "",
                 ])?;
@@ -138,7 +156,7 @@ pub fn write_xlsx(report: &Report, path: &Path, l: &Localizer) -> Result<()> {
             for (cat, v) in cells {
                 sheet.write_string(row, 0, &ind.name)?;
                 sheet.write_string(row, 1, unit_label(&ind.unit, l))?;
-                sheet.write_string(row, 2, cat)?;
+                sheet.write_string(row, 2, category_label(dim, cat, report, l))?;
                 sheet.write_number(row, 3, *v as f64)?;
                 row += 1;
             }

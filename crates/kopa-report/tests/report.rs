@@ -4,7 +4,7 @@ use calamine::{open_workbook, Reader, Xlsx};
 use kopa_domain::{Date, ProjectId, Role, Timestamp};
 use kopa_i18n::{Lang, Localizer};
 use kopa_registry::*;
-use kopa_report::{compute, write_csv, write_xlsx, Report};
+use kopa_report::{compute, write_csv, write_pdf, write_subject_access_pdf, write_xlsx, Report};
 
 const T0: i64 = 1_795_424_400_000; // 2026-11-23
 
@@ -360,4 +360,86 @@ fn merged_duplicates_are_counted_once_and_undo_restores() {
         before
     );
     assert!(f.reg.verify_projection().unwrap().is_empty());
+}
+
+/// The text of a PDF, as `pdftotext` (poppler) extracts it.
+fn pdf_text(path: &std::path::Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", path.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) is installed by ./dev.sh");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn pdf_reads_back_in_latvian_and_russian_with_their_own_letters() {
+    let mut f = fixture();
+    let r = year(&mut f.reg, f.project, "2026-12-31");
+    let dir = tempfile::tempdir().unwrap();
+    for (lang, header, senior, page) in [
+        (Lang::Lv, "Rādītājs", "seniori", "1. lappuse no "),
+        (Lang::Ru, "Показатель", "пожилые", "Страница 1 из "),
+    ] {
+        let l = Localizer::new(lang);
+        let path = dir.path().join(format!("r-{lang}.pdf"));
+        write_pdf(&r, &path, &l).unwrap();
+        let text = pdf_text(&path);
+        for want in [header, senior, page, "Daugavpils", "a distinct", "Rīga HQ"] {
+            assert!(text.contains(want), "{lang}: {want:?} missing in\n{text}");
+        }
+        let distinct = text.lines().find(|l| l.contains("a distinct")).unwrap();
+        assert!(
+            distinct.contains(&l.tr("report-unit-persons", &[])) && distinct.contains(" 3 "),
+            "{distinct}"
+        );
+    }
+    // A family's subject-access export, with Latvian letters intact.
+    let kalnina = f
+        .reg
+        .list_families()
+        .unwrap()
+        .into_iter()
+        .find(|x| x.name == "Kalniņa")
+        .unwrap();
+    let data = f.reg.subject_access(kalnina.id.parse().unwrap()).unwrap();
+    let path = dir.path().join("family.pdf");
+    write_subject_access_pdf(&data, &path, &Localizer::new(Lang::Lv)).unwrap();
+    let text = pdf_text(&path);
+    assert!(text.contains("Kalniņa") && text.contains("Ilze"), "{text}");
+    assert!(
+        text.contains("Viss, kas glabāts par vienu ģimeni"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_erased_family_still_counts_anonymously() {
+    let mut f = fixture();
+    let before = year(&mut f.reg, f.project, "2026-12-31");
+    // The young parent (Kalniņa) asks to be forgotten.
+    let kalnina = f
+        .reg
+        .list_families()
+        .unwrap()
+        .into_iter()
+        .find(|x| x.name == "Kalniņa")
+        .unwrap();
+    f.reg.erase_family(kalnina.id.parse().unwrap()).unwrap();
+    let after = year(&mut f.reg, f.project, "2026-12-31");
+    for name in ["a distinct", "b attendances", "c sessions", "e regular 60"] {
+        assert_eq!(value(&after, name), value(&before, name), "{name}");
+    }
+    // Who they were is gone: their age band, gender and target group are unknown now.
+    let gender = |r: &Report| {
+        r.indicators
+            .iter()
+            .find(|i| i.name == "a distinct")
+            .unwrap()
+            .breakdown["gender"]
+            .clone()
+    };
+    assert_eq!(gender(&before).get("female"), Some(&2));
+    assert_eq!(gender(&after).get("female"), Some(&1));
+    assert!(!serde_json::to_string(&after).unwrap().contains("Kalniņa"));
 }
