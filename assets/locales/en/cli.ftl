@@ -71,3 +71,5 @@ cli-sync-connecting = Connecting to the hub…
 cli-sync-progress = Round { $round }: { $changes } changes received, { $bytes } bytes
 cli-sync-done = Synced with the hub: { $changes } changes received, { $sent } bytes sent, { $received } bytes received; conflicts to resolve: { $conflicts }.
 cli-sync-incomplete = Synced with the hub: { $changes } changes received; some reference data reached this replica before the hub and will reach it from HQ. Conflicts to resolve: { $conflicts }.
+cli-import-attendance-preview = { $rows } rows, { $valid } valid; { $dates } session dates ({ $existing } already recorded), { $attendances } attendances.
+cli-import-attendance-done = Recorded attendance in { $sessions } sessions.

@@ -93,3 +93,6 @@ error-net-server = The hub failed while syncing. What arrived is kept; try again
 error-net-interrupted = The connection to the hub was lost. What arrived is kept; run the sync again. ({ $detail })
 error-net-invite = This is not a Kopā invite, or it is damaged. Ask HQ for a new one.
 error-net-address = The hub address must look like https://host:port. ({ $detail })
+error-unknown-person = is not a registered person (register the family first): { $value }
+error-ambiguous-person = matches more than one registered person; add the birth year: { $value }
+error-invalid-mark = is not an attendance mark (use x, +, 1 or leave empty): { $value }

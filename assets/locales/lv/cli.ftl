@@ -76,3 +76,5 @@ cli-sync-connecting = Savienojas ar centru…
 cli-sync-progress = { $round }. kārta: saņemtas { $changes } izmaiņas, { $bytes } baiti
 cli-sync-done = Sinhronizēts ar centru: saņemtas { $changes } izmaiņas, nosūtīti { $sent } baiti, saņemti { $received } baiti; jāatrisina konflikti: { $conflicts }.
 cli-sync-incomplete = Sinhronizēts ar centru: saņemtas { $changes } izmaiņas; daļa atsauces datu šo repliku sasniedza agrāk nekā centru un centru sasniegs no centrālā biroja. Jāatrisina konflikti: { $conflicts }.
+cli-import-attendance-preview = { $rows } rindas, { $valid } derīgas; { $dates } nodarbību datumi ({ $existing } jau ierakstīti), { $attendances } apmeklējumi.
+cli-import-attendance-done = Apmeklējums ierakstīts { $sessions } nodarbībās.

@@ -93,3 +93,6 @@ error-net-server = Sinhronizācijas laikā centrā radās kļūda. Saņemtais ir
 error-net-interrupted = Savienojums ar centru pārtrūka. Saņemtais ir saglabāts; palaidiet sinhronizāciju vēlreiz. ({ $detail })
 error-net-invite = Tas nav Kopā uzaicinājums, vai tas ir bojāts. Palūdziet centrālajam birojam jaunu.
 error-net-address = Centra adresei jāizskatās šādi: https://resursdators:ports. ({ $detail })
+error-unknown-person = nav reģistrēta persona (vispirms reģistrējiet ģimeni): { $value }
+error-ambiguous-person = atbilst vairākām reģistrētām personām; pievienojiet dzimšanas gadu: { $value }
+error-invalid-mark = nav apmeklējuma atzīme (lietojiet x, +, 1 vai atstājiet tukšu): { $value }

@@ -72,3 +72,5 @@ cli-sync-connecting = Подключение к центру…
 cli-sync-progress = Раунд { $round }: получено изменений { $changes }, { $bytes } байт
 cli-sync-done = Синхронизировано с центром: получено изменений { $changes }, отправлено { $sent } байт, получено { $received } байт; конфликтов к разрешению: { $conflicts }.
 cli-sync-incomplete = Синхронизировано с центром: получено изменений { $changes }; часть справочных данных пришла в эту реплику раньше, чем в центр, и придёт туда из штаб-квартиры. Конфликтов к разрешению: { $conflicts }.
+cli-import-attendance-preview = Строк: { $rows }, верных: { $valid }; дат занятий: { $dates } (уже записано: { $existing }), посещений: { $attendances }.
+cli-import-attendance-done = Посещаемость записана для занятий: { $sessions }.

@@ -198,10 +198,13 @@ pub enum DuplicatesCmd {
     Undo { link: String },
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ImportKind {
     /// One row per person; rows of one household form a family.
     Families,
+    /// Who came to which session of one group (--group): a grid with a column per
+    /// date, or one row per attendance with a date column.
+    Attendance,
 }
 
 #[derive(Args, Debug)]
@@ -214,6 +217,9 @@ pub struct ImportArgs {
     /// Without it, Latvian, Russian and English headers are recognised.
     #[arg(long)]
     pub mapping: Option<PathBuf>,
+    /// The group an attendance list belongs to.
+    #[arg(long)]
+    pub group: Option<String>,
     /// Check and preview only.
     #[arg(long)]
     pub dry_run: bool,

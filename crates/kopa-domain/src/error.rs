@@ -28,6 +28,9 @@ pub enum Code {
     NotEnrolled,
     UnknownRule,
     InvalidParam,
+    UnknownPerson,
+    AmbiguousPerson,
+    InvalidMark,
 }
 
 impl Code {
@@ -52,6 +55,9 @@ impl Code {
         Code::NotEnrolled,
         Code::UnknownRule,
         Code::InvalidParam,
+        Code::UnknownPerson,
+        Code::AmbiguousPerson,
+        Code::InvalidMark,
     ];
 
     /// The code written as `as_str` gives it.
@@ -81,6 +87,9 @@ impl Code {
             Code::NotEnrolled => "not-enrolled",
             Code::UnknownRule => "unknown-rule",
             Code::InvalidParam => "invalid-param",
+            Code::UnknownPerson => "unknown-person",
+            Code::AmbiguousPerson => "ambiguous-person",
+            Code::InvalidMark => "invalid-mark",
         }
     }
 }

@@ -16,6 +16,9 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+pub mod attendance;
+pub use attendance::{import_attendance, AttendancePreview};
+
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     #[error("the file could not be read as CSV or XLSX: {0}")]
@@ -120,6 +123,7 @@ const KNOWN_HEADERS: &[(&str, &[&str])] = &[
         "consent",
         &["consent", "consent date", "piekrisana", "согласие"],
     ),
+    ("date", &["date", "datums", "дата", "session date"]),
 ];
 
 #[derive(Clone, Debug, Serialize)]
@@ -223,10 +227,26 @@ pub fn read_table(path: &Path) -> Result<(Vec<String>, Vec<Vec<String>>), Import
     Ok((header, rows))
 }
 
-/// Maps headers to fields: from a mapping file (`{"Header": "field"}`), else by name.
+/// Maps headers to family-list fields: from a mapping file (`{"Header": "field"}`),
+/// else by name.
 pub fn mapping(
     header: &[String],
     file: Option<&Path>,
+) -> Result<BTreeMap<String, String>, ImportError> {
+    mapping_for(
+        header,
+        file,
+        FIELDS,
+        &["given_name", "family_name", "municipality"],
+    )
+}
+
+/// Maps headers to `fields`, requiring `required`.
+pub(crate) fn mapping_for(
+    header: &[String],
+    file: Option<&Path>,
+    fields: &[&str],
+    required: &[&str],
 ) -> Result<BTreeMap<String, String>, ImportError> {
     let mut map = BTreeMap::new();
     if let Some(f) = file {
@@ -235,7 +255,7 @@ pub fn mapping(
         let given: BTreeMap<String, String> =
             serde_json::from_str(&text).map_err(|e| ImportError::BadMapping(e.to_string()))?;
         for (col, field) in given {
-            if !FIELDS.contains(&field.as_str()) {
+            if !fields.contains(&field.as_str()) {
                 return Err(ImportError::BadMapping(format!("unknown field {field}")));
             }
             if !header.contains(&col) {
@@ -246,17 +266,16 @@ pub fn mapping(
     } else {
         for h in header {
             let key = fold(h);
-            if let Some((field, _)) = KNOWN_HEADERS
-                .iter()
-                .find(|(_, names)| names.iter().any(|n| fold(n) == key))
-            {
+            if let Some((field, _)) = KNOWN_HEADERS.iter().find(|(field, names)| {
+                fields.contains(field) && names.iter().any(|n| fold(n) == key)
+            }) {
                 map.insert(h.clone(), field.to_string());
             }
         }
     }
-    for required in ["given_name", "family_name", "municipality"] {
+    for required in required {
         if !map.values().any(|f| f == required) {
-            return Err(ImportError::MissingColumn(required.into()));
+            return Err(ImportError::MissingColumn(required.to_string()));
         }
     }
     Ok(map)

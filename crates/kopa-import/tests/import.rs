@@ -198,3 +198,172 @@ fn xlsx_with_russian_headers_and_a_mapping_file() {
     let bad = write(dir.path(), "bad-map.json", r#"{"Имя": "shoe_size"}"#);
     assert!(import_families(&mut reg, &path, Some(&bad), Options::default()).is_err());
 }
+
+mod attendance {
+    use super::*;
+    use kopa_import::import_attendance;
+
+    /// A branch with a group and three registered persons (two named alike).
+    fn branch(dir: &Path) -> (Registry, String, Vec<String>) {
+        let mut reg = registry(dir);
+        let mut ids = vec![];
+        for (name, member) in [
+            ("Ivanovs", "Sergejs;Ivanovs;1960;m;grandparent"),
+            ("Kalniņa", "Ilze;Kalniņa;1990;f;parent"),
+            ("Kalniņa", "Ilze;Kalniņa;1958;f;grandparent"),
+        ] {
+            let f = reg
+                .add_family(&FamilyDraft {
+                    name: Some(name.into()),
+                    municipality: Some("Krāslava".into()),
+                    members: vec![MemberDraft::parse_spec("m", member).unwrap()],
+                    ..Default::default()
+                })
+                .unwrap();
+            ids.push(reg.family(f).unwrap().persons[0].id.clone());
+        }
+        let g = reg
+            .add_group(&GroupDraft {
+                name: "Senioru klubs".into(),
+                activity: "senior-club".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        (reg, g.key(), ids)
+    }
+
+    fn attended(reg: &Registry, group: &str) -> Vec<(String, i64)> {
+        let g = reg.group(group.parse().unwrap()).unwrap();
+        let mut v: Vec<(String, i64)> = g
+            .sessions
+            .iter()
+            .map(|s| (s.date.clone(), s.attended))
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn a_grid_with_a_column_per_date_records_sessions_in_either_script() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut reg, group, ids) = branch(dir.path());
+        // Ivanovs is written in Cyrillic; the Kalniņas are told apart by birth year.
+        let file = write(
+            dir.path(),
+            "grid.csv",
+            "Vārds;Uzvārds;Dzimšanas gads;02.03.2026;09.03.2026;2026-03-16\n\
+             Сергей;Иванов;;x;;✓\n\
+             Ilze;Kalniņa;1958;+;x;\n\
+             Ilze;Kalnina;1990;;1;jā\n",
+        );
+        let p = import_attendance(&mut reg, &file, &group, None, Options::default()).unwrap();
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        assert_eq!((p.rows, p.valid_rows, p.attendances), (3, 3, 6));
+        assert_eq!(p.dates, vec!["2026-03-02", "2026-03-09", "2026-03-16"]);
+        assert_eq!(
+            attended(&reg, &group),
+            vec![
+                ("2026-03-02".into(), 2),
+                ("2026-03-09".into(), 2),
+                ("2026-03-16".into(), 2)
+            ]
+        );
+        // Everyone who came is now enrolled.
+        let members: Vec<String> = reg
+            .group(group.parse().unwrap())
+            .unwrap()
+            .members
+            .into_iter()
+            .map(|m| m.id)
+            .collect();
+        for id in &ids {
+            assert!(members.contains(id));
+        }
+    }
+
+    #[test]
+    fn bad_rows_are_listed_and_nothing_is_recorded_unless_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut reg, group, _) = branch(dir.path());
+        let file = write(
+            dir.path(),
+            "bad.csv",
+            "Vārds;Uzvārds;02.03.2026;01.12.2026\n\
+             Sergejs;Ivanovs;x;\n\
+             Jānis;Bērziņš;x;\n\
+             Ilze;Kalniņa;x;\n\
+             Sergejs;Ivanovs;maybe;\n\
+             Sergejs;Ivanovs;;x\n",
+        );
+        let p = import_attendance(&mut reg, &file, &group, None, Options::default()).unwrap();
+        let codes: Vec<(usize, &str)> = p.errors.iter().map(|e| (e.row, e.code.as_str())).collect();
+        assert_eq!(
+            codes,
+            vec![
+                (3, "unknown-person"),
+                (4, "ambiguous-person"),
+                (5, "invalid-mark"),
+                (6, "date-in-future")
+            ]
+        );
+        assert!(p.imported.is_empty() && attended(&reg, &group).is_empty());
+        let p = import_attendance(
+            &mut reg,
+            &file,
+            &group,
+            None,
+            Options {
+                skip_bad_rows: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(p.imported.len(), 1);
+        assert_eq!(attended(&reg, &group), vec![("2026-03-02".into(), 1)]);
+    }
+
+    #[test]
+    fn a_list_with_a_date_column_adds_to_a_recorded_session() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut reg, group, ids) = branch(dir.path());
+        reg.record_session(&SessionDraft {
+            group: group.clone(),
+            date: "2026-03-02".into(),
+            attended: vec![ids[0].clone()],
+            ..Default::default()
+        })
+        .unwrap();
+        let file = write(
+            dir.path(),
+            "list.csv",
+            "Datums,Vārds,Uzvārds,Dzimšanas gads\n\
+             02.03.2026,Ilze,Kalniņa,1990\n\
+             02.03.2026,Sergejs,Ivanovs,\n\
+             09.03.2026,Ilze,Kalniņa,1990\n",
+        );
+        let dry = import_attendance(
+            &mut reg,
+            &file,
+            &group,
+            None,
+            Options {
+                dry_run: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(dry.existing_sessions, vec!["2026-03-02"]);
+        assert_eq!(attended(&reg, &group), vec![("2026-03-02".into(), 1)]);
+        import_attendance(&mut reg, &file, &group, None, Options::default()).unwrap();
+        assert_eq!(
+            attended(&reg, &group),
+            vec![("2026-03-02".into(), 2), ("2026-03-09".into(), 1)]
+        );
+        // Importing the same list again changes nothing.
+        import_attendance(&mut reg, &file, &group, None, Options::default()).unwrap();
+        assert_eq!(
+            attended(&reg, &group),
+            vec![("2026-03-02".into(), 2), ("2026-03-09".into(), 1)]
+        );
+    }
+}
