@@ -194,7 +194,7 @@ pub fn import_attendance(
             None
         } else {
             match v::birth_year("birth_year", &year_text, &ctx) {
-                Ok(y) => y.map(i64::from),
+                Ok(y) => y,
                 Err(e) => {
                     fail(&mut errors, "birth_year", e.code, year_text);
                     continue;
