@@ -35,18 +35,21 @@ impl Lang {
                 include_str!("../../../assets/locales/lv/cli.ftl"),
                 include_str!("../../../assets/locales/lv/report.ftl"),
                 include_str!("../../../assets/locales/lv/codes.ftl"),
+                include_str!("../../../assets/locales/lv/ui.ftl"),
             ],
             Lang::Ru => &[
                 include_str!("../../../assets/locales/ru/errors.ftl"),
                 include_str!("../../../assets/locales/ru/cli.ftl"),
                 include_str!("../../../assets/locales/ru/report.ftl"),
                 include_str!("../../../assets/locales/ru/codes.ftl"),
+                include_str!("../../../assets/locales/ru/ui.ftl"),
             ],
             Lang::En => &[
                 include_str!("../../../assets/locales/en/errors.ftl"),
                 include_str!("../../../assets/locales/en/cli.ftl"),
                 include_str!("../../../assets/locales/en/report.ftl"),
                 include_str!("../../../assets/locales/en/codes.ftl"),
+                include_str!("../../../assets/locales/en/ui.ftl"),
             ],
         }
     }

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 /// One of the concurrent values of a field.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Candidate {
     pub value: serde_json::Value,
     pub person: String,

@@ -5,6 +5,7 @@ use crate::conflicts::Candidate;
 use serde::Serialize;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Identity {
     pub branch_id: String,
     pub branch_name: String,
@@ -16,6 +17,7 @@ pub struct Identity {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FamilySummary {
     pub id: String,
     pub name: String,
@@ -26,6 +28,7 @@ pub struct FamilySummary {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PersonView {
     pub id: String,
     pub family_id: String,
@@ -37,6 +40,7 @@ pub struct PersonView {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ConsentView {
     pub date: String,
     pub scope: String,
@@ -44,6 +48,7 @@ pub struct ConsentView {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NoteView {
     pub id: String,
     pub date: String,
@@ -52,6 +57,7 @@ pub struct NoteView {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FollowUpView {
     pub id: String,
     pub due: String,
@@ -61,6 +67,7 @@ pub struct FollowUpView {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AttendanceView {
     pub session_id: String,
     pub group_id: String,
@@ -70,6 +77,7 @@ pub struct AttendanceView {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FamilyDetail {
     #[serde(flatten)]
     pub summary: FamilySummary,
@@ -86,6 +94,7 @@ pub struct FamilyDetail {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SearchHit {
     pub family: FamilySummary,
     /// Persons of the family that matched, best first.
@@ -95,6 +104,7 @@ pub struct SearchHit {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GroupSummary {
     pub id: String,
     pub name: String,
@@ -103,11 +113,15 @@ pub struct GroupSummary {
     pub weekday: Option<i64>,
     pub time: Option<String>,
     pub place: Option<String>,
+    /// How many are enrolled (`members` in a group's detail lists them).
+    #[serde(rename = "member_count")]
     pub members: i64,
+    #[serde(rename = "session_count")]
     pub sessions: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SessionSummary {
     pub id: String,
     pub group_id: String,
@@ -121,6 +135,7 @@ pub struct SessionSummary {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GroupDetail {
     #[serde(flatten)]
     pub summary: GroupSummary,
@@ -132,6 +147,7 @@ pub struct GroupDetail {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SessionDetail {
     #[serde(flatten)]
     pub summary: SessionSummary,
@@ -143,6 +159,7 @@ pub struct SessionDetail {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct VolunteerView {
     pub id: String,
     pub given_name: String,
@@ -155,6 +172,7 @@ pub struct VolunteerView {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TrainingView {
     pub id: String,
     pub volunteer_id: String,
@@ -164,6 +182,7 @@ pub struct TrainingView {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ConflictView {
     pub id: String,
     pub record_id: String,
@@ -174,6 +193,7 @@ pub struct ConflictView {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MergeReport {
     pub documents_added: usize,
     pub documents_updated: usize,
@@ -182,6 +202,7 @@ pub struct MergeReport {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Overview {
     pub families: i64,
     pub persons: i64,
@@ -193,6 +214,7 @@ pub struct Overview {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct IndicatorView {
     pub id: String,
     pub project_id: String,
@@ -203,6 +225,7 @@ pub struct IndicatorView {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ProjectView {
     pub id: String,
     pub name: String,

@@ -8,10 +8,12 @@
 //! numbers can be reproduced from the same state.
 
 mod compute;
+mod dashboard;
 mod pdf;
 mod write;
 
 pub use compute::*;
+pub use dashboard::*;
 pub use pdf::*;
 pub use write::*;
 

@@ -147,6 +147,7 @@ impl SyncSession {
 
 /// What one round did, for progress bars.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncProgress {
     pub round: u32,
     /// Documents both sides share.
@@ -159,6 +160,7 @@ pub struct SyncProgress {
 
 /// What a whole sync did.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncSummary {
     pub rounds: u32,
     pub messages_sent: usize,

@@ -102,6 +102,7 @@ struct DocEntry {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ExportSummary {
     pub to: String,
     pub documents: usize,
@@ -109,6 +110,7 @@ pub struct ExportSummary {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImportSummary {
     pub from: String,
     pub from_name: String,
@@ -118,6 +120,7 @@ pub struct ImportSummary {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PeerStatus {
     pub peer: String,
     pub name: String,

@@ -1,0 +1,128 @@
+# Darbvirsmas lietotnes vārdi.
+
+ui-loading = Ielādē…
+ui-error-unexpected = Kaut kas nogāja greizi: { $detail }
+error-passphrase-mismatch = Abas paroles nesakrīt.
+error-locked = Replika ir aizslēgta; atslēdziet to ar paroli.
+ui-lang-lv = Latviešu
+ui-lang-ru = Русский
+ui-lang-en = English
+ui-language = Valoda
+ui-welcome = Laipni lūdzam Kopā
+ui-welcome-lead = Kopā glabā jūsu nodaļas ģimenes, grupas un nodarbības šajā datorā, šifrētas, un darbojas bez interneta.
+ui-create-branch = Sākt jaunu nodaļu
+ui-branch-name = Nodaļas nosaukums
+ui-your-name = Jūsu vārds
+ui-passphrase-again = Parole vēlreiz
+ui-passphrase-hint = Izvēlieties paroli, ko atcerēsieties: bez tās neviens, pat centrālais birojs, šos datus nevar atvērt.
+ui-create = Izveidot nodaļu
+ui-join-title = Pievienoties ar centrālā biroja uzaicinājumu
+ui-join-lead = Centrālais birojs jums iedod uzaicinājuma failu USB zibatmiņā. Ierakstiet savu vārdu un jaunu paroli, tad izvēlieties failu.
+ui-join-choose = Izvēlēties uzaicinājuma failu…
+ui-demo-title = Izmēģināt demonstrācijas nodaļu
+ui-demo-lead = Izdomāta nodaļa ar ģimenēm, grupām un gada nodarbībām, lai droši apskatītos.
+ui-demo-open = Atvērt demonstrācijas nodaļu
+ui-unlock-title = Atslēgt Kopā
+ui-unlock = Atslēgt
+ui-nav-label = Galvenās sadaļas
+ui-nav-today = Šodien
+ui-nav-families = Ģimenes
+ui-nav-groups = Grupas
+ui-nav-dashboard = Pārskats
+ui-nav-sync = Sinhronizācija
+ui-nav-conflicts = Konflikti
+ui-nav-settings = Iestatījumi
+ui-signed-in-as = Strādā: { $user }
+ui-today-title = Šodien, { $date }
+ui-today-none = Šodien neviena grupa nesanāk. Jūs joprojām varat ierakstīt jebkuras grupas nodarbību zemāk.
+ui-today-other = Citas grupas
+ui-record-session = Ierakstīt nodarbību
+ui-record-title = Nodarbība: { $group }
+ui-who-came = { $count ->
+    [zero] Kas atnāca ({ $count } atzīmēti)
+    [one] Kas atnāca ({ $count } atzīmēts)
+   *[other] Kas atnāca ({ $count } atzīmēti)
+}
+ui-no-members = Vēl neviens nav pierakstīts: pievienojiet jaunu ģimeni zemāk un atzīmējiet.
+ui-guests = Nereģistrēti viesi
+ui-save-session = Saglabāt nodarbību
+ui-saved = Saglabāts.
+ui-add-new-family-inline = Pievienot jaunu ģimeni (atzīmes paliek)
+ui-add-and-tick = Pievienot un atzīmēt
+ui-cancel = Atcelt
+ui-back = Atpakaļ
+ui-add-family = Pievienot ģimeni
+ui-search-label = Atrast ģimeni vai personu
+ui-search-placeholder = Vārds latīņu vai kirilicas burtiem
+ui-search-none = Neviens nav atrasts pēc “{ $query }”.
+ui-families-count = { $count ->
+    [zero] { $count } ģimeņu
+    [one] { $count } ģimene
+   *[other] { $count } ģimenes
+}
+ui-members-count = { $count ->
+    [zero] { $count } locekļu
+    [one] { $count } loceklis
+   *[other] { $count } locekļi
+}
+ui-sessions-count = { $count ->
+    [zero] { $count } nodarbību
+    [one] { $count } nodarbība
+   *[other] { $count } nodarbības
+}
+ui-closed = slēgta
+ui-no-consent = nav reģistrēta
+ui-registered = Reģistrēta
+ui-members = Locekļi
+ui-attendance = Apmeklējums
+ui-no-attendance = Vēl nav apmeklējumu.
+ui-notes = Piezīmes
+ui-new-note = Jauna piezīme
+ui-add-note = Pievienot piezīmi
+ui-follow-ups = Turpmākās darbības
+ui-family-name = Ģimenes nosaukums
+ui-add-member = Pievienot locekli
+ui-save-family = Saglabāt ģimeni
+ui-add-group = Pievienot grupu
+ui-no-groups = Vēl nav grupu.
+ui-sessions = Nodarbības
+ui-save-group = Saglabāt grupu
+ui-dashboard-title = Pārskats { $year }
+ui-stat-families = ģimenes
+ui-stat-persons = personas
+ui-stat-sessions = nodarbības
+ui-stat-attendances = apmeklējumi
+ui-indicators = Ziedotāju rādītāji
+ui-no-indicators = Šogad nav neviena projekta.
+ui-attendance-by-month = Apmeklējumi pa mēnešiem
+ui-persons-by-target-group = Sasniegtās personas pa mērķa grupām
+ui-no-conflicts = Konfliktu nav: katram laukam ir viena vērtība.
+ui-set-by = iestatīja { $person } datorā { $device }, { $when }
+ui-keep-this = Paturēt šo vērtību
+ui-hub = Sinhronizēt ar centrālo biroju internetā
+ui-no-hub = Šī replika nav savienota ar centru. Izmantojiet sinhronizācijas failus zemāk vai pievienojieties ar centrālā biroja uzaicinājumu.
+ui-sync-now = Sinhronizēt tagad
+ui-hub-synced = Sinhronizēts: saņemtas { $changes } izmaiņas; jāatrisina konflikti: { $conflicts }.
+ui-sync-offline-hint = Nav savienojuma? Nekas nav zaudēts. Mēģiniet vēlāk vai nosūtiet sinhronizācijas failu USB zibatmiņā.
+ui-sync-files = Sinhronizācijas faili (USB zibatmiņa vai e-pasts)
+ui-sync-files-lead = Sinhronizācijas failā ir tas, ko otra puse vēl nav saņēmusi, šifrēts tai.
+ui-send-to = Sūtīt
+ui-export-file = Ierakstīt sinhronizācijas failu…
+ui-import-file = Nolasīt sinhronizācijas failu…
+ui-add-peer = Pievienot partneri no tā kartes…
+ui-peer-added = { $name } tagad var apmainīties ar sinhronizācijas failiem ar šo repliku.
+ui-exported = Ierakstīts: { $docs } dokumenti ar izmaiņām, failā { $path }.
+ui-peers = Ar ko šī replika sinhronizējas
+ui-no-peers = Vēl ne ar vienu.
+ui-peer = Partneris
+ui-last-sent = Pēdējoreiz nosūtīts
+ui-last-heard = Pēdējoreiz saņemts
+ui-unsent = Vēl nenosūtītās izmaiņas
+ui-who-uses = Kas lieto šo datoru
+ui-save = Saglabāt
+ui-backup = Rezerves kopija
+ui-backup-lead = Šifrēta visa kopija ar šīs replikas paroli. Glabājiet to USB zibatmiņā drošā vietā.
+ui-backup-now = Izveidot rezerves kopiju…
+ui-backup-done = Rezerves kopija ierakstīta failā { $path }.
+ui-this-replica = Šī replika
+ui-lock = Aizslēgt

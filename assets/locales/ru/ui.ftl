@@ -1,0 +1,128 @@
+# Слова настольного приложения.
+
+ui-loading = Загрузка…
+ui-error-unexpected = Что-то пошло не так: { $detail }
+error-passphrase-mismatch = Пароли не совпадают.
+error-locked = Реплика заблокирована; разблокируйте её паролем.
+ui-lang-lv = Latviešu
+ui-lang-ru = Русский
+ui-lang-en = English
+ui-language = Язык
+ui-welcome = Добро пожаловать в Kopā
+ui-welcome-lead = Kopā хранит семьи, группы и занятия вашего отделения на этом компьютере, в зашифрованном виде, и работает без интернета.
+ui-create-branch = Начать новое отделение
+ui-branch-name = Название отделения
+ui-your-name = Ваше имя
+ui-passphrase-again = Пароль ещё раз
+ui-passphrase-hint = Выберите пароль, который вы запомните: без него никто, даже штаб-квартира, не откроет эти данные.
+ui-create = Создать отделение
+ui-join-title = Подключиться по приглашению штаб-квартиры
+ui-join-lead = Штаб-квартира даёт вам файл приглашения на USB-накопителе. Введите своё имя и новый пароль, затем выберите файл.
+ui-join-choose = Выбрать файл приглашения…
+ui-demo-title = Попробовать демо-отделение
+ui-demo-lead = Выдуманное отделение с семьями, группами и занятиями за год, чтобы спокойно осмотреться.
+ui-demo-open = Открыть демо-отделение
+ui-unlock-title = Разблокировать Kopā
+ui-unlock = Разблокировать
+ui-nav-label = Основные разделы
+ui-nav-today = Сегодня
+ui-nav-families = Семьи
+ui-nav-groups = Группы
+ui-nav-dashboard = Обзор
+ui-nav-sync = Синхронизация
+ui-nav-conflicts = Конфликты
+ui-nav-settings = Настройки
+ui-signed-in-as = Работает: { $user }
+ui-today-title = Сегодня, { $date }
+ui-today-none = Сегодня ни одна группа не собирается. Вы всё равно можете записать занятие любой группы ниже.
+ui-today-other = Другие группы
+ui-record-session = Записать занятие
+ui-record-title = Занятие: { $group }
+ui-who-came = { $count ->
+    [one] Кто пришёл (отмечен { $count })
+    [few] Кто пришёл (отмечено { $count })
+   *[other] Кто пришёл (отмечено { $count })
+}
+ui-no-members = Пока никто не записан: добавьте новую семью ниже и отметьте.
+ui-guests = Незарегистрированные гости
+ui-save-session = Сохранить занятие
+ui-saved = Сохранено.
+ui-add-new-family-inline = Добавить новую семью (отметки сохранятся)
+ui-add-and-tick = Добавить и отметить
+ui-cancel = Отмена
+ui-back = Назад
+ui-add-family = Добавить семью
+ui-search-label = Найти семью или человека
+ui-search-placeholder = Имя латиницей или кириллицей
+ui-search-none = По запросу «{ $query }» никто не найден.
+ui-families-count = { $count ->
+    [one] { $count } семья
+    [few] { $count } семьи
+   *[other] { $count } семей
+}
+ui-members-count = { $count ->
+    [one] { $count } член семьи
+    [few] { $count } члена семьи
+   *[other] { $count } членов семьи
+}
+ui-sessions-count = { $count ->
+    [one] { $count } занятие
+    [few] { $count } занятия
+   *[other] { $count } занятий
+}
+ui-closed = закрыта
+ui-no-consent = не записано
+ui-registered = Зарегистрирована
+ui-members = Члены семьи
+ui-attendance = Посещения
+ui-no-attendance = Посещений пока нет.
+ui-notes = Заметки
+ui-new-note = Новая заметка
+ui-add-note = Добавить заметку
+ui-follow-ups = Дальнейшие действия
+ui-family-name = Фамилия семьи
+ui-add-member = Добавить члена семьи
+ui-save-family = Сохранить семью
+ui-add-group = Добавить группу
+ui-no-groups = Групп пока нет.
+ui-sessions = Занятия
+ui-save-group = Сохранить группу
+ui-dashboard-title = Обзор { $year }
+ui-stat-families = семьи
+ui-stat-persons = люди
+ui-stat-sessions = занятия
+ui-stat-attendances = посещения
+ui-indicators = Показатели для доноров
+ui-no-indicators = В этом году проектов нет.
+ui-attendance-by-month = Посещения по месяцам
+ui-persons-by-target-group = Охваченные люди по целевым группам
+ui-no-conflicts = Конфликтов нет: у каждого поля одно значение.
+ui-set-by = установил(а) { $person } на { $device }, { $when }
+ui-keep-this = Оставить это значение
+ui-hub = Синхронизация со штаб-квартирой через интернет
+ui-no-hub = Эта реплика не подключена к центру. Используйте файлы синхронизации ниже или подключитесь по приглашению штаб-квартиры.
+ui-sync-now = Синхронизировать
+ui-hub-synced = Синхронизировано: получено изменений { $changes }; конфликтов к разрешению: { $conflicts }.
+ui-sync-offline-hint = Нет связи? Ничего не потеряно. Попробуйте позже или отправьте файл синхронизации на USB-накопителе.
+ui-sync-files = Файлы синхронизации (USB-накопитель или e-mail)
+ui-sync-files-lead = В файле синхронизации то, что другая сторона ещё не получила, зашифрованное для неё.
+ui-send-to = Кому
+ui-export-file = Записать файл синхронизации…
+ui-import-file = Прочитать файл синхронизации…
+ui-add-peer = Добавить партнёра по его карточке…
+ui-peer-added = { $name } теперь может обмениваться файлами синхронизации с этой репликой.
+ui-exported = Записано: документов с изменениями { $docs }, в { $path }.
+ui-peers = С кем синхронизируется эта реплика
+ui-no-peers = Пока ни с кем.
+ui-peer = Партнёр
+ui-last-sent = Последняя отправка
+ui-last-heard = Последнее получение
+ui-unsent = Ещё не отправленные изменения
+ui-who-uses = Кто пользуется этим компьютером
+ui-save = Сохранить
+ui-backup = Резервная копия
+ui-backup-lead = Зашифрованная копия всего, с паролем этой реплики. Храните её на USB-накопителе в надёжном месте.
+ui-backup-now = Сделать резервную копию…
+ui-backup-done = Резервная копия записана в { $path }.
+ui-this-replica = Эта реплика
+ui-lock = Заблокировать

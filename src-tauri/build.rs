@@ -1,0 +1,41 @@
+/// The commands the UI may call; each gets an `allow-…` permission that
+/// `capabilities/default.json` grants to the main window.
+const COMMANDS: &[&str] = &[
+    "app_status",
+    "create_branch",
+    "unlock",
+    "open_demo",
+    "join_hub",
+    "lock",
+    "choices",
+    "overview",
+    "search_families",
+    "list_families",
+    "family",
+    "add_family",
+    "edit_family",
+    "add_note",
+    "list_groups",
+    "group",
+    "add_group",
+    "planned_today",
+    "record_session",
+    "dashboard",
+    "conflicts",
+    "resolve_conflict",
+    "sync_overview",
+    "export_sync_file",
+    "import_sync_file",
+    "add_peer",
+    "hub_sync",
+    "set_user",
+    "backup",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri build script");
+}

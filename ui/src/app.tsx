@@ -1,0 +1,143 @@
+import { useEffect, useState } from "preact/hooks";
+import { api } from "./api";
+import type { AppStatus, Identity } from "./bindings";
+import { lang, setLang, t, type Lang } from "./i18n";
+import { FirstRun, Unlock } from "./screens/start";
+import { Today, RecordSession } from "./screens/today";
+import { Families, FamilyCard, FamilyForm } from "./screens/families";
+import { Groups, GroupCard, GroupForm } from "./screens/groups";
+import { DashboardScreen } from "./screens/dashboard";
+import { SyncScreen } from "./screens/sync";
+import { ConflictsScreen } from "./screens/conflicts";
+import { SettingsScreen } from "./screens/settings";
+
+export type Route =
+  | { name: "today" }
+  | { name: "families" }
+  | { name: "family"; id: string }
+  | { name: "family-new" }
+  | { name: "groups" }
+  | { name: "group"; id: string }
+  | { name: "group-new" }
+  | { name: "record"; group: string }
+  | { name: "dashboard" }
+  | { name: "sync" }
+  | { name: "conflicts" }
+  | { name: "settings" };
+
+export type Go = (r: Route) => void;
+
+const NAV: [Route["name"], string][] = [
+  ["today", "ui-nav-today"],
+  ["families", "ui-nav-families"],
+  ["groups", "ui-nav-groups"],
+  ["dashboard", "ui-nav-dashboard"],
+  ["sync", "ui-nav-sync"],
+  ["conflicts", "ui-nav-conflicts"],
+  ["settings", "ui-nav-settings"],
+];
+
+export function App() {
+  const [status, setStatus] = useState<AppStatus | null>(null);
+  const [current, setCurrent] = useState<Lang>(lang());
+  const refresh = () => api.status().then(setStatus);
+  useEffect(() => {
+    refresh();
+  }, []);
+  const changeLang = (l: Lang) => {
+    setLang(l);
+    setCurrent(l);
+  };
+  if (!status) return <main class="center">{t("ui-loading")}</main>;
+  const opened = (_: Identity) => refresh();
+  return (
+    <div key={current} class="root">
+      {!status.open ? (
+        status.has_replica ? (
+          <Unlock onOpen={opened} lang={current} setLang={changeLang} />
+        ) : (
+          <FirstRun onOpen={opened} lang={current} setLang={changeLang} />
+        )
+      ) : (
+        <Shell status={status} lang={current} setLang={changeLang} onIdentity={refresh} />
+      )}
+    </div>
+  );
+}
+
+function Shell(props: { status: AppStatus; lang: Lang; setLang: (l: Lang) => void; onIdentity: () => void }) {
+  const [route, setRoute] = useState<Route>({ name: "today" });
+  const [conflicts, setConflicts] = useState(0);
+  const go: Go = (r) => {
+    setRoute(r);
+    // Move focus to the new page's heading for keyboard and screen-reader users.
+    setTimeout(() => document.getElementById("page-title")?.focus(), 0);
+  };
+  useEffect(() => {
+    api.overview().then((o) => setConflicts(o.conflicts)).catch(() => {});
+  }, [route]);
+  const id = props.status.identity!;
+  const section = route.name.startsWith("family") ? "families" : route.name.startsWith("group") || route.name === "record" ? "groups" : route.name;
+  return (
+    <div class="shell">
+      <nav class="nav" aria-label={t("ui-nav-label")}>
+        <div class="brand">
+          <span class="cross" aria-hidden="true">
+            ✚
+          </span>{" "}
+          Kopā
+          <div class="branch">{id.branch_name}</div>
+        </div>
+        <ul>
+          {NAV.map(([name, label]) => (
+            <li>
+              <button
+                id={`nav-${name}`}
+                class={section === name ? "active" : ""}
+                aria-current={section === name ? "page" : undefined}
+                onClick={() => go({ name } as Route)}
+              >
+                {t(label)}
+                {name === "conflicts" && conflicts > 0 && <span class="badge">{conflicts}</span>}
+              </button>
+            </li>
+          ))}
+        </ul>
+        <div class="who">{t("ui-signed-in-as", { user: id.user })}</div>
+      </nav>
+      <main class="main">
+        <Screen route={route} go={go} status={props.status} lang={props.lang} setLang={props.setLang} onIdentity={props.onIdentity} />
+      </main>
+    </div>
+  );
+}
+
+function Screen(props: { route: Route; go: Go; status: AppStatus; lang: Lang; setLang: (l: Lang) => void; onIdentity: () => void }) {
+  const { route, go } = props;
+  switch (route.name) {
+    case "today":
+      return <Today go={go} today={props.status.today} />;
+    case "record":
+      return <RecordSession go={go} group={route.group} today={props.status.today} />;
+    case "families":
+      return <Families go={go} />;
+    case "family":
+      return <FamilyCard go={go} id={route.id} />;
+    case "family-new":
+      return <FamilyForm go={go} />;
+    case "groups":
+      return <Groups go={go} />;
+    case "group":
+      return <GroupCard go={go} id={route.id} />;
+    case "group-new":
+      return <GroupForm go={go} />;
+    case "dashboard":
+      return <DashboardScreen />;
+    case "sync":
+      return <SyncScreen />;
+    case "conflicts":
+      return <ConflictsScreen />;
+    case "settings":
+      return <SettingsScreen lang={props.lang} setLang={props.setLang} identity={props.status.identity!} onIdentity={props.onIdentity} />;
+  }
+}

@@ -1,0 +1,133 @@
+// Generated from the Rust types by `KOPA_WRITE_BINDINGS=1 cargo test -p kopa-desktop`.
+// Do not edit: CI fails when this file is stale.
+
+export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;
+
+export type CommandError = { code: string, message: string, field: string | null, value: string | null, };
+
+export type AppStatus = { 
+/**
+ * A replica exists on this computer (it may be locked).
+ */
+has_replica: boolean, 
+/**
+ * The replica is open; `identity` says whose it is.
+ */
+open: boolean, identity: Identity | null, today: string, };
+
+export type CreateBranch = { name: string, municipality: string, passphrase: string, user: string, };
+
+export type MemberInput = { given_name: string, family_name: string, birth_year: string, gender: string, role: string, };
+
+export type FamilyInput = { name: string, municipality: string, languages: Array<string>, target_groups: Array<string>, contact: string, consent: string, members: Array<MemberInput>, };
+
+export type GroupInput = { name: string, activity: string, weekday: string, time: string, place: string, };
+
+export type SessionInput = { group: string, date: string, attended: Array<string>, 
+/**
+ * `(category, count)`: adult, child, senior, volunteer, other.
+ */
+guests: Array<[string, number]>, note: string, };
+
+export type Choices = { municipalities: Array<string>, activities: Array<string>, languages: Array<string>, target_groups: Array<string>, genders: Array<string>, roles: Array<string>, guest_categories: Array<string>, };
+
+export type SyncProgressEvent = { round: number, documents: number, changes_applied: number, bytes: number, };
+
+export type HubSyncResult = { complete: boolean, changes_applied: number, conflicts: number, bytes_sent: number, bytes_received: number, };
+
+export type SyncOverview = { peers: Array<PeerStatus>, 
+/**
+ * The hub this replica joined, if any.
+ */
+hub: string | null, };
+
+export type Identity = { branch_id: string, branch_name: string, municipality: string, role: string, device_id: string, device_name: string, user: string, };
+
+export type FamilySummary = { id: string, name: string, branch: string, municipality: string, status: string, members: number, };
+
+export type PersonView = { id: string, family_id: string, given_name: string, family_name: string, birth_year: number | null, gender: string, role: string, };
+
+export type ConsentView = { date: string, scope: string, recorded_by: string, };
+
+export type NoteView = { id: string, date: string, text: string, author: string, };
+
+export type FollowUpView = { id: string, due: string, text: string, done: boolean, author: string, };
+
+export type AttendanceView = { session_id: string, group_id: string, group_name: string, date: string, person_id: string, };
+
+export type FamilyDetail = { languages: Array<string>, target_groups: Array<string>, contact: string | null, consent: ConsentView | null, registered: string, persons: Array<PersonView>, notes: Array<NoteView>, follow_ups: Array<FollowUpView>, attendance: Array<AttendanceView>, conflicts: Array<ConflictView>, id: string, name: string, branch: string, municipality: string, status: string, members: number, };
+
+export type SearchHit = { family: FamilySummary, 
+/**
+ * Persons of the family that matched, best first.
+ */
+persons: Array<PersonView>, 
+/**
+ * Lower is better: 0 is an exact match of every word.
+ */
+score: number, };
+
+export type GroupSummary = { id: string, name: string, activity: string, municipality: string, weekday: number | null, time: string | null, place: string | null, 
+/**
+ * How many are enrolled (`members` in a group's detail lists them).
+ */
+member_count: number, session_count: number, };
+
+export type SessionSummary = { id: string, group_id: string, group_name: string, date: string, time: string | null, minutes: number, attended: number, guests: number, note: string, };
+
+export type GroupDetail = { start: string | null, end: string | null, members: Array<PersonView>, facilitators: Array<VolunteerView>, sessions: Array<SessionSummary>, id: string, name: string, activity: string, municipality: string, weekday: number | null, time: string | null, place: string | null, 
+/**
+ * How many are enrolled (`members` in a group's detail lists them).
+ */
+member_count: number, session_count: number, };
+
+export type SessionDetail = { place: string | null, topics: string, attendance: Array<PersonView>, guests_by_category: Array<[string, number]>, facilitators: Array<string>, id: string, group_id: string, group_name: string, date: string, time: string | null, minutes: number, attended: number, guests: number, note: string, };
+
+export type VolunteerView = { id: string, given_name: string, family_name: string, role: string, active: boolean, trainings: number, 
+/**
+ * Total training hours.
+ */
+hours: number, };
+
+export type ConflictView = { id: string, record_id: string, record_kind: string, field: string, 
+/**
+ * Numbered from 1 in this order for `conflicts resolve --pick N`.
+ */
+candidates: Array<Candidate>, };
+
+export type Candidate = { value: JsonValue, person: string, device: string, 
+/**
+ * When the value was set, RFC 3339 UTC.
+ */
+at: string, };
+
+export type MergeReport = { documents_added: number, documents_updated: number, changes_applied: number, conflicts: number, };
+
+export type Overview = { families: number, persons: number, groups: number, sessions: number, attendances: number, volunteers: number, conflicts: number, };
+
+export type PeerStatus = { peer: string, name: string, role: string, last_sent: string | null, last_heard: string | null, 
+/**
+ * Changes this replica holds that the peer has not acknowledged.
+ */
+unsent_changes: number, };
+
+export type ExportSummary = { to: string, documents: number, bytes: number, };
+
+export type ImportSummary = { from: string, from_name: string, 
+/**
+ * The file had been imported before; nothing was done.
+ */
+already_imported: boolean, merge: MergeReport, };
+
+export type Dashboard = { year: number, indicators: Array<IndicatorProgress>, 
+/**
+ * `(YYYY-MM, attendances)` for each month of the year up to today.
+ */
+attendance_by_month: Array<[string, number]>, 
+/**
+ * `(target group code, distinct persons who attended this year)`.
+ */
+persons_by_target_group: Array<[string, number]>, };
+
+export type IndicatorProgress = { project: string, name: string, unit: string, value: number, target: number, percent: number, };
+

@@ -1,0 +1,260 @@
+import { useEffect, useState } from "preact/hooks";
+import { api } from "../api";
+import type { Choices, CommandError, FamilyDetail, FamilySummary, SearchHit } from "../bindings";
+import type { Go } from "../app";
+import { code, fmtDate, t } from "../i18n";
+import { ErrorBox, Field, Loading, Notice, Page, Select } from "../ui";
+
+/** Search as you type (the core's cross-script, typo-tolerant search). */
+export function Families({ go }: { go: Go }) {
+  const [q, setQ] = useState("");
+  const [hits, setHits] = useState<SearchHit[] | null>(null);
+  const [all, setAll] = useState<FamilySummary[] | null>(null);
+  useEffect(() => {
+    api.listFamilies().then(setAll);
+  }, []);
+  useEffect(() => {
+    if (!q.trim()) {
+      setHits(null);
+      return;
+    }
+    let live = true;
+    api.searchFamilies(q).then((h) => live && setHits(h));
+    return () => {
+      live = false;
+    };
+  }, [q]);
+  const rows: { f: FamilySummary; persons: string }[] = hits
+    ? hits.map((h) => ({ f: h.family, persons: h.persons.map((p) => `${p.given_name} ${p.family_name}`).join(", ") }))
+    : (all ?? []).map((f) => ({ f, persons: "" }));
+  return (
+    <Page
+      title={t("ui-nav-families")}
+      actions={
+        <button id="new-family" class="primary" onClick={() => go({ name: "family-new" })}>
+          {t("ui-add-family")}
+        </button>
+      }
+    >
+      <div class="field search">
+        <label for="family-search">{t("ui-search-label")}</label>
+        <input id="family-search" type="search" value={q} autoFocus placeholder={t("ui-search-placeholder")} onInput={(e) => setQ((e.target as HTMLInputElement).value)} />
+      </div>
+      {!all && <Loading />}
+      {hits && hits.length === 0 && <Notice>{t("ui-search-none", { query: q })}</Notice>}
+      <p class="muted" aria-live="polite">
+        {t("ui-families-count", { count: rows.length })}
+      </p>
+      <ul class="list" id="family-list">
+        {rows.map(({ f, persons }) => (
+          <li>
+            <button class="row-button" onClick={() => go({ name: "family", id: f.id })}>
+              <strong>{f.name}</strong>
+              <span class="muted">
+                {f.municipality} · {t("ui-members-count", { count: f.members })}
+                {f.status === "closed" ? ` · ${t("ui-closed")}` : ""}
+              </span>
+              {persons && <span class="matched">{persons}</span>}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </Page>
+  );
+}
+
+export function FamilyCard({ go, id }: { go: Go; id: string }) {
+  const [f, setF] = useState<FamilyDetail | null>(null);
+  const [note, setNote] = useState("");
+  const [err, setErr] = useState<CommandError | null>(null);
+  const load = () => api.family(id).then(setF);
+  useEffect(() => {
+    load();
+  }, [id]);
+  if (!f) return <Loading />;
+  const addNote = async (e: Event) => {
+    e.preventDefault();
+    try {
+      await api.addNote(id, note);
+      setNote("");
+      setErr(null);
+      load();
+    } catch (x) {
+      setErr({ ...(x as CommandError), field: "note" });
+    }
+  };
+  return (
+    <Page title={f.name} actions={<button onClick={() => go({ name: "families" })}>{t("ui-back")}</button>}>
+      <dl class="facts">
+        <dt>{t("field-municipality")}</dt>
+        <dd>{f.municipality}</dd>
+        <dt>{t("field-language")}</dt>
+        <dd>{f.languages.map((l) => code("language", l)).join(", ") || "—"}</dd>
+        <dt>{t("field-target_group")}</dt>
+        <dd>{f.target_groups.map((g) => code("target-group", g)).join(", ") || "—"}</dd>
+        <dt>{t("field-contact")}</dt>
+        <dd>{f.contact ?? "—"}</dd>
+        <dt>{t("field-consent")}</dt>
+        <dd>{f.consent ? `${fmtDate(f.consent.date)} (${f.consent.recorded_by})` : t("ui-no-consent")}</dd>
+        <dt>{t("ui-registered")}</dt>
+        <dd>{fmtDate(f.registered)}</dd>
+      </dl>
+      <h2>{t("ui-members")}</h2>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{t("field-name")}</th>
+            <th scope="col">{t("field-birth_year")}</th>
+            <th scope="col">{t("field-gender")}</th>
+            <th scope="col">{t("field-role")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {f.persons.map((p) => (
+            <tr>
+              <td>
+                {p.given_name} {p.family_name}
+              </td>
+              <td>{p.birth_year ?? "—"}</td>
+              <td>{code("gender", p.gender)}</td>
+              <td>{code("role", p.role)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>{t("ui-attendance")}</h2>
+      {f.attendance.length === 0 ? (
+        <p class="muted">{t("ui-no-attendance")}</p>
+      ) : (
+        <ul class="compact">
+          {f.attendance.slice(0, 30).map((a) => (
+            <li>
+              {fmtDate(a.date)} — {a.group_name} — {f.persons.find((p) => p.id === a.person_id)?.given_name ?? ""}
+            </li>
+          ))}
+        </ul>
+      )}
+      <h2>{t("ui-notes")}</h2>
+      <ul class="compact">
+        {f.notes.map((n) => (
+          <li>
+            {fmtDate(n.date)} · {n.author}: {n.text}
+          </li>
+        ))}
+      </ul>
+      <form onSubmit={addNote} class="row">
+        <Field label={t("ui-new-note")} name="note" value={note} onInput={setNote} err={err} />
+        <button type="submit">{t("ui-add-note")}</button>
+      </form>
+      {f.follow_ups.length > 0 && (
+        <>
+          <h2>{t("ui-follow-ups")}</h2>
+          <ul class="compact">
+            {f.follow_ups.map((u) => (
+              <li class={u.done ? "done" : ""}>
+                {fmtDate(u.due)} · {u.text}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </Page>
+  );
+}
+
+type Member = { given_name: string; family_name: string; birth_year: string; gender: string; role: string };
+
+export function FamilyForm({ go }: { go: Go }) {
+  const [choices, setChoices] = useState<Choices | null>(null);
+  const [name, setName] = useState("");
+  const [municipality, setMunicipality] = useState("");
+  const [languages, setLanguages] = useState<string[]>([]);
+  const [groups, setGroups] = useState<string[]>([]);
+  const [contact, setContact] = useState("");
+  const [consent, setConsent] = useState("");
+  const [members, setMembers] = useState<Member[]>([{ given_name: "", family_name: "", birth_year: "", gender: "", role: "" }]);
+  const [err, setErr] = useState<CommandError | null>(null);
+  useEffect(() => {
+    api.choices().then((c) => {
+      setChoices(c);
+      setMunicipality(c.municipalities[0] ?? "");
+    });
+  }, []);
+  if (!choices) return <Loading />;
+  const toggle = (list: string[], set: (l: string[]) => void, v: string) =>
+    set(list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
+  const member = (i: number, k: keyof Member, v: string) => setMembers(members.map((m, j) => (j === i ? { ...m, [k]: v } : m)));
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    try {
+      const id = await api.addFamily({
+        name,
+        municipality,
+        languages,
+        target_groups: groups,
+        contact,
+        consent,
+        members: members.map((m) => ({ ...m, family_name: m.family_name || name })),
+      });
+      go({ name: "family", id });
+    } catch (x) {
+      setErr(x as CommandError);
+    }
+  };
+  const fieldNames = ["name", "municipality", "contact", "consent", ...members.flatMap((_, i) => ["given_name", "family_name", "birth_year", "gender", "role"].map((k) => `member[${i + 1}].${k}`))];
+  return (
+    <Page title={t("ui-add-family")} actions={<button onClick={() => go({ name: "families" })}>{t("ui-cancel")}</button>}>
+      <form onSubmit={submit} class="family-form">
+        <ErrorBox err={err} fields={fieldNames} />
+        <div class="row">
+          <Field label={t("ui-family-name")} name="name" value={name} onInput={setName} err={err} autoFocus />
+          <Select label={t("field-municipality")} name="municipality" value={municipality} options={choices.municipalities.map((m) => [m, m])} onChange={setMunicipality} err={err} />
+        </div>
+        <fieldset>
+          <legend>{t("field-language")}</legend>
+          <div class="chips">
+            {choices.languages.map((l) => (
+              <label class="chip">
+                <input type="checkbox" checked={languages.includes(l)} onChange={() => toggle(languages, setLanguages, l)} />
+                {code("language", l)}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>{t("field-target_group")}</legend>
+          <div class="chips">
+            {choices.target_groups.map((g) => (
+              <label class="chip">
+                <input type="checkbox" checked={groups.includes(g)} onChange={() => toggle(groups, setGroups, g)} />
+                {code("target-group", g)}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <div class="row">
+          <Field label={t("field-contact")} name="contact" type="tel" value={contact} onInput={setContact} err={err} />
+          <Field label={t("field-consent")} name="consent" type="date" value={consent} onInput={setConsent} err={err} />
+        </div>
+        <fieldset>
+          <legend>{t("ui-members")}</legend>
+          {members.map((m, i) => (
+            <div class="member row" role="group" aria-label={`${t("field-member")} ${i + 1}`}>
+              <Field label={t("field-given_name")} name={`member[${i + 1}].given_name`} value={m.given_name} onInput={(v) => member(i, "given_name", v)} err={err} />
+              <Field label={t("field-family_name")} name={`member[${i + 1}].family_name`} value={m.family_name} onInput={(v) => member(i, "family_name", v)} err={err} />
+              <Field label={t("field-birth_year")} name={`member[${i + 1}].birth_year`} inputMode="numeric" value={m.birth_year} onInput={(v) => member(i, "birth_year", v)} err={err} />
+              <Select label={t("field-gender")} name={`member[${i + 1}].gender`} value={m.gender} options={[["", "—"], ...choices.genders.map((g): [string, string] => [g, code("gender", g)])]} onChange={(v) => member(i, "gender", v)} err={err} />
+              <Select label={t("field-role")} name={`member[${i + 1}].role`} value={m.role} options={[["", "—"], ...choices.roles.map((r): [string, string] => [r, code("role", r)])]} onChange={(v) => member(i, "role", v)} err={err} />
+            </div>
+          ))}
+          <button type="button" onClick={() => setMembers([...members, { given_name: "", family_name: "", birth_year: "", gender: "", role: "" }])}>
+            {t("ui-add-member")}
+          </button>
+        </fieldset>
+        <button id="save-family" class="primary big" type="submit">
+          {t("ui-save-family")}
+        </button>
+      </form>
+    </Page>
+  );
+}
