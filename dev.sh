@@ -22,33 +22,31 @@ core_packages() {
 
 desktop_packages() {
     need_apt libwebkit2gtk-4.1-dev libsoup-3.0-dev librsvg2-dev libayatana-appindicator3-dev \
-        xvfb webkit2gtk-driver imagemagick
+        xvfb webkit2gtk-driver imagemagick fonts-dejavu-core
+    command -v npm >/dev/null || need_apt nodejs npm
+}
+
+# The UI: dependencies from the lock file, a type check, and the bundle the app embeds.
+build_ui() {
+    (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run build)
 }
 
 case "${1:-}" in
     app)
         core_packages
-        if [ -d src-tauri ] && [ -d ui ]; then
-            desktop_packages
-            (cd ui && npm ci --no-audit --no-fund && npm run build)
-            cargo run -p kopa-desktop
-        else
-            db="${KOPA_DB:-$HOME/.local/share/kopa/demo.kopa}"
-            mkdir -p "$(dirname "$db")"
-            export KOPA_PASSPHRASE="${KOPA_PASSPHRASE:-demo}"
-            [ -e "$db" ] || cargo run -q -p kopa-cli -- --db "$db" demo
-            cargo run -q -p kopa-cli -- --db "$db" info
-        fi
+        desktop_packages
+        build_ui
+        # With no data yet, the app opens a generated demo branch.
+        KOPA_OPEN_DEMO=1 cargo run -p kopa-desktop --features custom-protocol
         ;;
     test)
         core_packages
+        desktop_packages
+        build_ui
         cargo fmt --all -- --check
         cargo clippy --workspace --all-targets -- -D warnings
         cargo test --workspace
-        if [ -x .ci/e2e.sh ]; then
-            desktop_packages
-            .ci/e2e.sh
-        fi
+        .ci/e2e.sh
         ;;
     *)
         echo "usage: ./dev.sh app | ./dev.sh test" >&2

@@ -434,9 +434,10 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let state = AppState::new(data_dir(app));
-            // `./dev.sh app` on a machine with no data opens the demo branch.
-            if std::env::var_os("KOPA_OPEN_DEMO").is_some() && !state.path().exists() {
-                state.open_demo().map_err(|e| e.message)?;
+            // `./dev.sh app` opens the demo branch: created when there is no data yet.
+            // A real replica (another passphrase) is left locked.
+            if std::env::var_os("KOPA_OPEN_DEMO").is_some() {
+                let _ = state.open_demo();
             }
             app.manage(state);
             Ok(())

@@ -50,6 +50,10 @@ export const api = {
     listen<B.SyncProgressEvent>("sync-progress", (e) => f(e.payload)),
   /// A file to read, chosen in the system dialog (null when cancelled).
   pickFile: async (extensions: string[]): Promise<string | null> => {
+    // End-to-end tests cannot click in the system's file dialog: they hand the
+    // path over here instead (see tests/e2e).
+    const queued = (window as { __KOPA_E2E_FILES__?: string[] }).__KOPA_E2E_FILES__;
+    if (queued && queued.length > 0) return queued.shift() ?? null;
     const f = await open({ multiple: false, directory: false, filters: [{ name: "Kopā", extensions }] });
     return typeof f === "string" ? f : null;
   },

@@ -96,6 +96,13 @@ export function fmtDate(iso: string | null | undefined): string {
   return new Intl.DateTimeFormat(locale(), { dateStyle: "medium" }).format(d);
 }
 
+export function fmtDateTime(iso: string | null | undefined): string {
+  if (!iso) return "—";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeStyle: "short" }).format(d);
+}
+
 export function fmtNum(n: number): string {
   return new Intl.NumberFormat(locale()).format(n);
 }

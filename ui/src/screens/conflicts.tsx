@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import type { CommandError, ConflictView } from "../bindings";
-import { fieldLabel, fmtDate, t } from "../i18n";
+import { fieldLabel, fmtDateTime, t } from "../i18n";
 import { ErrorBox, Loading, Notice, Page } from "../ui";
 
 function show(v: unknown): string {
@@ -40,7 +40,7 @@ export function ConflictsScreen() {
             {c.candidates.map((v, i) => (
               <div class="candidate">
                 <p class="value">{show(v.value)}</p>
-                <p class="muted">{t("ui-set-by", { person: v.person, device: v.device, when: fmtDate(v.at) })}</p>
+                <p class="muted">{t("ui-set-by", { person: v.person, device: v.device, when: fmtDateTime(v.at) })}</p>
                 <button class="primary" id={`keep-${i + 1}`} onClick={() => pick(c.id, i + 1)}>
                   {t("ui-keep-this")}
                 </button>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import type { CommandError, SyncOverview, SyncProgressEvent } from "../bindings";
-import { errorText, fmtDate, fmtNum, t } from "../i18n";
+import { errorText, fmtDateTime, fmtNum, t } from "../i18n";
 import { ErrorBox, Loading, Notice, Page } from "../ui";
 
 export function SyncScreen() {
@@ -127,8 +127,8 @@ export function SyncScreen() {
             {o.peers.map((p) => (
               <tr>
                 <td>{p.name}</td>
-                <td>{fmtDate(p.last_sent)}</td>
-                <td>{fmtDate(p.last_heard)}</td>
+                <td>{fmtDateTime(p.last_sent)}</td>
+                <td>{fmtDateTime(p.last_heard)}</td>
                 <td class="num">{fmtNum(p.unsent_changes)}</td>
               </tr>
             ))}

@@ -1,0 +1,201 @@
+// End-to-end: the real Kopā binary in a real window (WebKitGTK under Xvfb), driven
+// through tauri-driver and WebKitWebDriver. Each step saves a screenshot under
+// target/e2e-screens/. Run by .ci/e2e.sh.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { App, byId, startDriver } from "./webdriver.mjs";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const APP = process.env.KOPA_APP ?? join(root, "target/debug/kopa-desktop");
+const KOPA = process.env.KOPA_CLI ?? join(root, "target/debug/kopa");
+
+function kopa(db, args, pass = "pass") {
+  return execFileSync(KOPA, ["--db", db, ...args], {
+    env: { ...process.env, KOPA_PASSPHRASE: pass, KOPA_OTHER_PASSPHRASE: pass, KOPA_LANG: "en" },
+    encoding: "utf8",
+  });
+}
+
+async function session(env) {
+  const { driver, base } = await startDriver(env);
+  const app = await App.launch(base, APP);
+  return {
+    app,
+    async close() {
+      await app.quit();
+      driver.kill();
+    },
+  };
+}
+
+test("first run: create a branch, register a family, a group, a session; the dashboard counts them; Russian", async () => {
+  const data = mkdtempSync(join(tmpdir(), "kopa-e2e-"));
+  const { app, close } = await session({ KOPA_DATA: data });
+  try {
+    await app.click("#lang-lv");
+    await app.find("#create-branch");
+    await app.screenshot("01-first-run-lv");
+    await app.type("#f-name", "Krāslavas nodaļa");
+    await app.type("#f-user", "Inese");
+    await app.type("#f-passphrase", "slepena frāze");
+    await app.type("#f-passphrase2", "slepena frāze");
+    await app.click("#create-branch");
+    await app.find("#nav-families");
+    await app.screenshot("02-today-empty");
+
+    // A family with one member; a bad birth year first, shown beside its field.
+    await app.click("#nav-families");
+    await app.click("#new-family");
+    await app.type("#f-name", "Ivanovs");
+    await app.type(byId("f-member[1].given_name"), "Sergejs");
+    await app.type(byId("f-member[1].birth_year"), "1860");
+    await app.click("#save-family");
+    const error = await app.text(byId("f-member[1].birth_year-err"));
+    assert.match(error, /1860/);
+    await app.screenshot("03-family-validation");
+    await app.type(byId("f-member[1].birth_year"), "1960");
+    await app.click("#save-family");
+    await app.waitText("Sergejs Ivanovs");
+    await app.screenshot("04-family-card");
+
+    // A group, and a session recorded with a family added inline.
+    await app.click("#nav-groups");
+    await app.click("#new-group");
+    await app.type("#f-name", "Senioru klubs");
+    await app.select("#f-activity", "senior-club");
+    await app.click("#save-group");
+    await app.click("#record-this-group");
+    await app.click("#add-new-family");
+    await app.type("#f-nf-given_name", "Anna");
+    await app.type("#f-nf-family_name", "Ozola");
+    await app.type("#f-nf-birth_year", "1950");
+    await app.exec("document.querySelector('.inline-add form').requestSubmit()");
+    await app.waitText("Anna Ozola");
+    const ticked = await app.exec("return [...document.querySelectorAll('input[name=attended]')].filter(c => c.checked).length");
+    assert.equal(ticked, 1, "the new person is ticked");
+    await app.type("#f-guests-child", "3");
+    await app.screenshot("05-record-session");
+    await app.click("#save-session");
+    await app.find("#sessions tbody tr");
+    await app.screenshot("06-group-with-session");
+
+    await app.click("#nav-dashboard");
+    assert.equal(await app.text("#stat-families"), "2");
+    assert.equal(await app.text("#stat-sessions"), "1");
+    assert.equal(await app.text("#stat-attendances"), "1");
+    await app.screenshot("07-dashboard");
+
+    // Switching to Russian changes the whole screen at once.
+    await app.click("#nav-settings");
+    await app.click("#settings-lang-ru");
+    assert.equal(await app.text("#nav-families"), "Семьи");
+    await app.click("#nav-dashboard");
+    await app.waitText("Посещения по месяцам");
+    await app.screenshot("08-dashboard-ru");
+    await app.click("#nav-families");
+    await app.waitText("2 семьи");
+    await app.screenshot("09-families-ru");
+  } finally {
+    await close();
+  }
+});
+
+test("a sync file brings a family from the other laptop; a conflict is resolved", async () => {
+  const data = mkdtempSync(join(tmpdir(), "kopa-e2e-"));
+  const db = join(data, "replica.kopa");
+  const laptop2 = join(data, "laptop2.kopa");
+  // This laptop and a second laptop of the same branch, told about each other.
+  kopa(db, ["init", "--branch", "Rēzekne", "--municipality", "Rēzekne", "--user", "Ilze"]);
+  const fid = JSON.parse(
+    kopa(db, ["--json", "family", "add", "--name", "Petrovs", "--municipality", "Rēzekne", "--member", "Ivans;Petrovs;1948;m;grandparent"]),
+  ).id;
+  kopa(laptop2, ["init", "--device-of", db, "--user", "Oļegs"]);
+  kopa(db, ["sync", "identity", "--out", join(data, "a.card")]);
+  kopa(laptop2, ["sync", "identity", "--out", join(data, "b.card")]);
+  kopa(db, ["sync", "peer", "add", join(data, "b.card")]);
+  kopa(laptop2, ["sync", "peer", "add", join(data, "a.card")]);
+  // Both laptops change the same phone number while apart: a conflict.
+  kopa(db, ["family", "edit", fid, "--contact", "+371 26000001"]);
+  kopa(laptop2, ["family", "edit", fid, "--contact", "+371 26000002"]);
+  // The second laptop registers a family and writes a sync file.
+  kopa(laptop2, ["family", "add", "--name", "Bērziņi", "--municipality", "Rēzekne", "--member", "Līga;Bērziņa;1990;f;parent"]);
+  const branch = JSON.parse(kopa(db, ["--json", "info"])).identity.branch_id;
+  const file = join(data, "from-laptop2.kopasync");
+  kopa(laptop2, ["sync", "export", "--to", branch, "--out", file]);
+
+  const { app, close } = await session({ KOPA_DATA: data });
+  try {
+    // The language chosen last time is remembered; this test reads English.
+    await app.click("#lang-en");
+    await app.type("#f-passphrase", "wrong");
+    await app.click("#unlock");
+    await app.find(byId("f-passphrase-err"));
+    await app.screenshot("10-unlock-wrong-passphrase");
+    await app.type("#f-passphrase", "pass");
+    await app.click("#unlock");
+    await app.click("#nav-sync");
+    await app.exec("window.__KOPA_E2E_FILES__ = [arguments[0]]", [file]);
+    await app.click("#import-sync-file");
+    await app.waitText("Imported from");
+    await app.screenshot("11-sync-imported");
+    await app.click("#nav-families");
+    await app.waitText("Bērziņi");
+    // Search as you type, across scripts: Cyrillic finds the Latin registration.
+    await app.type("#family-search", "Петров");
+    await app.waitText("Ivans Petrovs");
+    await app.screenshot("12-search-cyrillic");
+
+    await app.click("#nav-conflicts");
+    await app.waitText("+371 26000002");
+    await app.screenshot("13-conflict");
+    // Keep the second laptop's number, whichever column it is in.
+    await app.exec(
+      "[...document.querySelectorAll('.candidate')].find(c => c.innerText.includes(arguments[0])).querySelector('button').click()",
+      ["+371 26000002"],
+    );
+    await app.waitText("No conflicts");
+    await app.screenshot("14-conflict-resolved");
+  } finally {
+    await close();
+  }
+  // The choice was written to the replica: the CLI sees no conflict and the kept value.
+  const conflicts = JSON.parse(kopa(db, ["--json", "conflicts", "list"]));
+  assert.equal(conflicts.length, 0);
+  assert.match(kopa(db, ["family", "show", fid]), /26000002/);
+});
+
+test("the demo branch opens to an interactive screen quickly", async () => {
+  const data = mkdtempSync(join(tmpdir(), "kopa-e2e-"));
+  // The demo exists already (as on a second start); the app opens it by itself.
+  kopa(join(data, "replica.kopa"), ["demo"], "demo");
+  const { driver, base } = await startDriver({ KOPA_DATA: data, KOPA_OPEN_DEMO: "1" });
+  const app = await App.launch(base, APP);
+  try {
+    await app.find(".tile button, .notice");
+    const ms = Date.now() - app.started;
+    console.log(`startup to interactive Today screen (demo branch, incl. WebDriver session): ${ms} ms`);
+    await app.screenshot("15-demo-today");
+    await app.click("#nav-families");
+    await app.find("#family-search");
+    const timings = [];
+    for (const q of ["I", "Iv", "Iva", "Ivan", "Ivanov"]) {
+      const t0 = Date.now();
+      await app.exec(
+        "const i = document.querySelector('#family-search'); i.value = arguments[0]; i.dispatchEvent(new Event('input', {bubbles: true}));",
+        [q],
+      );
+      await app.find(".matched");
+      timings.push(Date.now() - t0);
+    }
+    console.log(`search per keystroke, demo branch, round trip incl. WebDriver: ${timings.join(", ")} ms`);
+    await app.screenshot("16-demo-search");
+  } finally {
+    await app.quit();
+    driver.kill();
+  }
+});
