@@ -26,9 +26,11 @@ desktop_packages() {
     command -v npm >/dev/null || need_apt nodejs npm
 }
 
-# The UI: dependencies from the lock file, a type check, and the bundle the app embeds.
+# The UI: dependencies (versions from the lock file), a type check, and the bundle
+# the app embeds. `npm install` rather than `npm ci`: the lock records only the
+# platform packages of the machine that wrote it (rollup's, esbuild's).
 build_ui() {
-    (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run build)
+    (cd ui && npm install --no-audit --no-fund --loglevel=error && npm run build)
 }
 
 case "${1:-}" in
