@@ -30,6 +30,11 @@ const COMMANDS: &[&str] = &[
     "hub_sync",
     "set_user",
     "backup",
+    "restore",
+    "list_volunteers",
+    "add_volunteer",
+    "trainings",
+    "record_training",
 ];
 
 fn main() {

@@ -113,6 +113,23 @@ pub struct SessionInput {
     pub note: String,
 }
 
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, TS)]
+pub struct VolunteerInput {
+    pub given_name: String,
+    pub family_name: String,
+    /// volunteer, staff or lead.
+    pub role: String,
+    pub contact: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, TS)]
+pub struct TrainingInput {
+    pub volunteer: String,
+    pub date: String,
+    pub topic: String,
+    pub hours: String,
+}
+
 /// Lists the UI's pickers offer.
 #[derive(Clone, Debug, PartialEq, Serialize, TS)]
 pub struct Choices {
@@ -165,6 +182,9 @@ pub fn typescript() -> String {
         GroupInput::decl(),
         SessionInput::decl(),
         Choices::decl(),
+        VolunteerInput::decl(),
+        TrainingInput::decl(),
+        TrainingView::decl(),
         SyncProgressEvent::decl(),
         HubSyncResult::decl(),
         SyncOverview::decl(),

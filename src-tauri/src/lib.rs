@@ -307,6 +307,45 @@ async fn record_session(state: State<'_, AppState>, input: SessionInput) -> Res<
     })
 }
 
+// ----- volunteers and trainings ----------------------------------------------------
+
+#[tauri::command]
+async fn list_volunteers(state: State<'_, AppState>) -> Res<Vec<VolunteerView>> {
+    state.with(|r| r.list_volunteers())
+}
+
+#[tauri::command]
+async fn add_volunteer(state: State<'_, AppState>, input: VolunteerInput) -> Res<String> {
+    state.with(|r| {
+        r.add_volunteer(&VolunteerDraft {
+            given_name: input.given_name,
+            family_name: input.family_name,
+            role: some(&input.role),
+            contact: some(&input.contact),
+        })
+        .map(|v| v.key())
+    })
+}
+
+#[tauri::command]
+async fn trainings(state: State<'_, AppState>, volunteer: String) -> Res<Vec<TrainingView>> {
+    let vid = self::id("volunteer", &volunteer)?;
+    state.with(|r| r.trainings(vid))
+}
+
+#[tauri::command]
+async fn record_training(state: State<'_, AppState>, input: TrainingInput) -> Res<String> {
+    state.with(|r| {
+        r.record_training(&TrainingDraft {
+            volunteer: input.volunteer,
+            date: input.date,
+            topic: input.topic,
+            hours: input.hours,
+        })
+        .map(|t| t.key())
+    })
+}
+
 // ----- dashboard, conflicts --------------------------------------------------------
 
 #[tauri::command]
@@ -406,6 +445,16 @@ async fn set_user(state: State<'_, AppState>, user: String) -> Res<Identity> {
 }
 
 #[tauri::command]
+async fn restore(state: State<'_, AppState>, path: String) -> Res<()> {
+    let mut guard = state.open.lock().unwrap_or_else(|p| p.into_inner());
+    let open = guard
+        .as_mut()
+        .ok_or_else(|| CommandError::new("locked", "the replica is locked"))?;
+    let pass = open.passphrase.clone();
+    Ok(open.reg.restore(Path::new(&path), &pass)?)
+}
+
+#[tauri::command]
 async fn backup(state: State<'_, AppState>, path: String) -> Res<()> {
     let guard = state.open.lock().unwrap_or_else(|p| p.into_inner());
     let open = guard
@@ -472,6 +521,11 @@ pub fn run() {
             hub_sync,
             set_user,
             backup,
+            restore,
+            list_volunteers,
+            add_volunteer,
+            trainings,
+            record_training,
         ])
         .run(tauri::generate_context!())
         .expect("the Kopā window could not be opened");

@@ -62,6 +62,22 @@ test("first run: create a branch, register a family, a group, a session; the das
     await app.click("#save-family");
     await app.waitText("Sergejs Ivanovs");
     await app.screenshot("04-family-card");
+    await app.click("#edit-family");
+    await app.type("#f-contact", "+371 29111111");
+    await app.click("#save-family");
+    await app.waitText("+371 29111111");
+
+    // A volunteer and a training.
+    await app.click("#nav-volunteers");
+    await app.type("#f-given_name", "Inese");
+    await app.type("#f-family_name", "Liepa");
+    await app.exec("document.querySelector('form.card').requestSubmit()");
+    await app.click(".list .row-button");
+    await app.type("#f-date", "2026-11-02");
+    await app.type("#f-topic", "Pirmā palīdzība");
+    await app.type("#f-hours", "4");
+    await app.exec("document.querySelector('.list form').requestSubmit()");
+    await app.waitText("Pirmā palīdzība");
 
     // A group, and a session recorded with a family added inline.
     await app.click("#nav-groups");

@@ -46,6 +46,11 @@ export const api = {
   hubSync: () => call<B.HubSyncResult>("hub_sync"),
   setUser: (user: string) => call<B.Identity>("set_user", { user }),
   backup: (path: string) => call<void>("backup", { path }),
+  restore: (path: string) => call<void>("restore", { path }),
+  listVolunteers: () => call<B.VolunteerView[]>("list_volunteers"),
+  addVolunteer: (input: B.VolunteerInput) => call<string>("add_volunteer", { input }),
+  trainings: (volunteer: string) => call<B.TrainingView[]>("trainings", { volunteer }),
+  recordTraining: (input: B.TrainingInput) => call<string>("record_training", { input }),
   onSyncProgress: (f: (p: B.SyncProgressEvent) => void): Promise<UnlistenFn> =>
     listen<B.SyncProgressEvent>("sync-progress", (e) => f(e.payload)),
   /// A file to read, chosen in the system dialog (null when cancelled).

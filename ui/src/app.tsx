@@ -10,12 +10,15 @@ import { DashboardScreen } from "./screens/dashboard";
 import { SyncScreen } from "./screens/sync";
 import { ConflictsScreen } from "./screens/conflicts";
 import { SettingsScreen } from "./screens/settings";
+import { VolunteersScreen } from "./screens/volunteers";
 
 export type Route =
   | { name: "today" }
   | { name: "families" }
   | { name: "family"; id: string }
   | { name: "family-new" }
+  | { name: "family-edit"; id: string }
+  | { name: "volunteers" }
   | { name: "groups" }
   | { name: "group"; id: string }
   | { name: "group-new" }
@@ -31,6 +34,7 @@ const NAV: [Route["name"], string][] = [
   ["today", "ui-nav-today"],
   ["families", "ui-nav-families"],
   ["groups", "ui-nav-groups"],
+  ["volunteers", "ui-nav-volunteers"],
   ["dashboard", "ui-nav-dashboard"],
   ["sync", "ui-nav-sync"],
   ["conflicts", "ui-nav-conflicts"],
@@ -125,6 +129,10 @@ function Screen(props: { route: Route; go: Go; status: AppStatus; lang: Lang; se
       return <FamilyCard go={go} id={route.id} />;
     case "family-new":
       return <FamilyForm go={go} />;
+    case "family-edit":
+      return <FamilyForm go={go} edit={route.id} />;
+    case "volunteers":
+      return <VolunteersScreen />;
     case "groups":
       return <Groups go={go} />;
     case "group":

@@ -31,6 +31,16 @@ guests: Array<[string, number]>, note: string, };
 
 export type Choices = { municipalities: Array<string>, activities: Array<string>, languages: Array<string>, target_groups: Array<string>, genders: Array<string>, roles: Array<string>, guest_categories: Array<string>, };
 
+export type VolunteerInput = { given_name: string, family_name: string, 
+/**
+ * volunteer, staff or lead.
+ */
+role: string, contact: string, };
+
+export type TrainingInput = { volunteer: string, date: string, topic: string, hours: string, };
+
+export type TrainingView = { id: string, volunteer_id: string, date: string, topic: string, hours: number, };
+
 export type SyncProgressEvent = { round: number, documents: number, changes_applied: number, bytes: number, };
 
 export type HubSyncResult = { complete: boolean, changes_applied: number, conflicts: number, bytes_sent: number, bytes_received: number, };

@@ -53,7 +53,13 @@ pub fn open(path: &Path, passphrase: &str, create: bool) -> Result<Connection> {
 /// Sets the SQLCipher key and proves it by reading the schema.
 fn key(conn: &Connection, passphrase: &str) -> Result<()> {
     // SQLCipher would print decryption failures to stderr; the caller reports them.
-    let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE;");
+    // (The pragma answers with a row, so it is read, not executed as a batch.)
+    for pragma in [
+        "PRAGMA cipher_log_level = NONE",
+        "PRAGMA cipher_log_source = NONE",
+    ] {
+        let _ = conn.query_row(pragma, [], |_| Ok(()));
+    }
     conn.pragma_update(None, "key", passphrase)?;
     match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
         r.get::<_, i64>(0)

@@ -84,7 +84,17 @@ export function FamilyCard({ go, id }: { go: Go; id: string }) {
     }
   };
   return (
-    <Page title={f.name} actions={<button onClick={() => go({ name: "families" })}>{t("ui-back")}</button>}>
+    <Page
+      title={f.name}
+      actions={
+        <>
+          <button id="edit-family" onClick={() => go({ name: "family-edit", id })}>
+            {t("ui-edit")}
+          </button>{" "}
+          <button onClick={() => go({ name: "families" })}>{t("ui-back")}</button>
+        </>
+      }
+    >
       <dl class="facts">
         <dt>{t("field-municipality")}</dt>
         <dd>{f.municipality}</dd>
@@ -164,7 +174,8 @@ export function FamilyCard({ go, id }: { go: Go; id: string }) {
 
 type Member = { given_name: string; family_name: string; birth_year: string; gender: string; role: string };
 
-export function FamilyForm({ go }: { go: Go }) {
+/** Adding a family, or editing one (`edit`: its id; members are edited one by one). */
+export function FamilyForm({ go, edit }: { go: Go; edit?: string }) {
   const [choices, setChoices] = useState<Choices | null>(null);
   const [name, setName] = useState("");
   const [municipality, setMunicipality] = useState("");
@@ -177,33 +188,52 @@ export function FamilyForm({ go }: { go: Go }) {
   useEffect(() => {
     api.choices().then((c) => {
       setChoices(c);
-      setMunicipality(c.municipalities[0] ?? "");
+      if (!edit) setMunicipality(c.municipalities[0] ?? "");
     });
-  }, []);
+    if (edit) {
+      api.family(edit).then((f) => {
+        setName(f.name);
+        setMunicipality(f.municipality);
+        setLanguages(f.languages);
+        setGroups(f.target_groups);
+        setContact(f.contact ?? "");
+        setConsent(f.consent?.date ?? "");
+        setMembers([]);
+      });
+    }
+  }, [edit]);
   if (!choices) return <Loading />;
   const toggle = (list: string[], set: (l: string[]) => void, v: string) =>
     set(list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
   const member = (i: number, k: keyof Member, v: string) => setMembers(members.map((m, j) => (j === i ? { ...m, [k]: v } : m)));
   const submit = async (e: Event) => {
     e.preventDefault();
+    const input = {
+      name,
+      municipality,
+      languages,
+      target_groups: groups,
+      contact,
+      consent,
+      members: members.map((m) => ({ ...m, family_name: m.family_name || name })),
+    };
     try {
-      const id = await api.addFamily({
-        name,
-        municipality,
-        languages,
-        target_groups: groups,
-        contact,
-        consent,
-        members: members.map((m) => ({ ...m, family_name: m.family_name || name })),
-      });
-      go({ name: "family", id });
+      if (edit) {
+        await api.editFamily(edit, input);
+        go({ name: "family", id: edit });
+      } else {
+        go({ name: "family", id: await api.addFamily(input) });
+      }
     } catch (x) {
       setErr(x as CommandError);
     }
   };
   const fieldNames = ["name", "municipality", "contact", "consent", ...members.flatMap((_, i) => ["given_name", "family_name", "birth_year", "gender", "role"].map((k) => `member[${i + 1}].${k}`))];
   return (
-    <Page title={t("ui-add-family")} actions={<button onClick={() => go({ name: "families" })}>{t("ui-cancel")}</button>}>
+    <Page
+      title={edit ? t("ui-edit-family") : t("ui-add-family")}
+      actions={<button onClick={() => go(edit ? { name: "family", id: edit } : { name: "families" })}>{t("ui-cancel")}</button>}
+    >
       <form onSubmit={submit} class="family-form">
         <ErrorBox err={err} fields={fieldNames} />
         <div class="row">
@@ -236,6 +266,7 @@ export function FamilyForm({ go }: { go: Go }) {
           <Field label={t("field-contact")} name="contact" type="tel" value={contact} onInput={setContact} err={err} />
           <Field label={t("field-consent")} name="consent" type="date" value={consent} onInput={setConsent} err={err} />
         </div>
+        {!edit && (
         <fieldset>
           <legend>{t("ui-members")}</legend>
           {members.map((m, i) => (
@@ -251,6 +282,7 @@ export function FamilyForm({ go }: { go: Go }) {
             {t("ui-add-member")}
           </button>
         </fieldset>
+        )}
         <button id="save-family" class="primary big" type="submit">
           {t("ui-save-family")}
         </button>

@@ -52,6 +52,24 @@ export function SettingsScreen(props: { lang: Lang; setLang: (l: Lang) => void; 
         <button onClick={backup}>{t("ui-backup-now")}</button>
       </section>
       <section class="card">
+        <h2>{t("ui-restore")}</h2>
+        <p>{t("ui-restore-lead")}</p>
+        <button
+          onClick={async () => {
+            const path = await api.pickFile(["kopa"]);
+            if (!path) return;
+            try {
+              await api.restore(path);
+              setMsg(t("ui-restore-done"));
+            } catch (x) {
+              setErr(x as CommandError);
+            }
+          }}
+        >
+          {t("ui-restore-now")}
+        </button>
+      </section>
+      <section class="card">
         <h2>{t("ui-this-replica")}</h2>
         <p class="muted">
           {props.identity.branch_name} · {props.identity.municipality} · {props.identity.device_name}
