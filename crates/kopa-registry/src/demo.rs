@@ -24,6 +24,9 @@ pub struct DemoOptions {
     pub municipality: String,
     /// The last day of generated activity; `None` = today.
     pub today: Option<Date>,
+    /// Whether the branch holds the donor project itself (a standalone demo). A branch
+    /// enrolled at a hub gets projects from HQ instead: it may not write them.
+    pub project: bool,
 }
 
 impl Default for DemoOptions {
@@ -35,6 +38,7 @@ impl Default for DemoOptions {
             branch_name: "Daugavpils".into(),
             municipality: "Daugavpils".into(),
             today: None,
+            project: true,
         }
     }
 }
@@ -337,118 +341,9 @@ pub fn fill(
     // Families.
     let mut persons: Vec<Person> = vec![];
     for i in 0..opts.families {
-        let russian = rng.gen_bool(0.55);
-        let cyrillic = russian && rng.gen_bool(0.5);
-        let municipality = weighted(&mut rng, MUNICIPALITIES);
-        let kind = i % 6; // household shapes
-        let mut members: Vec<(bool, i32, &'static str)> = match kind {
-            0 => vec![
-                (true, year - rng.gen_range(22..30), "parent"),
-                (false, year - rng.gen_range(23..32), "parent"),
-                (rng.gen_bool(0.5), year - rng.gen_range(1..3), "child"),
-            ],
-            1 => vec![
-                (true, year - rng.gen_range(30..45), "parent"),
-                (rng.gen_bool(0.5), year - rng.gen_range(6..12), "child"),
-                (rng.gen_bool(0.5), year - rng.gen_range(12..18), "child"),
-            ],
-            2 => vec![(true, year - rng.gen_range(66..85), "grandparent")],
-            3 => vec![
-                (true, year - rng.gen_range(60..75), "grandparent"),
-                (false, year - rng.gen_range(62..78), "grandparent"),
-                (rng.gen_bool(0.5), year - rng.gen_range(8..15), "child"),
-            ],
-            4 => vec![
-                (true, year - rng.gen_range(25..40), "parent"),
-                (rng.gen_bool(0.5), year - rng.gen_range(3..10), "child"),
-            ],
-            _ => vec![(true, year - rng.gen_range(18..26), "other")],
-        };
-        if rng.gen_bool(0.15) {
-            members.push((rng.gen_bool(0.5), year - rng.gen_range(1..17), "child"));
-        }
-        let sur_lv = *LV_SURNAMES.choose(&mut rng).expect("names");
-        let sur_ru = *RU_SURNAMES.choose(&mut rng).expect("names");
-        let mut drafts = vec![];
-        for (female, by, role) in &members {
-            let (given, family) = if russian {
-                let g = if *female { RU_FEMALE } else { RU_MALE }
-                    .choose(&mut rng)
-                    .expect("names");
-                if cyrillic {
-                    (g.0, if *female { sur_ru.1 } else { sur_ru.0 })
-                } else {
-                    (g.1, if *female { sur_ru.3 } else { sur_ru.2 })
-                }
-            } else {
-                (
-                    pick(&mut rng, if *female { LV_FEMALE } else { LV_MALE }),
-                    if *female { sur_lv.1 } else { sur_lv.0 },
-                )
-            };
-            drafts.push(MemberDraft_ {
-                given_name: given.into(),
-                family_name: family.into(),
-                birth_year: by.to_string(),
-                gender: if *female { "female" } else { "male" }.into(),
-                role: (*role).into(),
-            });
-        }
-        let household = drafts[0].family_name.clone();
-        let mut groups: Vec<String> = vec![];
-        // The first families cover every target group once.
-        if let Some(g) = TARGET_GROUPS.get(i) {
-            groups.push((*g).into());
-        }
-        for (female_or_not, by, _) in &members {
-            let _ = female_or_not;
-            let age = year - by;
-            if age < 13 && !groups.contains(&"child".to_string()) {
-                groups.push("child".into());
-            } else if (13..26).contains(&age) && !groups.contains(&"youth".to_string()) {
-                groups.push("youth".into());
-            } else if age >= 65 && !groups.contains(&"senior".to_string()) {
-                groups.push("senior".into());
-            }
-        }
-        if kind == 0 && !groups.contains(&"young-family".to_string()) {
-            groups.push("young-family".into());
-        }
-        for (g, p) in [
-            ("low-income", 0.3),
-            ("minority", 0.2),
-            ("non-citizen", 0.08),
-            ("disability", 0.06),
-            ("refugee", 0.03),
-        ] {
-            if rng.gen_bool(p) && !groups.contains(&g.to_string()) {
-                groups.push(g.into());
-            }
-        }
-        let languages: Vec<String> = if russian {
-            if rng.gen_bool(0.4) {
-                vec!["ru".into(), "lv".into()]
-            } else {
-                vec!["ru".into()]
-            }
-        } else if rng.gen_bool(0.2) {
-            vec!["lv".into(), "ltg".into()]
-        } else {
-            vec!["lv".into()]
-        };
-        let reg_day = start.add_days(rng.gen_range(0..(opts.weeks as i64 * 7 / 3).max(1)));
+        let (draft, reg_day) = family_draft(&mut rng, year, i, start, opts.weeks as i64 * 7 / 3);
         clock.set(at(reg_day, 10));
-        let fid = reg.add_family(&FamilyDraft {
-            name: Some(household),
-            municipality: Some(municipality.into()),
-            languages: Some(languages),
-            target_groups: Some(groups),
-            contact: Some(format!("+371 2{:07}", rng.gen_range(0..10_000_000))),
-            members: drafts,
-            consent: Some(reg_day.to_string()),
-            consent_scope: Some("registry, group activities, donor reports (anonymous)".into()),
-            status: None,
-        })?;
+        let fid = reg.add_family(&draft)?;
         let detail = reg.family(fid)?;
         for p in detail.persons {
             persons.push(Person {
@@ -590,14 +485,29 @@ pub fn fill(
         })?;
     }
     // The donor project HQ sent, with an indicator of every rule type.
-    clock.set(at(start, 8));
-    let branch = reg.identity().branch_id;
+    if opts.project {
+        clock.set(at(start, 8));
+        let branch = reg.identity().branch_id;
+        donor_project(reg, vec![branch], start, today)?;
+    }
+    clock.set(at(today, 20));
+    Ok(())
+}
+
+/// The donor project of the seeds for `branches`, with an indicator of every rule
+/// type. HQ defines it; a standalone demo branch holds its own copy.
+pub fn donor_project(
+    reg: &mut Registry,
+    branches: Vec<String>,
+    start: Date,
+    end: Date,
+) -> Result<kopa_domain::ProjectId> {
     let project = reg.put_project(&ProjectDraft {
         name: "Mēs dzīvojam kopā savā valstī".into(),
         donor: "Sabiedrības integrācijas fonds".into(),
         start: start.to_string(),
-        end: today.to_string(),
-        branches: vec![branch],
+        end: end.to_string(),
+        branches,
     })?;
     for (name, rule, params, target) in [
         (
@@ -650,8 +560,199 @@ pub fn fill(
             target: target.into(),
         })?;
     }
-    clock.set(at(today, 20));
-    Ok(())
+    Ok(project)
+}
+
+/// What one generated week added.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WeekStats {
+    pub families: usize,
+    pub sessions: usize,
+    pub attendances: usize,
+}
+
+/// One more week of an existing branch's life, from `monday`: two families register
+/// (one with a note), and every group meets on its weekday with the usual holidays
+/// and about 72% of its members present. The benchmarks' weekly change.
+pub fn week(reg: &mut Registry, clock: &ManualClock, seed: u64, monday: Date) -> Result<WeekStats> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut stats = WeekStats::default();
+    for k in 0..2 {
+        // Shapes past the first nine families: no forced target group.
+        let (draft, day) = family_draft(&mut rng, monday.year(), 9 + k, monday, 5);
+        clock.set(at(day, 10));
+        let fid = reg.add_family(&draft)?;
+        if k == 0 {
+            reg.add_note(
+                fid,
+                &day.to_string(),
+                "Pirmā tikšanās; vēlas pieteikt bērnus mācību klubam.",
+            )?;
+        }
+        stats.families += 1;
+    }
+    for g in reg.list_groups()? {
+        let Some(weekday) = g.weekday else { continue };
+        if rng.gen_bool(0.06) {
+            continue; // holidays happen
+        }
+        let id =
+            g.id.parse()
+                .map_err(|_| crate::Error::Corrupt(format!("group id {}", g.id)))?;
+        let detail = reg.group(id)?;
+        let day = monday.add_days(weekday - 1);
+        let time = g.time.clone().unwrap_or_else(|| "12:00".into());
+        let hour: i64 = time.get(..2).and_then(|h| h.parse().ok()).unwrap_or(12);
+        clock.set(at(day, hour + 2));
+        let attended: Vec<String> = detail
+            .members
+            .iter()
+            .filter(|_| rng.gen_bool(0.72))
+            .map(|p| p.id.clone())
+            .collect();
+        stats.attendances += attended.len();
+        reg.record_session(&SessionDraft {
+            group: g.id.clone(),
+            date: day.to_string(),
+            time: Some(time),
+            minutes: Some("90".into()),
+            attended,
+            facilitators: detail
+                .facilitators
+                .iter()
+                .take(1)
+                .map(|v| v.id.clone())
+                .collect(),
+            ..Default::default()
+        })?;
+        stats.sessions += 1;
+    }
+    Ok(stats)
+}
+
+/// A household of one of six shapes, Latvian or Russian (in Cyrillic or Latvian
+/// spelling), with target groups that fit its members' ages, registered on a day
+/// within `span` days from `from` (returned). `i` picks the shape, and the first
+/// families cover every target group once.
+fn family_draft(
+    rng: &mut ChaCha8Rng,
+    year: i32,
+    i: usize,
+    from: Date,
+    span: i64,
+) -> (FamilyDraft, Date) {
+    let russian = rng.gen_bool(0.55);
+    let cyrillic = russian && rng.gen_bool(0.5);
+    let municipality = weighted(rng, MUNICIPALITIES);
+    let kind = i % 6; // household shapes
+    let mut members: Vec<(bool, i32, &'static str)> = match kind {
+        0 => vec![
+            (true, year - rng.gen_range(22..30), "parent"),
+            (false, year - rng.gen_range(23..32), "parent"),
+            (rng.gen_bool(0.5), year - rng.gen_range(1..3), "child"),
+        ],
+        1 => vec![
+            (true, year - rng.gen_range(30..45), "parent"),
+            (rng.gen_bool(0.5), year - rng.gen_range(6..12), "child"),
+            (rng.gen_bool(0.5), year - rng.gen_range(12..18), "child"),
+        ],
+        2 => vec![(true, year - rng.gen_range(66..85), "grandparent")],
+        3 => vec![
+            (true, year - rng.gen_range(60..75), "grandparent"),
+            (false, year - rng.gen_range(62..78), "grandparent"),
+            (rng.gen_bool(0.5), year - rng.gen_range(8..15), "child"),
+        ],
+        4 => vec![
+            (true, year - rng.gen_range(25..40), "parent"),
+            (rng.gen_bool(0.5), year - rng.gen_range(3..10), "child"),
+        ],
+        _ => vec![(true, year - rng.gen_range(18..26), "other")],
+    };
+    if rng.gen_bool(0.15) {
+        members.push((rng.gen_bool(0.5), year - rng.gen_range(1..17), "child"));
+    }
+    let sur_lv = *LV_SURNAMES.choose(rng).expect("names");
+    let sur_ru = *RU_SURNAMES.choose(rng).expect("names");
+    let mut drafts = vec![];
+    for (female, by, role) in &members {
+        let (given, family) = if russian {
+            let g = if *female { RU_FEMALE } else { RU_MALE }
+                .choose(rng)
+                .expect("names");
+            if cyrillic {
+                (g.0, if *female { sur_ru.1 } else { sur_ru.0 })
+            } else {
+                (g.1, if *female { sur_ru.3 } else { sur_ru.2 })
+            }
+        } else {
+            (
+                pick(rng, if *female { LV_FEMALE } else { LV_MALE }),
+                if *female { sur_lv.1 } else { sur_lv.0 },
+            )
+        };
+        drafts.push(MemberDraft_ {
+            given_name: given.into(),
+            family_name: family.into(),
+            birth_year: by.to_string(),
+            gender: if *female { "female" } else { "male" }.into(),
+            role: (*role).into(),
+        });
+    }
+    let household = drafts[0].family_name.clone();
+    let mut groups: Vec<String> = vec![];
+    // The first families cover every target group once.
+    if let Some(g) = TARGET_GROUPS.get(i) {
+        groups.push((*g).into());
+    }
+    for (female_or_not, by, _) in &members {
+        let _ = female_or_not;
+        let age = year - by;
+        if age < 13 && !groups.contains(&"child".to_string()) {
+            groups.push("child".into());
+        } else if (13..26).contains(&age) && !groups.contains(&"youth".to_string()) {
+            groups.push("youth".into());
+        } else if age >= 65 && !groups.contains(&"senior".to_string()) {
+            groups.push("senior".into());
+        }
+    }
+    if kind == 0 && !groups.contains(&"young-family".to_string()) {
+        groups.push("young-family".into());
+    }
+    for (g, p) in [
+        ("low-income", 0.3),
+        ("minority", 0.2),
+        ("non-citizen", 0.08),
+        ("disability", 0.06),
+        ("refugee", 0.03),
+    ] {
+        if rng.gen_bool(p) && !groups.contains(&g.to_string()) {
+            groups.push(g.into());
+        }
+    }
+    let languages: Vec<String> = if russian {
+        if rng.gen_bool(0.4) {
+            vec!["ru".into(), "lv".into()]
+        } else {
+            vec!["ru".into()]
+        }
+    } else if rng.gen_bool(0.2) {
+        vec!["lv".into(), "ltg".into()]
+    } else {
+        vec!["lv".into()]
+    };
+    let reg_day = from.add_days(rng.gen_range(0..span.max(1)));
+    let draft = FamilyDraft {
+        name: Some(household),
+        municipality: Some(municipality.into()),
+        languages: Some(languages),
+        target_groups: Some(groups),
+        contact: Some(format!("+371 2{:07}", rng.gen_range(0..10_000_000))),
+        members: drafts,
+        consent: Some(reg_day.to_string()),
+        consent_scope: Some("registry, group activities, donor reports (anonymous)".into()),
+        status: None,
+    };
+    (draft, reg_day)
 }
 
 fn pick<'a>(rng: &mut ChaCha8Rng, list: &[&'a str]) -> &'a str {
