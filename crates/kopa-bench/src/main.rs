@@ -25,6 +25,9 @@ struct Args {
     /// Where the data is built (a temporary folder when not given).
     #[arg(long)]
     dir: Option<PathBuf>,
+    /// Runs only one part: `hq` (everything but search) or `search`.
+    #[arg(long)]
+    only: Option<String>,
     /// Internal: the cold-open measurement's child process.
     #[arg(long, hide = true)]
     cold_open: Option<PathBuf>,
@@ -48,7 +51,7 @@ fn main() {
     std::fs::create_dir_all(&dir).expect("the data folder");
     let exe = std::env::current_exe().expect("this program's path");
     let started = std::time::Instant::now();
-    let rows = suite::run(scale, &dir, &exe);
+    let rows = suite::run(scale, &dir, &exe, args.only.as_deref());
     let table = table(&rows);
     println!("{table}");
     let met = rows.iter().filter(|r| r.met == Some(true)).count();

@@ -4,8 +4,8 @@
 //! The sync itself (what to say about which document, who may write what) is the
 //! registry's sans-IO engine ([`kopa_registry::Registry::sync_with`] and
 //! [`kopa_registry::Registry::serve_sync`]); this crate only carries its batches
-//! over HTTPS. Each request body is `zstd(JSON(SyncRequest))`, each response
-//! `zstd(JSON(SyncResponse))`. The hub's certificate is self-signed and pinned by its
+//! over HTTPS. Each request body is `zstd(CBOR(SyncRequest))`, each response
+//! `zstd(CBOR(SyncResponse))`. The hub's certificate is self-signed and pinned by its
 //! SHA-256 fingerprint, which the invite carries; a credential (a bearer token, kept
 //! only as a hash on the hub) says which branch is calling.
 
@@ -25,7 +25,7 @@ pub const MAX_BODY: usize = 64 * 1024 * 1024;
 /// Largest body once decompressed.
 pub const MAX_UNPACKED: u64 = 512 * 1024 * 1024;
 /// The protocol's version, sent in the `Kopa-Protocol` header.
-pub const PROTOCOL: &str = "1";
+pub const PROTOCOL: &str = "2";
 
 pub(crate) fn transport(code: &'static str, message: impl Into<String>) -> Error {
     Error::Transport {
@@ -34,20 +34,23 @@ pub(crate) fn transport(code: &'static str, message: impl Into<String>) -> Error
     }
 }
 
-/// `zstd(JSON(value))`.
+/// `zstd(CBOR(value))`. CBOR rather than JSON: the Automerge messages inside travel
+/// as raw bytes, not base64, so the compressor sees their repetitions (measured on a
+/// branch's week in BENCHMARKS.md: 11.2 KiB as JSON, see there for CBOR).
 pub fn pack<T: serde::Serialize>(value: &T) -> Vec<u8> {
-    let json = serde_json::to_vec(value).expect("sync messages serialise");
-    zstd::encode_all(json.as_slice(), 3).expect("compressing into memory")
+    let mut cbor = vec![];
+    ciborium::into_writer(value, &mut cbor).expect("sync messages serialise");
+    zstd::encode_all(cbor.as_slice(), 3).expect("compressing into memory")
 }
 
 /// The inverse of [`pack`], refusing bodies that unpack beyond [`MAX_UNPACKED`].
 pub fn unpack<T: serde::de::DeserializeOwned>(body: &[u8]) -> Option<T> {
     use std::io::Read;
-    let mut json = vec![];
+    let mut cbor = vec![];
     zstd::Decoder::new(body)
         .ok()?
         .take(MAX_UNPACKED)
-        .read_to_end(&mut json)
+        .read_to_end(&mut cbor)
         .ok()?;
-    serde_json::from_slice(&json).ok()
+    ciborium::from_reader(cbor.as_slice()).ok()
 }

@@ -67,7 +67,23 @@ pub struct DocRow {
 
 pub fn list(conn: &Connection) -> Result<Vec<DocRow>> {
     let mut stmt = conn.prepare_cached("SELECT doc_id, owner FROM docs ORDER BY doc_id")?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let rows = rows_of(stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?);
+    rows
+}
+
+/// The documents `owner` owns, and the reference document (what HQ shares with
+/// one branch), from the owner index alone.
+pub fn list_owned(conn: &Connection, owner: &str) -> Result<Vec<DocRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT doc_id, owner FROM docs WHERE owner = ?1
+         UNION ALL SELECT doc_id, owner FROM docs WHERE doc_id = 'reference'
+         ORDER BY doc_id",
+    )?;
+    let rows = rows_of(stmt.query_map([owner], |r| Ok((r.get(0)?, r.get(1)?)))?);
+    rows
+}
+
+fn rows_of(rows: impl Iterator<Item = rusqlite::Result<(String, String)>>) -> Result<Vec<DocRow>> {
     let mut out = vec![];
     for row in rows {
         let (id, owner) = row?;

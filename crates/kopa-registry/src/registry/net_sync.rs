@@ -93,17 +93,55 @@ pub struct DocMessage {
     pub message: Vec<u8>,
 }
 
+/// Message bytes: base64 in text formats (JSON, readable in tests and logs), raw bytes
+/// in binary ones (the wire's CBOR), where base64 would only inflate them and hide
+/// their repetitions from the compressor.
 mod b64 {
     use base64::engine::general_purpose::STANDARD as B64;
     use base64::Engine;
-    use serde::{Deserialize, Deserializer, Serializer};
+    use serde::de::{Error, SeqAccess, Visitor};
+    use serde::{Deserializer, Serializer};
+    use std::fmt;
 
     pub fn serialize<S: Serializer>(v: &[u8], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&B64.encode(v))
+        if s.is_human_readable() {
+            s.serialize_str(&B64.encode(v))
+        } else {
+            s.serialize_bytes(v)
+        }
     }
+
+    struct Bytes;
+
+    impl<'de> Visitor<'de> for Bytes {
+        type Value = Vec<u8>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("bytes or base64")
+        }
+        fn visit_str<E: Error>(self, v: &str) -> Result<Vec<u8>, E> {
+            B64.decode(v).map_err(E::custom)
+        }
+        fn visit_bytes<E: Error>(self, v: &[u8]) -> Result<Vec<u8>, E> {
+            Ok(v.to_vec())
+        }
+        fn visit_byte_buf<E: Error>(self, v: Vec<u8>) -> Result<Vec<u8>, E> {
+            Ok(v)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<u8>, A::Error> {
+            let mut out = vec![];
+            while let Some(b) = seq.next_element::<u8>()? {
+                out.push(b);
+            }
+            Ok(out)
+        }
+    }
+
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-        let s = String::deserialize(d)?;
-        B64.decode(s).map_err(serde::de::Error::custom)
+        if d.is_human_readable() {
+            d.deserialize_str(Bytes)
+        } else {
+            d.deserialize_byte_buf(Bytes)
+        }
     }
 }
 
@@ -228,7 +266,13 @@ impl Registry {
 
     /// The documents this replica shares with `peer`.
     fn shared_docs(&self, peer: &SyncPeer) -> Result<Vec<DocRow>> {
-        Ok(docs::list(&self.conn)?
+        // HQ holds every branch's documents but shares with a branch only its own.
+        let candidates = if self.me.role == Role::Hq && peer.peer != self.my_peer() {
+            docs::list_owned(&self.conn, &peer.peer)?
+        } else {
+            docs::list(&self.conn)?
+        };
+        Ok(candidates
             .into_iter()
             .filter(|d| self.may_read(peer, d))
             .collect())
