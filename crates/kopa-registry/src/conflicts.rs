@@ -146,20 +146,35 @@ pub fn project(
 
 type Found = Vec<(String, Vec<(ScalarValue, automerge::ObjId)>)>;
 
+/// One pass over the map: Automerge flags the keys that hold concurrent values, so
+/// only those are looked at closely (this walk runs for every projected record).
 fn walk(doc: &Automerge, obj: &automerge::ObjId, prefix: &str, found: &mut Found) -> Result<()> {
-    for key in doc.keys(obj).collect::<Vec<_>>() {
-        let path = if prefix.is_empty() {
-            key.clone()
+    let mut conflicted = vec![];
+    let mut maps = vec![];
+    for item in doc.map_range(obj, ..) {
+        if item.conflict {
+            conflicted.push(item.key.into_owned());
+        } else if item.value == automerge::ValueRef::Object(ObjType::Map) {
+            let id = item.id();
+            maps.push((item.key.into_owned(), id));
+        }
+    }
+    let path = |key: &str| {
+        if prefix.is_empty() {
+            key.to_string()
         } else {
             format!("{prefix}.{key}")
-        };
+        }
+    };
+    for key in conflicted {
         if let Some(c) = candidates_at(doc, obj, &key)? {
-            found.push((path.clone(), c));
-            continue;
+            found.push((path(&key), c));
+        } else if let Some((Value::Object(ObjType::Map), child)) = doc.get(obj, key.as_str())? {
+            walk(doc, &child, &path(&key), found)?;
         }
-        if let Some((Value::Object(ObjType::Map), child)) = doc.get(obj, key.as_str())? {
-            walk(doc, &child, &path, found)?;
-        }
+    }
+    for (key, child) in maps {
+        walk(doc, &child, &path(&key), found)?;
     }
     Ok(())
 }
