@@ -277,27 +277,32 @@ pub fn import_attendance(
     if opts.dry_run || refused {
         return Ok(preview);
     }
-    for (date, persons) in marks {
-        let persons: Vec<String> = persons.into_iter().collect();
-        let id = match existing.get(&date) {
-            Some(sid) => {
-                let sid: SessionId = sid
-                    .parse()
-                    .map_err(|_| kopa_registry::Error::Corrupt("session id".into()))?;
-                reg.enrol(gid, &persons)?;
-                reg.mark_attendance(sid, &persons, true)?;
-                sid.key()
-            }
-            None => reg
-                .record_session(&SessionDraft {
-                    group: gid.key(),
-                    date: date.clone(),
-                    attended: persons,
-                    ..Default::default()
-                })?
-                .key(),
-        };
-        preview.imported.push(id);
-    }
+    // One transaction for the whole grid: a power cut never leaves half of it.
+    preview.imported = reg.atomically(|reg| {
+        let mut ids = vec![];
+        for (date, persons) in marks {
+            let persons: Vec<String> = persons.into_iter().collect();
+            let id = match existing.get(&date) {
+                Some(sid) => {
+                    let sid: SessionId = sid
+                        .parse()
+                        .map_err(|_| kopa_registry::Error::Corrupt("session id".into()))?;
+                    reg.enrol(gid, &persons)?;
+                    reg.mark_attendance(sid, &persons, true)?;
+                    sid.key()
+                }
+                None => reg
+                    .record_session(&SessionDraft {
+                        group: gid.key(),
+                        date: date.clone(),
+                        attended: persons,
+                        ..Default::default()
+                    })?
+                    .key(),
+            };
+            ids.push(id);
+        }
+        Ok(ids)
+    })?;
     Ok(preview)
 }

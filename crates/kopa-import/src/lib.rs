@@ -414,27 +414,31 @@ pub fn import_families(
     if opts.dry_run || refused {
         return Ok(preview);
     }
-    for members in households.values() {
-        let mut draft = members[0].family.clone();
-        draft.members = members.iter().map(|r| r.member.clone()).collect();
-        for r in members.iter().skip(1) {
-            // Lists from later rows of the same household add to the first row's.
-            for (mine, theirs) in [
-                (&mut draft.languages, &r.family.languages),
-                (&mut draft.target_groups, &r.family.target_groups),
-            ] {
-                if let (Some(m), Some(t)) = (mine.as_mut(), theirs) {
-                    m.extend(
-                        t.iter()
-                            .filter(|x| !m.contains(x))
-                            .cloned()
-                            .collect::<Vec<_>>(),
-                    );
+    // One transaction for the whole list: a power cut never leaves half of it.
+    preview.imported = reg.atomically(|reg| {
+        let mut ids = vec![];
+        for members in households.values() {
+            let mut draft = members[0].family.clone();
+            draft.members = members.iter().map(|r| r.member.clone()).collect();
+            for r in members.iter().skip(1) {
+                // Lists from later rows of the same household add to the first row's.
+                for (mine, theirs) in [
+                    (&mut draft.languages, &r.family.languages),
+                    (&mut draft.target_groups, &r.family.target_groups),
+                ] {
+                    if let (Some(m), Some(t)) = (mine.as_mut(), theirs) {
+                        m.extend(
+                            t.iter()
+                                .filter(|x| !m.contains(x))
+                                .cloned()
+                                .collect::<Vec<_>>(),
+                        );
+                    }
                 }
             }
+            ids.push(reg.add_family(&draft)?.key());
         }
-        let id = reg.add_family(&draft)?;
-        preview.imported.push(id.key());
-    }
+        Ok(ids)
+    })?;
     Ok(preview)
 }

@@ -555,6 +555,28 @@ impl Registry {
         }
     }
 
+    /// Runs several writes as one: all of them reach the file, or none do (an import
+    /// of a list is never left half done by an error or a power cut). On error the
+    /// transaction is rolled back and documents in memory are reloaded from the file.
+    pub fn atomically<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        match f(self) {
+            Ok(out) => match self.conn.execute_batch("COMMIT") {
+                Ok(()) => Ok(out),
+                Err(e) => {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                    self.cache.clear();
+                    Err(e.into())
+                }
+            },
+            Err(e) => {
+                self.conn.execute_batch("ROLLBACK")?;
+                self.cache.clear();
+                Err(e)
+            }
+        }
+    }
+
     // ----- families -------------------------------------------------------------
 
     /// Registers a family; returns its id.
@@ -2252,15 +2274,27 @@ fn persist(
     before: &[automerge::ChangeHash],
     scope: &Scope,
 ) -> Result<Vec<DocId>> {
-    let tx = conn.unchecked_transaction()?;
-    match new_owner {
-        Some(owner) => docs::insert(&tx, id, owner, doc)?,
-        None => docs::append(&tx, id, doc, before)?,
+    // A savepoint, not a transaction: inside `Registry::atomically` it nests in the
+    // batch's transaction; alone it is a transaction of its own.
+    conn.execute_batch("SAVEPOINT persist")?;
+    let done = (|| {
+        match new_owner {
+            Some(owner) => docs::insert(conn, id, owner, doc)?,
+            None => docs::append(conn, id, doc, before)?,
+        }
+        projection::project(conn, id, doc, scope)?;
+        projection::drop_erased(conn)
+    })();
+    match done {
+        Ok(dropped) => {
+            conn.execute_batch("RELEASE persist")?;
+            Ok(dropped)
+        }
+        Err(e) => {
+            conn.execute_batch("ROLLBACK TO persist; RELEASE persist")?;
+            Err(e)
+        }
     }
-    projection::project(&tx, id, doc, scope)?;
-    let dropped = projection::drop_erased(&tx)?;
-    tx.commit()?;
-    Ok(dropped)
 }
 
 const FAMILY_SUMMARY: &str = "SELECT f.id, f.name, f.branch, f.municipality, f.status,
