@@ -90,6 +90,7 @@ error-net-unauthorised = The hub no longer accepts this replica (its invite was 
 error-net-refused = The hub refused the sync. Nothing was changed. ({ $detail })
 error-net-protocol = The hub and this replica could not understand each other. Nothing was changed. ({ $detail })
 error-net-server = The hub failed while syncing. What arrived is kept; try again later. ({ $detail })
+error-net-busy = The hub is busy with this replica's many requests. What arrived is kept; run the sync again in a few minutes.
 error-net-interrupted = The connection to the hub was lost. What arrived is kept; run the sync again. ({ $detail })
 error-net-invite = This is not a Kopā invite, or it is damaged. Ask HQ for a new one.
 error-net-address = The hub address must look like https://host:port. ({ $detail })

@@ -90,6 +90,7 @@ error-net-unauthorised = Centrs vairs nepieņem šo repliku (tās uzaicinājums 
 error-net-refused = Centrs atteica sinhronizāciju. Nekas netika mainīts. ({ $detail })
 error-net-protocol = Centrs un šī replika nevarēja saprasties. Nekas netika mainīts. ({ $detail })
 error-net-server = Sinhronizācijas laikā centrā radās kļūda. Saņemtais ir saglabāts; mēģiniet vēlāk. ({ $detail })
+error-net-busy = Centrs ir noslogots ar šīs replikas daudzajiem pieprasījumiem. Saņemtais ir saglabāts; palaidiet sinhronizāciju vēlreiz pēc dažām minūtēm.
 error-net-interrupted = Savienojums ar centru pārtrūka. Saņemtais ir saglabāts; palaidiet sinhronizāciju vēlreiz. ({ $detail })
 error-net-invite = Tas nav Kopā uzaicinājums, vai tas ir bojāts. Palūdziet centrālajam birojam jaunu.
 error-net-address = Centra adresei jāizskatās šādi: https://resursdators:ports. ({ $detail })

@@ -15,6 +15,8 @@ use std::time::Duration;
 const HUB_ADDRESS: &str = "hub_address";
 const HUB_FINGERPRINT: &str = "hub_fingerprint";
 const HUB_CREDENTIAL: &str = "hub_credential";
+/// How many times a round is sent again when the hub answers "too many requests".
+const MAX_WAITS: u32 = 5;
 
 /// A round's progress, with the bytes that crossed the wire so far.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -92,13 +94,29 @@ pub fn sync(reg: &mut Registry, mut progress: impl FnMut(&NetProgress)) -> Resul
         |request: &SyncRequest| {
             let body = pack(request);
             sent.set(sent.get() + body.len());
-            let response = agent
-                .post(&url)
-                .set("Authorization", &auth)
-                .set("Kopa-Protocol", PROTOCOL)
-                .set("Content-Type", "application/octet-stream")
-                .send_bytes(&body)
-                .map_err(from_ureq)?;
+            let mut waits = 0;
+            let response = loop {
+                let sent = agent
+                    .post(&url)
+                    .set("Authorization", &auth)
+                    .set("Kopa-Protocol", PROTOCOL)
+                    .set("Content-Type", "application/octet-stream")
+                    .send_bytes(&body);
+                match sent {
+                    // The hub asks this laptop to slow down: wait as long as it says
+                    // (at most a minute) and send the same round again.
+                    Err(ureq::Error::Status(429, r)) if waits < MAX_WAITS => {
+                        waits += 1;
+                        let secs = r
+                            .header("retry-after")
+                            .and_then(|v| v.parse::<u64>().ok())
+                            .unwrap_or(1)
+                            .clamp(1, 60);
+                        std::thread::sleep(Duration::from_secs(secs));
+                    }
+                    other => break other.map_err(from_ureq)?,
+                }
+            };
             let mut bytes = vec![];
             response
                 .into_reader()
@@ -143,6 +161,10 @@ fn from_ureq(e: ureq::Error) -> Error {
                     "the hub no longer accepts this replica's credential (revoked?)",
                 ),
                 403 => transport("net-refused", format!("the hub refused the sync: {code}")),
+                429 => transport(
+                    "net-busy",
+                    "the hub is asking this replica to sync less often; try again later",
+                ),
                 400 | 413 => transport(
                     "net-protocol",
                     format!("the hub could not read the sync ({status} {code})"),

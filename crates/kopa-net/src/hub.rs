@@ -20,10 +20,71 @@ use axum::Router;
 use kopa_domain::Role;
 use kopa_registry::{Env, Error, InitOptions, Registry, Result, SyncPeer, SyncRequest};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+/// What the hub allows one caller, so that one broken or hostile laptop cannot
+/// starve the branches that sync after it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Limits {
+    /// Requests one credential may make in a burst (a branch's first sync of a
+    /// year's data takes a few dozen rounds).
+    pub burst: u32,
+    /// Requests per second a credential regains after its burst.
+    pub per_second: f64,
+    /// Longest a request may take to arrive and be answered; a client sending its
+    /// body slower than this is cut off with 408.
+    pub request_timeout: Duration,
+    /// Longest a client may take to send a request's headers.
+    pub header_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            burst: 120,
+            per_second: 4.0,
+            request_timeout: Duration::from_secs(180),
+            header_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Token buckets per credential, keyed by a hash of the bearer token (checked
+/// before the store is touched, so a flood costs the hub no database work).
+struct RateLimiter {
+    limits: Limits,
+    buckets: Mutex<HashMap<[u8; 32], (f64, Instant)>>,
+}
+
+impl RateLimiter {
+    /// `Ok` to go ahead, or `Err(seconds)` to wait before the next request.
+    fn take(&self, token: &str) -> std::result::Result<(), u64> {
+        use sha2::Digest;
+        let key: [u8; 32] = sha2::Sha256::digest(token.as_bytes()).into();
+        let now = Instant::now();
+        let burst = f64::from(self.limits.burst);
+        let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        if buckets.len() > 10_000 {
+            // Forget callers that have been quiet long enough to be full again.
+            let full_after = burst / self.limits.per_second;
+            buckets.retain(|_, (_, at)| now.duration_since(*at).as_secs_f64() < full_after);
+        }
+        let (tokens, at) = buckets.entry(key).or_insert((burst, now));
+        *tokens =
+            (*tokens + now.duration_since(*at).as_secs_f64() * self.limits.per_second).min(burst);
+        *at = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(((1.0 - *tokens) / self.limits.per_second).ceil().max(1.0) as u64)
+        }
+    }
+}
 
 /// `hub.json`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -207,12 +268,21 @@ impl Hub {
 
     /// Starts serving on `listen` in the background (port 0 picks a free port).
     pub fn start(&self, listen: SocketAddr) -> Result<RunningHub> {
+        self.start_with(listen, Limits::default())
+    }
+
+    /// [`Hub::start`] with other limits than the defaults.
+    pub fn start_with(&self, listen: SocketAddr, limits: Limits) -> Result<RunningHub> {
         let cert = std::fs::read_to_string(self.dir.join("tls/cert.pem")).map_err(io)?;
         let key = std::fs::read_to_string(self.dir.join("tls/key.pem")).map_err(io)?;
         let tls =
             crate::tls::server_config(&cert, &key).map_err(|e| transport("net-certificate", e))?;
         let app = Arc::new(App {
             reg: Mutex::new(self.registry()?),
+            limiter: RateLimiter {
+                limits,
+                buckets: Mutex::new(HashMap::new()),
+            },
         });
         let listener = std::net::TcpListener::bind(listen).map_err(io)?;
         listener.set_nonblocking(true).map_err(io)?;
@@ -227,8 +297,14 @@ impl Hub {
         let thread = std::thread::spawn(move || {
             runtime.block_on(async move {
                 let config = axum_server::tls_rustls::RustlsConfig::from_config(Arc::new(tls));
-                let server = axum_server::from_tcp_rustls(listener, config).handle(server_handle);
-                if let Err(e) = server.serve(router(app).into_make_service()).await {
+                let mut server =
+                    axum_server::from_tcp_rustls(listener, config).handle(server_handle);
+                server
+                    .http_builder()
+                    .http1()
+                    .timer(hyper_util::rt::TokioTimer::new())
+                    .header_read_timeout(limits.header_timeout);
+                if let Err(e) = server.serve(router(app, limits).into_make_service()).await {
                     tracing::error!(error = %e, "hub stopped");
                 }
             });
@@ -315,16 +391,17 @@ impl Drop for RunningHub {
 
 struct App {
     reg: Mutex<Registry>,
+    limiter: RateLimiter,
 }
 
-fn router(app: Arc<App>) -> Router {
+fn router(app: Arc<App>, limits: Limits) -> Router {
     Router::new()
         .route("/v1/health", get(|| async { "ok" }))
         .route("/v1/sync", post(sync))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(300),
+            limits.request_timeout,
         ))
         .with_state(app)
 }
@@ -343,7 +420,15 @@ async fn sync(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> R
         tracing::warn!("sync without a credential");
         return refusal(StatusCode::UNAUTHORIZED, "net-unauthorised");
     };
+    if let Err(wait) = app.limiter.take(&token) {
+        tracing::warn!(retry_after = wait, "too many requests from one credential");
+        let mut r = refusal(StatusCode::TOO_MANY_REQUESTS, "net-rate-limited");
+        r.headers_mut()
+            .insert("retry-after", axum::http::HeaderValue::from(wait));
+        return r;
+    }
     if headers.get("kopa-protocol").and_then(|v| v.to_str().ok()) != Some(PROTOCOL) {
+        tracing::warn!("sync with another protocol version");
         return refusal(StatusCode::BAD_REQUEST, "net-protocol");
     }
     match tokio::task::spawn_blocking(move || app.answer(&token, &body)).await {

@@ -416,3 +416,90 @@ fn crafted_changes_to_documents_a_branch_does_not_own_are_refused_with_403() {
     let mut h = hub.registry().unwrap();
     assert_eq!((h.heads().unwrap(), h.projection_dump().unwrap()), before);
 }
+
+#[test]
+fn a_flooding_credential_is_slowed_down_and_a_slow_client_is_cut_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = Hub::init(
+        &dir.path().join("hub"),
+        "Latvijas Sarkanais Krusts",
+        "Rīga",
+        "https://127.0.0.1:7443",
+    )
+    .unwrap();
+    let limits = kopa_net::hub::Limits {
+        burst: 5,
+        per_second: 0.5,
+        request_timeout: std::time::Duration::from_secs(2),
+        header_timeout: std::time::Duration::from_secs(2),
+    };
+    let running = hub
+        .start_with("127.0.0.1:0".parse().unwrap(), limits)
+        .unwrap();
+    let kr_inv = invite(&hub, &running, "Krāslava", Role::Branch);
+    let dg_inv = invite(&hub, &running, "Daugavpils", Role::Branch);
+    let fp = &hub.config.fingerprint;
+    let agent = ureq::AgentBuilder::new()
+        .tls_config(std::sync::Arc::new(kopa_net::tls::client_config(fp)))
+        .build();
+    let url = format!("{}/v1/sync", running.url());
+    let send = |token: &str, body: &[u8]| -> (u16, Option<String>) {
+        match agent
+            .post(&url)
+            .set("Kopa-Protocol", kopa_net::PROTOCOL)
+            .set("Authorization", &format!("Bearer {token}"))
+            .send_bytes(body)
+        {
+            Ok(r) => (r.status(), None),
+            Err(ureq::Error::Status(s, r)) => (s, r.header("retry-after").map(str::to_string)),
+            Err(e) => panic!("{e}"),
+        }
+    };
+    // Krāslava's laptop floods the hub with garbage: the burst is answered (400),
+    // then the hub asks it to wait, without looking at the bodies any more.
+    let statuses: Vec<(u16, Option<String>)> = (0..8)
+        .map(|_| send(&kr_inv.credential, b"garbage"))
+        .collect();
+    assert!(statuses[..5].iter().all(|(s, _)| *s == 400), "{statuses:?}");
+    let (status, retry) = &statuses[7];
+    assert_eq!(*status, 429, "{statuses:?}");
+    let wait: u64 = retry.as_deref().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    // Another branch is not slowed down by it.
+    let mut dg = join(dir.path(), "dg", &dg_inv);
+    family(&mut dg, "Ozola", "Daugavpils");
+    assert!(sync(&mut dg).sync.complete);
+    // The flooding laptop's real sync waits as asked and then goes through.
+    let mut kr = join(dir.path(), "kr", &kr_inv);
+    family(&mut kr, "Ivanovs", "Krāslava");
+    assert!(sync(&mut kr).sync.complete);
+    assert_eq!(
+        names_in(&hub.registry().unwrap(), &kr.identity().branch_id),
+        ["Ivanovs"]
+    );
+
+    // A client that sends its body slower than the request timeout is cut off
+    // (408, or the connection closed under it) instead of holding the hub.
+    struct Slow(u32);
+    impl std::io::Read for Slow {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.0 == 0 {
+                return Ok(0);
+            }
+            self.0 -= 1;
+            std::thread::sleep(std::time::Duration::from_millis(800));
+            buf[0] = b'x';
+            Ok(1)
+        }
+    }
+    let slow = agent
+        .post(&url)
+        .set("Kopa-Protocol", kopa_net::PROTOCOL)
+        .set("Authorization", &format!("Bearer {}", dg_inv.credential))
+        .send(Slow(8));
+    match slow {
+        Err(ureq::Error::Status(408, _)) | Err(ureq::Error::Transport(_)) => {}
+        Ok(r) => panic!("a 6-second upload was let through: {}", r.status()),
+        Err(ureq::Error::Status(s, _)) => panic!("a slow upload got {s}, not 408"),
+    }
+}
