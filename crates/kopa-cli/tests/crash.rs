@@ -7,63 +7,16 @@
 //!
 //! `KOPA_CRASH_KILLS` raises the number of kills (default 200).
 
+mod common;
+
+use common::{free_port, hub_init, kopa, run, serve, PASS};
 use kopa_registry::{Env, Registry};
 use rand::{Rng, SeedableRng};
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
-
-const PASS: &str = "s3cret";
 const LIST_ROWS: usize = 25;
-
-fn kopa(dir: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_kopa"));
-    c.current_dir(dir)
-        .env("KOPA_PASSPHRASE", PASS)
-        .env("KOPA_LANG", "en")
-        .env_remove("KOPA_DB")
-        .env_remove("KOPA_USER");
-    c
-}
-
-fn ok(out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn run(dir: &Path, args: &[&str]) -> String {
-    ok(kopa(dir).args(args).output().unwrap())
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn serve(dir: &Path, port: u16) -> Child {
-    let mut child = kopa(dir)
-        .args(["hub", "serve", "--data", "hub", "--listen"])
-        .arg(format!("127.0.0.1:{port}"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    assert!(line.contains(&format!("127.0.0.1:{port}")), "{line}");
-    child
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Work {
@@ -173,11 +126,7 @@ fn two_hundred_kills_during_writes_imports_and_sync_lose_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     let port = free_port();
-    let address = format!("https://127.0.0.1:{port}");
-    run(
-        dir,
-        &["hub", "init", "--data", "hub", "--address", &address],
-    );
+    hub_init(dir, port);
     // The victim is HQ's desktop; the other laptop is a branch's, sending it files.
     run(
         dir,

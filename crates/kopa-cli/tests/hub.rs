@@ -1,67 +1,15 @@
 //! The hub and `kopa sync` as real processes on 127.0.0.1: killed with SIGKILL in
 //! the middle of a sync, then restarted; nothing is lost and nothing is doubled.
 
+mod common;
+
+use common::{free_port, kopa, run, serve};
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Stdio};
 
 const FAMILIES: usize = 300;
-
-fn kopa(dir: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_kopa"));
-    c.current_dir(dir)
-        .env("KOPA_PASSPHRASE", "s3cret")
-        .env("KOPA_LANG", "en")
-        .env_remove("KOPA_DB")
-        .env_remove("KOPA_USER");
-    c
-}
-
-fn ok(out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn run(dir: &Path, args: &[&str]) -> String {
-    ok(kopa(dir).args(args).output().unwrap())
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Starts `kopa hub serve` and waits until it listens.
-fn serve(dir: &Path, port: u16) -> Child {
-    let mut child = kopa(dir)
-        .args(["hub", "serve", "--data", "hub", "--listen"])
-        .arg(format!("127.0.0.1:{port}"))
-        .stdout(Stdio::piped())
-        .stderr(
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(dir.join("hub.log"))
-                .unwrap(),
-        )
-        .env("KOPA_LOG", "debug")
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    assert!(line.contains(&format!("127.0.0.1:{port}")), "{line}");
-    child
-}
 
 /// Runs `kopa sync --json` and SIGKILLs `victim` (or the sync itself) as soon as
 /// the first round is reported. Returns whether the sync process succeeded.
