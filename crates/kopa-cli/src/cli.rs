@@ -415,11 +415,14 @@ pub enum FamilyCmd {
     Erase {
         id: String,
     },
-    /// Closed families with no activity since DATE: due for erasure under the
-    /// retention period.
+    /// Closed families with no activity for the retention period (5 years unless set
+    /// with --set-years), or since --before DATE: due for erasure.
     RetentionDue {
         #[arg(long)]
-        before: String,
+        before: Option<String>,
+        /// Set the retention period of this replica, in years (default 5), first.
+        #[arg(long)]
+        set_years: Option<u32>,
     },
     /// Add a follow-up to a family.
     FollowUp {

@@ -496,8 +496,14 @@ fn commands(reg: &mut Registry, pass: &str, command: &Command, out: &Out) -> Res
                 reg.erase_family(fid)?;
                 out.id(&fid.key());
             }
-            FamilyCmd::RetentionDue { before } => {
-                let list = reg.retention_due(parse_date(before)?)?;
+            FamilyCmd::RetentionDue { before, set_years } => {
+                if let Some(years) = set_years {
+                    reg.set_retention_years(*years)?;
+                }
+                let list = match before {
+                    Some(before) => reg.retention_due(parse_date(before)?)?,
+                    None => reg.retention_due_now()?,
+                };
                 out.value(&list, || output::families(&list, l10n));
             }
             FamilyCmd::FollowUp { id, due, text } => {

@@ -33,6 +33,15 @@ impl Date {
     pub fn add_days(self, days: i64) -> Date {
         Date::from_days_since_epoch(self.days_since_epoch() + days).unwrap_or(self)
     }
+    /// The same day `years` years earlier (28 February for 29 February).
+    pub fn minus_years(self, years: i32) -> Date {
+        let y = self.0.year() - years;
+        let (m, d) = (self.0.month(), self.0.day());
+        time::Date::from_calendar_date(y, m, d)
+            .or_else(|_| time::Date::from_calendar_date(y, m, d - 1))
+            .map(Date)
+            .unwrap_or(self)
+    }
     /// ISO weekday, Monday = 1 … Sunday = 7.
     pub fn weekday(self) -> u8 {
         self.0.weekday().number_from_monday()

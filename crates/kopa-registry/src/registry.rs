@@ -1575,6 +1575,31 @@ impl Registry {
         }))
     }
 
+    /// How many years a closed family's data is kept after its last activity before
+    /// it is listed for erasure: the replica's setting, 5 years unless set.
+    pub fn retention_years(&self) -> Result<u32> {
+        Ok(self
+            .setting(RETENTION_YEARS)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(DEFAULT_RETENTION_YEARS))
+    }
+
+    /// Sets the retention period (1–50 years).
+    pub fn set_retention_years(&mut self, years: u32) -> Result<()> {
+        if !(1..=50).contains(&years) {
+            return Err(ValidationError::new("retention", Code::NumberRange)
+                .with_value(years.to_string())
+                .into());
+        }
+        self.set_setting(RETENTION_YEARS, &years.to_string())
+    }
+
+    /// Closed families past the retention period today.
+    pub fn retention_due_now(&self) -> Result<Vec<FamilySummary>> {
+        let years = i32::try_from(self.retention_years()?).unwrap_or(50);
+        self.retention_due(self.today().minus_years(years))
+    }
+
     /// Closed families whose last activity is older than `before`: candidates for
     /// erasure under the retention period.
     pub fn retention_due(&self, before: Date) -> Result<Vec<FamilySummary>> {
@@ -2296,6 +2321,9 @@ fn persist(
         }
     }
 }
+
+const RETENTION_YEARS: &str = "retention_years";
+const DEFAULT_RETENTION_YEARS: u32 = 5;
 
 const FAMILY_SUMMARY: &str = "SELECT f.id, f.name, f.branch, f.municipality, f.status,
     (SELECT count(*) FROM p_persons p WHERE p.family_id = f.id) FROM p_families f";

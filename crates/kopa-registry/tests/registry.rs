@@ -541,3 +541,37 @@ fn backup_and_restore() {
         .unwrap();
     assert_eq!(a.reg.list_families().unwrap().len(), 2);
 }
+
+#[test]
+fn closed_families_are_listed_for_erasure_after_the_retention_period() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = replica(dir.path(), "a", 41);
+    let fid = a.reg.add_family(&family("Ozols", &[])).unwrap();
+    a.reg.add_family(&family("Liepa", &[])).unwrap();
+    a.reg
+        .edit_family(
+            fid,
+            &FamilyDraft {
+                status: Some("closed".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(a.reg.retention_years().unwrap(), 5, "the default");
+    assert!(a.reg.retention_due_now().unwrap().is_empty());
+    // Three years on: not yet under 5 years, due once the period is set to 2.
+    let year_ms = 365 * 24 * 3600 * 1000;
+    a.clock.advance_ms(3 * year_ms);
+    assert!(a.reg.retention_due_now().unwrap().is_empty());
+    a.reg.set_retention_years(2).unwrap();
+    let due = a.reg.retention_due_now().unwrap();
+    assert_eq!(due.len(), 1, "the closed family only, not the active one");
+    assert_eq!(due[0].id, fid.key());
+    let err = a.reg.set_retention_years(0).unwrap_err();
+    assert_eq!(err.code(), "number-range");
+    assert_eq!(
+        a.reg.retention_years().unwrap(),
+        2,
+        "a refused value changes nothing"
+    );
+}
