@@ -33,6 +33,29 @@ build_ui() {
     (cd ui && npm install --no-audit --no-fund --loglevel=error && npm run build)
 }
 
+# Each fuzzer for a bounded time (FUZZ_SECONDS, default 30) from the committed
+# corpus, on the stable toolchain (RUSTC_BOOTSTRAP lets cargo-fuzz pass its flags).
+# New corpus entries go to a scratch folder; a crash fails the run, and its input
+# (fuzz/artifacts/) is to be copied to fuzz/regressions/<target>/, which
+# `cargo test -p kopa-fuzz` replays from then on.
+fuzz() {
+    command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version '^0.13' --locked
+    local scratch
+    scratch="$(mktemp -d)"
+    for t in sync_file hub_message import_list; do
+        mkdir -p "$scratch/$t"
+        if ! (cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run -s none "$t" "$scratch/$t" "corpus/$t" -- \
+            -max_total_time="${FUZZ_SECONDS:-30}" -seed=2026 -rss_limit_mb=2048 \
+            -print_final_stats=1 >"$scratch/$t.log" 2>&1); then
+            tail -40 "$scratch/$t.log" >&2
+            echo "fuzzer $t failed; the input is in fuzz/artifacts/$t" >&2
+            exit 1
+        fi
+        grep -E "stat::number_of_executed_units|^Done [0-9]+ runs" "$scratch/$t.log" | sed "s/^/fuzz $t: /" || true
+    done
+    rm -rf "$scratch"
+}
+
 case "${1:-}" in
     app)
         core_packages
@@ -48,10 +71,15 @@ case "${1:-}" in
         cargo fmt --all -- --check
         cargo clippy --workspace --all-targets -- -D warnings
         cargo test --workspace
+        fuzz
         .ci/e2e.sh
         ;;
+    fuzz)
+        core_packages
+        fuzz
+        ;;
     *)
-        echo "usage: ./dev.sh app | ./dev.sh test" >&2
+        echo "usage: ./dev.sh app | ./dev.sh test | ./dev.sh fuzz" >&2
         exit 2
         ;;
 esac

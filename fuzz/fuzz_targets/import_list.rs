@@ -1,0 +1,13 @@
+#![no_main]
+//! Fuzzes `kopa_fuzz::ListTarget::import`; see crates/kopa-fuzz for what the bytes mean.
+
+use libfuzzer_sys::fuzz_target;
+use std::sync::{Mutex, OnceLock};
+
+static TARGET: OnceLock<Mutex<kopa_fuzz::ListTarget>> = OnceLock::new();
+
+fuzz_target!(|data: &[u8]| {
+    let target = TARGET.get_or_init(|| Mutex::new(kopa_fuzz::ListTarget::new()));
+    let mut target = target.lock().unwrap_or_else(|p| p.into_inner());
+    let _ = target.import(data);
+});
