@@ -416,6 +416,9 @@ impl Registry {
         for m in messages {
             let id: DocId = m.doc.parse().map_err(malformed)?;
             let message = Message::decode(&m.message).map_err(malformed)?;
+            if !message.have.iter().all(|h| sane_bloom(&h.bloom)) {
+                return Err(malformed("a bloom filter Automerge cannot use"));
+            }
             let owner = docs::owner(&self.conn, id)?.unwrap_or_else(|| m.owner.clone());
             let row = DocRow { id, owner };
             if !message.changes.is_empty()
@@ -609,4 +612,34 @@ impl Registry {
         }
         Err(Error::NetSync(NetSyncError::NoProgress(MAX_ROUNDS)))
     }
+}
+
+/// Whether Automerge can use a bloom filter a peer sent. Automerge trusts the
+/// filter's parameters: a filter with entries but no bits divides by zero, and a huge
+/// probe count allocates and loops without end (both found by fuzzing the hub). Real
+/// filters use 10 bits and 7 probes per entry.
+fn sane_bloom(bloom: &automerge::sync::BloomFilter) -> bool {
+    let bytes = bloom.to_bytes();
+    let mut values = [0u64; 3];
+    let mut at = 0;
+    for v in values.iter_mut() {
+        let mut shift = 0;
+        loop {
+            let Some(&b) = bytes.get(at) else {
+                return bytes.is_empty();
+            };
+            at += 1;
+            if shift > 35 {
+                return false;
+            }
+            *v |= u64::from(b & 0x7f) << shift;
+            shift += 7;
+            if b & 0x80 == 0 {
+                break;
+            }
+        }
+    }
+    let [entries, bits_per_entry, probes] = values;
+    entries == 0
+        || ((1..=64).contains(&bits_per_entry) && (1..=64).contains(&probes) && at < bytes.len())
 }
