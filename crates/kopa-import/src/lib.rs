@@ -173,12 +173,19 @@ pub fn read_table(path: &Path) -> Result<(Vec<String>, Vec<Vec<String>>), Import
         .to_lowercase();
     let mut rows: Vec<Vec<String>> = if ext == "xlsx" || ext == "xls" || ext == "ods" {
         use calamine::Reader;
-        let mut wb = calamine::open_workbook_auto(path)
-            .map_err(|e| ImportError::Unreadable(e.to_string()))?;
-        let sheet = wb
-            .worksheet_range_at(0)
-            .ok_or_else(|| ImportError::Unreadable("no sheet".into()))?
-            .map_err(|e| ImportError::Unreadable(e.to_string()))?;
+        // calamine can panic on a damaged workbook (an index out of bounds on a
+        // malformed cell, found by fuzzing): a damaged file is an error, not a crash.
+        let read = std::panic::catch_unwind(|| {
+            let mut wb = calamine::open_workbook_auto(path).map_err(|e| e.to_string())?;
+            wb.worksheet_range_at(0)
+                .ok_or_else(|| "no sheet".to_string())?
+                .map_err(|e| e.to_string())
+        });
+        let sheet = match read {
+            Ok(Ok(sheet)) => sheet,
+            Ok(Err(e)) => return Err(ImportError::Unreadable(e)),
+            Err(_) => return Err(ImportError::Unreadable("the workbook is damaged".into())),
+        };
         sheet
             .rows()
             .map(|r| {
