@@ -256,3 +256,86 @@ fn hq_finds_the_same_person_registered_by_two_branches() {
     hq.unlink_persons(&link).unwrap();
     assert_eq!(hq.duplicate_candidates(50).unwrap().len(), 1);
 }
+
+/// Every byte a sync file carries, with Automerge's compression undone: each
+/// document's changes loaded and saved uncompressed, plus the document ids.
+fn file_plaintext(reader: &Registry, file: &[u8]) -> Vec<u8> {
+    let contents = reader.inspect_sync_file(file).unwrap();
+    let mut all = vec![];
+    for (id, changes) in contents.docs {
+        all.extend_from_slice(id.as_bytes());
+        if let Some(bytes) = changes {
+            all.extend_from_slice(&bytes);
+            let doc = automerge::Automerge::load(&bytes).unwrap();
+            all.extend_from_slice(&doc.save_nocompress());
+        }
+    }
+    all
+}
+
+fn holds(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
+
+#[test]
+fn a_sync_file_written_after_an_erasure_carries_no_trace_of_the_family() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut branch = replica(dir.path(), "kr", "Krāslava", Role::Branch, 1);
+    let mut hq = replica(dir.path(), "hq", "Rīga", Role::Hq, 2);
+    introduce(&mut branch, &mut hq);
+    let erased = branch
+        .add_family(&FamilyDraft {
+            name: Some("Zvaigznīte".into()),
+            municipality: Some("Krāslava".into()),
+            members: vec![MemberDraft::parse_spec("m", "Zaiga;Zvaigznīte;1990;f;parent").unwrap()],
+            ..Default::default()
+        })
+        .unwrap();
+    branch
+        .add_note(erased, "2026-11-20", "Zaigas kundze lūdz palīdzību")
+        .unwrap();
+    family(&mut branch, "Ozols");
+    // Control: a file written before the erasure does carry the name, so the check
+    // below can see it when it is there.
+    let (before, _) = branch.export_sync_file("hq").unwrap();
+    let plain = file_plaintext(&hq, &before);
+    assert!(holds(&plain, "Zaiga") && holds(&plain, &erased.key()));
+
+    branch.erase_family(erased).unwrap();
+    // HQ never imported the first file, so the next one carries every document
+    // from its beginning: history included, the family is not in it.
+    let (after, _) = branch.export_sync_file("hq").unwrap();
+    let plain = file_plaintext(&hq, &after);
+    assert!(holds(&plain, "Ozols"), "control: the other family travels");
+    for trace in ["Zvaigzn", "Zaiga", "lūdz palīdzību"] {
+        assert!(!holds(&plain, trace), "{trace} is in the file");
+    }
+    let docs: Vec<String> = hq
+        .inspect_sync_file(&after)
+        .unwrap()
+        .docs
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    assert!(!docs.contains(&format!("family:{}", erased.key())));
+    // HQ takes the file and the tombstone: it never held the family, and cannot.
+    hq.import_sync_file(&after).unwrap();
+    assert!(hq.family(erased).is_err());
+    // The old file, delivered late, is accepted but cannot bring the family back.
+    hq.import_sync_file(&before).unwrap();
+    assert!(hq.family(erased).is_err());
+    let names: Vec<String> = hq
+        .list_families()
+        .unwrap()
+        .into_iter()
+        .map(|f| f.name)
+        .collect();
+    assert_eq!(names, ["Ozols"]);
+    assert!(!hq
+        .heads()
+        .unwrap()
+        .iter()
+        .any(|(d, _)| d == &format!("family:{}", erased.key())));
+}

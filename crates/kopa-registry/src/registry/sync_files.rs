@@ -91,6 +91,15 @@ struct Payload {
     docs: Vec<DocEntry>,
 }
 
+/// A sync file's content, read by [`Registry::inspect_sync_file`].
+#[derive(Clone, Debug)]
+pub struct SyncFileContents {
+    /// The sending peer: `hq` or a branch id.
+    pub from: String,
+    /// Document id and the changes carried for it, if any.
+    pub docs: Vec<(String, Option<Vec<u8>>)>,
+}
+
 #[derive(Serialize, Deserialize)]
 struct DocEntry {
     id: String,
@@ -337,10 +346,9 @@ impl Registry {
         Ok((out, summary))
     }
 
-    /// Verifies and applies a sync file. A file that is not for this replica,
-    /// damaged, truncated, tampered with, signed by a stranger, or carrying changes to
-    /// documents its sender does not own is refused and nothing changes.
-    pub fn import_sync_file(&mut self, file: &[u8]) -> Result<ImportSummary> {
+    /// Decrypts a sync file addressed to this replica and checks its signer and
+    /// signature: (peer, peer's name, peer's role, signature id, payload).
+    fn open_sync_file(&self, file: &[u8]) -> Result<(String, String, String, String, Payload)> {
         let (_, age_id) = self.sync_keys()?;
         let inner = match age::decrypt(&age_id, file) {
             Ok(p) => p,
@@ -368,7 +376,38 @@ impl Registry {
         let key = verifying_key(&key_b64).ok_or(Error::SyncFile(SyncFileError::UnknownSigner))?;
         key.verify(body, &Signature::from_bytes(&sig_bytes))
             .map_err(|_| Error::SyncFile(SyncFileError::BadSignature))?;
-        let sig_id = B64.encode(sig_bytes);
+        let mut json = vec![];
+        zstd::Decoder::new(body)?
+            .take(MAX_PAYLOAD)
+            .read_to_end(&mut json)
+            .map_err(damaged)?;
+        let payload: Payload = serde_json::from_slice(&json).map_err(damaged)?;
+        if payload.from.sign_key != key_b64 || payload.to != self.my_peer() {
+            return Err(Error::SyncFile(SyncFileError::NotForUs));
+        }
+        Ok((peer, peer_name, peer_role, B64.encode(sig_bytes), payload))
+    }
+
+    /// What a sync file for this replica carries, checked but not applied: per
+    /// document, its id and the Automerge changes in it.
+    pub fn inspect_sync_file(&self, file: &[u8]) -> Result<SyncFileContents> {
+        let (from, _, _, _, payload) = self.open_sync_file(file)?;
+        let mut docs = vec![];
+        for entry in payload.docs {
+            let changes = match entry.changes {
+                Some(c) => Some(B64.decode(c).map_err(damaged)?),
+                None => None,
+            };
+            docs.push((entry.id, changes));
+        }
+        Ok(SyncFileContents { from, docs })
+    }
+
+    /// Verifies and applies a sync file. A file that is not for this replica,
+    /// damaged, truncated, tampered with, signed by a stranger, or carrying changes to
+    /// documents its sender does not own is refused and nothing changes.
+    pub fn import_sync_file(&mut self, file: &[u8]) -> Result<ImportSummary> {
+        let (peer, peer_name, peer_role, sig_id, payload) = self.open_sync_file(file)?;
         let seen: i64 = self.conn.query_row(
             "SELECT count(*) FROM sync_imported WHERE hash = ?1",
             [&sig_id],
@@ -381,15 +420,6 @@ impl Registry {
                 already_imported: true,
                 merge: MergeReport::default(),
             });
-        }
-        let mut json = vec![];
-        zstd::Decoder::new(body)?
-            .take(MAX_PAYLOAD)
-            .read_to_end(&mut json)
-            .map_err(damaged)?;
-        let payload: Payload = serde_json::from_slice(&json).map_err(damaged)?;
-        if payload.from.sign_key != key_b64 || payload.to != self.my_peer() {
-            return Err(Error::SyncFile(SyncFileError::NotForUs));
         }
         // Check every document before changing anything.
         let mut items = vec![];
