@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{free_port, hub_init, kopa, run, serve, PASS};
+use common::{enrol_branch, free_port, hub_init, join, kopa, run, serve, LIST_HEADER, PASS};
 use kopa_registry::{Env, Registry};
 use rand::{Rng, SeedableRng};
 use std::collections::BTreeSet;
@@ -134,23 +134,9 @@ fn two_hundred_kills_during_writes_imports_and_sync_lose_nothing() {
             "hub", "enrol", "--data", "hub", "--role", "hq", "--out", "v.invite",
         ],
     );
-    run(
-        dir,
-        &[
-            "hub",
-            "enrol",
-            "--data",
-            "hub",
-            "--branch",
-            "Krāslava",
-            "--municipality",
-            "Krāslava",
-            "--out",
-            "b.invite",
-        ],
-    );
-    run(dir, &["--db", "v.kopa", "join", "v.invite", "--offline"]);
-    run(dir, &["--db", "b.kopa", "join", "b.invite", "--offline"]);
+    enrol_branch(dir, "Krāslava", "b.invite");
+    join(dir, "v.kopa", "v.invite");
+    join(dir, "b.kopa", "b.invite");
     for me in ["v", "b"] {
         let card = format!("{me}.card");
         run(
@@ -203,8 +189,7 @@ fn two_hundred_kills_during_writes_imports_and_sync_lose_nothing() {
                 "Rēzekne".into(),
             ],
             Work::List => {
-                let mut csv =
-                    String::from("Ģimene;Vārds;Uzvārds;Dzimšanas gads;Dzimums;Loma;Pašvaldība\n");
+                let mut csv = String::from(LIST_HEADER);
                 for i in 0..LIST_ROWS {
                     csv.push_str(&format!(
                         "{i};Anna;Saraksts{round}n{i};1980;f;parent;Rēzekne\n"

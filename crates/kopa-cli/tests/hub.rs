@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{free_port, kopa, run, serve};
+use common::{enrol_branch, free_port, hub_init, join, kopa, run, serve, LIST_HEADER};
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -55,32 +55,14 @@ fn killing_the_hub_or_the_client_mid_sync_loses_nothing_and_doubles_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     let port = free_port();
-    let address = format!("https://127.0.0.1:{port}");
-    run(
-        dir,
-        &["hub", "init", "--data", "hub", "--address", &address],
-    );
-    for (inv, branch) in [("a.invite", "Krāslava"), ("b.invite", "Krāslava")] {
-        run(
-            dir,
-            &[
-                "hub",
-                "enrol",
-                "--data",
-                "hub",
-                "--branch",
-                branch,
-                "--municipality",
-                "Krāslava",
-                "--out",
-                inv,
-            ],
-        );
+    hub_init(dir, port);
+    for inv in ["a.invite", "b.invite"] {
+        enrol_branch(dir, "Krāslava", inv);
     }
-    run(dir, &["--db", "a.kopa", "join", "a.invite", "--offline"]);
-    run(dir, &["--db", "b.kopa", "join", "b.invite", "--offline"]);
+    join(dir, "a.kopa", "a.invite");
+    join(dir, "b.kopa", "b.invite");
     // Enough families that a first sync takes several rounds.
-    let mut csv = String::from("Ģimene;Vārds;Uzvārds;Dzimšanas gads;Dzimums;Loma;Pašvaldība\n");
+    let mut csv = String::from(LIST_HEADER);
     for i in 0..FAMILIES {
         csv.push_str(&format!("{i};Anna;Ozola{i};1980;f;parent;Krāslava\n"));
     }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{free_port, hub_init, kopa, run, serve};
+use common::{enrol_branch, free_port, hub_init, join, kopa, run, serve, LIST_HEADER};
 use kopa_registry::{Env, Registry};
 use std::path::Path;
 
@@ -58,24 +58,10 @@ fn thirty_branches_sync_with_one_hub_at_once() {
     hub_init(dir, port);
     for i in 0..BRANCHES {
         let invite = format!("b{i}.invite");
-        run(
-            dir,
-            &[
-                "hub",
-                "enrol",
-                "--data",
-                "hub",
-                "--branch",
-                &format!("Nodaļa {i}"),
-                "--municipality",
-                "Krāslava",
-                "--out",
-                &invite,
-            ],
-        );
+        enrol_branch(dir, &format!("Nodaļa {i}"), &invite);
         let db = format!("b{i}.kopa");
-        run(dir, &["--db", &db, "join", &invite, "--offline"]);
-        let mut csv = String::from("Ģimene;Vārds;Uzvārds;Dzimšanas gads;Dzimums;Loma;Pašvaldība\n");
+        join(dir, &db, &invite);
+        let mut csv = String::from(LIST_HEADER);
         for f in 0..FAMILIES {
             csv.push_str(&format!(
                 "{f};Anna;Nodaļa{i}ģimene{f};1985;f;parent;Krāslava\n"

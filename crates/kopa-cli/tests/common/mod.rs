@@ -71,3 +71,30 @@ pub fn hub_init(dir: &Path, port: u16) {
         &["hub", "init", "--data", "hub", "--address", &address],
     );
 }
+
+/// Registers `branch` at the hub in `dir/hub` (if new) and writes a device invite.
+pub fn enrol_branch(dir: &Path, branch: &str, invite: &str) {
+    run(
+        dir,
+        &[
+            "hub",
+            "enrol",
+            "--data",
+            "hub",
+            "--branch",
+            branch,
+            "--municipality",
+            "Krāslava",
+            "--out",
+            invite,
+        ],
+    );
+}
+
+/// Makes the replica `db` from `invite`, without reaching the hub.
+pub fn join(dir: &Path, db: &str, invite: &str) {
+    run(dir, &["--db", db, "join", invite, "--offline"]);
+}
+
+/// The header of a participant list in Latvian, as volunteers keep them.
+pub const LIST_HEADER: &str = "Ģimene;Vārds;Uzvārds;Dzimšanas gads;Dzimums;Loma;Pašvaldība\n";
