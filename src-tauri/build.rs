@@ -30,6 +30,8 @@ const COMMANDS: &[&str] = &[
     "hub_sync",
     "set_user",
     "backup",
+    "backup_status",
+    "set_backup_policy",
     "restore",
     "list_volunteers",
     "add_volunteer",

@@ -167,6 +167,13 @@ pub struct SyncOverview {
     pub hub: Option<String>,
 }
 
+/// Automatic backups: the schedule and folder, and why the last one failed, if it did.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+pub struct BackupOverview {
+    pub status: kopa_registry::BackupStatus,
+    pub error: Option<CommandError>,
+}
+
 /// The whole contract as one TypeScript file.
 pub fn typescript() -> String {
     use kopa_registry::views::*;
@@ -188,6 +195,9 @@ pub fn typescript() -> String {
         SyncProgressEvent::decl(),
         HubSyncResult::decl(),
         SyncOverview::decl(),
+        BackupOverview::decl(),
+        kopa_registry::BackupStatus::decl(),
+        kopa_registry::BackupPolicy::decl(),
         Identity::decl(),
         FamilySummary::decl(),
         PersonView::decl(),

@@ -21,6 +21,9 @@ type Res<T> = Result<T, CommandError>;
 pub struct AppState {
     dir: PathBuf,
     open: Mutex<Option<Open>>,
+    /// Why the last automatic backup failed (a folder on a USB stick that is not
+    /// plugged in, a full disk), until one succeeds.
+    backup_error: Mutex<Option<CommandError>>,
 }
 
 struct Open {
@@ -37,11 +40,40 @@ impl AppState {
         AppState {
             dir,
             open: Mutex::new(None),
+            backup_error: Mutex::new(None),
         }
     }
 
     fn path(&self) -> PathBuf {
         self.dir.join(REPLICA)
+    }
+
+    /// Where automatic backups go unless another folder is chosen.
+    fn default_backups(&self) -> PathBuf {
+        self.dir.join("backups")
+    }
+
+    /// Makes a backup if the replica's schedule says one is due. Called at unlock and
+    /// every few minutes while the app runs; a failure is kept for the settings screen
+    /// and never stops the work in hand.
+    pub fn backup_if_due(&self) -> Option<PathBuf> {
+        let guard = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        let open = guard.as_ref()?;
+        let done = open
+            .reg
+            .backup_if_due(&self.default_backups(), &open.passphrase);
+        drop(guard);
+        let mut error = self.backup_error.lock().unwrap_or_else(|p| p.into_inner());
+        match done {
+            Ok(path) => {
+                *error = None;
+                path
+            }
+            Err(e) => {
+                *error = Some(e.into());
+                None
+            }
+        }
     }
 
     fn with<T>(&self, f: impl FnOnce(&mut Registry) -> Result<T>) -> Res<T> {
@@ -58,6 +90,7 @@ impl AppState {
             reg,
             passphrase: passphrase.to_string(),
         });
+        self.backup_if_due();
         id
     }
 
@@ -455,6 +488,29 @@ async fn restore(state: State<'_, AppState>, path: String) -> Res<()> {
 }
 
 #[tauri::command]
+async fn backup_status(state: State<'_, AppState>) -> Res<BackupOverview> {
+    let status = state.with(|r| r.backup_status(&state.default_backups()))?;
+    let error = state
+        .backup_error
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    Ok(BackupOverview { status, error })
+}
+
+#[tauri::command]
+async fn set_backup_policy(
+    state: State<'_, AppState>,
+    every_hours: String,
+    keep: String,
+    dir: String,
+) -> Res<BackupOverview> {
+    state.with(|r| r.set_backup_policy(&BackupPolicy::parse(&every_hours, &keep, &dir)?))?;
+    state.backup_if_due();
+    backup_status(state).await
+}
+
+#[tauri::command]
 async fn backup(state: State<'_, AppState>, path: String) -> Res<()> {
     let guard = state.open.lock().unwrap_or_else(|p| p.into_inner());
     let open = guard
@@ -489,6 +545,12 @@ pub fn run() {
                 let _ = state.open_demo();
             }
             app.manage(state);
+            // A laptop left open for days still gets its daily backup.
+            let handle = app.handle().clone();
+            std::thread::spawn(move || loop {
+                std::thread::sleep(std::time::Duration::from_secs(600));
+                handle.state::<AppState>().backup_if_due();
+            });
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -521,6 +583,8 @@ pub fn run() {
             hub_sync,
             set_user,
             backup,
+            backup_status,
+            set_backup_policy,
             restore,
             list_volunteers,
             add_volunteer,

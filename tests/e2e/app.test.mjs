@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -106,16 +106,36 @@ test("first run: create a branch, register a family, a group, a session; the das
     assert.equal(await app.text("#stat-attendances"), "1");
     await app.screenshot("07-dashboard");
 
-    // Switching to Russian changes the whole screen at once.
+    // A backup was made when the branch was created; the schedule is checked like
+    // any form.
     await app.click("#nav-settings");
+    await app.waitText("Pēdējā rezerves kopija");
+    const backups = readdirSync(join(data, "backups")).filter((f) => /^kopa-backup-.*\.kopa$/.test(f));
+    assert.equal(backups.length, 1, "one automatic backup in the app's folder");
+    await app.type("#f-every_hours", "katru dienu");
+    await app.click("#save-backup-schedule");
+    assert.match(await app.text(byId("f-every_hours-err")), /katru dienu/);
+    await app.type("#f-every_hours", "12");
+    await app.type("#f-keep", "30");
+    await app.click("#save-backup-schedule");
+    await app.waitText("Saglabāts");
+    await app.screenshot("08-backups-lv");
+    // The schedule is the replica's: it is there when the screen is opened again.
+    await app.click("#nav-dashboard");
+    await app.click("#nav-settings");
+    await app.find("#backup-schedule");
+    assert.equal(await app.exec("return document.querySelector('#f-every_hours').value"), "12");
+    assert.equal(await app.exec("return document.querySelector('#f-keep').value"), "30");
+
+    // Switching to Russian changes the whole screen at once.
     await app.click("#settings-lang-ru");
     assert.equal(await app.text("#nav-families"), "Семьи");
     await app.click("#nav-dashboard");
     await app.waitText("Посещения по месяцам");
-    await app.screenshot("08-dashboard-ru");
+    await app.screenshot("09-dashboard-ru");
     await app.click("#nav-families");
     await app.waitText("2 семьи");
-    await app.screenshot("09-families-ru");
+    await app.screenshot("10-families-ru");
   } finally {
     await close();
   }

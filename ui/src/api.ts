@@ -47,6 +47,9 @@ export const api = {
   setUser: (user: string) => call<B.Identity>("set_user", { user }),
   backup: (path: string) => call<void>("backup", { path }),
   restore: (path: string) => call<void>("restore", { path }),
+  backupStatus: () => call<B.BackupOverview>("backup_status"),
+  setBackupPolicy: (everyHours: string, keep: string, dir: string) =>
+    call<B.BackupOverview>("set_backup_policy", { everyHours, keep, dir }),
   listVolunteers: () => call<B.VolunteerView[]>("list_volunteers"),
   addVolunteer: (input: B.VolunteerInput) => call<string>("add_volunteer", { input }),
   trainings: (volunteer: string) => call<B.TrainingView[]>("trainings", { volunteer }),
@@ -60,6 +63,13 @@ export const api = {
     const queued = (window as { __KOPA_E2E_FILES__?: string[] }).__KOPA_E2E_FILES__;
     if (queued && queued.length > 0) return queued.shift() ?? null;
     const f = await open({ multiple: false, directory: false, filters: [{ name: "Kopā", extensions }] });
+    return typeof f === "string" ? f : null;
+  },
+  /// A folder, chosen in the system dialog (null when cancelled).
+  pickFolder: async (): Promise<string | null> => {
+    const queued = (window as { __KOPA_E2E_FILES__?: string[] }).__KOPA_E2E_FILES__;
+    if (queued && queued.length > 0) return queued.shift() ?? null;
+    const f = await open({ multiple: false, directory: true });
     return typeof f === "string" ? f : null;
   },
   /// Where to write a file, chosen in the system dialog.

@@ -51,6 +51,40 @@ export type SyncOverview = { peers: Array<PeerStatus>,
  */
 hub: string | null, };
 
+export type BackupOverview = { status: BackupStatus, error: CommandError | null, };
+
+export type BackupStatus = { policy: BackupPolicy, 
+/**
+ * The folder backups go to now.
+ */
+dir: string, 
+/**
+ * The newest dated backup in that folder (RFC 3339), if any.
+ */
+last: string | null, 
+/**
+ * How many dated backups the folder holds.
+ */
+count: number, 
+/**
+ * When the next automatic backup is due (RFC 3339); none when they are off.
+ */
+next_due: string | null, };
+
+export type BackupPolicy = { 
+/**
+ * Hours between automatic backups (1–720); 0 turns them off.
+ */
+every_hours: number, 
+/**
+ * How many dated backups the folder keeps (1–365); older ones are deleted.
+ */
+keep: number, 
+/**
+ * The chosen folder (a USB stick, a network share); none means the default.
+ */
+dir: string | null, };
+
 export type Identity = { branch_id: string, branch_name: string, municipality: string, role: string, device_id: string, device_name: string, user: string, };
 
 export type FamilySummary = { id: string, name: string, branch: string, municipality: string, status: string, members: number, };

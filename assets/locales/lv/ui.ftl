@@ -142,3 +142,16 @@ ui-restore = Atjaunošana
 ui-restore-lead = Aizstāt šīs replikas datus ar tās pašas nodaļas rezerves kopiju. Kopija vispirms tiek pārbaudīta; nepareizs vai bojāts fails neko nemaina.
 ui-restore-now = Atjaunot no rezerves kopijas…
 ui-restore-done = Atjaunots no rezerves kopijas.
+ui-backup-auto = Automātiskās rezerves kopijas
+ui-backup-auto-lead = Kopā izveido rezerves kopiju, kad tiek atvērta un kamēr darbojas, ja kopš pēdējās ir pagājis augstāk norādītais stundu skaits, un izdzēš vecākās, kas pārsniedz glabājamo skaitu. 0 stundas izslēdz automātiskās kopijas.
+ui-backup-last = Pēdējā rezerves kopija: { $when } (glabātas { $count ->
+    [zero] { $count } kopiju
+    [one] { $count } kopija
+   *[other] { $count } kopijas
+}).
+ui-backup-none = Rezerves kopijas vēl nav.
+ui-backup-in = Mape: { $dir }
+ui-backup-next = nākamā: { $when }
+ui-backup-failed = Pēdējā automātiskā rezerves kopija neizdevās:
+ui-backup-default-dir = Lietotnes mape
+ui-backup-choose-dir = Izvēlēties mapi…

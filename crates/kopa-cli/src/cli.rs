@@ -89,14 +89,18 @@ pub enum Command {
     /// A project's indicators for a period, against targets, disaggregated.
     Report(ReportArgs),
     /// Write an encrypted backup (same passphrase): to --out FILE, or into --dir DIR
-    /// with a dated name, keeping the newest --keep (for a daily scheduled run).
+    /// with a dated name, keeping the newest --keep (default: the replica's setting, 14).
+    /// With --if-due, only when the replica's schedule says one is due (for an hourly
+    /// timer); the folder chosen in the app, if any, wins over --dir.
     Backup {
-        #[arg(long, conflicts_with = "dir")]
+        #[arg(long, conflicts_with_all = ["dir", "if_due"])]
         out: Option<PathBuf>,
         #[arg(long)]
         dir: Option<PathBuf>,
-        #[arg(long, default_value_t = 14)]
-        keep: usize,
+        #[arg(long)]
+        keep: Option<u32>,
+        #[arg(long, requires = "dir")]
+        if_due: bool,
     },
     /// Replace this replica's content with a backup of the same branch (checked first).
     Restore { file: PathBuf },

@@ -814,20 +814,20 @@ fn commands(reg: &mut Registry, pass: &str, command: &Command, out: &Out) -> Res
             out: file,
             dir,
             keep,
+            if_due,
         } => {
-            let path = match (file, dir) {
-                (Some(f), _) => f.clone(),
+            let written = match (file, dir) {
+                (Some(f), _) => {
+                    reg.backup(f, pass)?;
+                    Some(f.clone())
+                }
+                (None, Some(d)) if *if_due => reg.backup_if_due(d, pass)?,
                 (None, Some(d)) => {
-                    std::fs::create_dir_all(d).map_err(|e| CliError::from(Error::Io(e)))?;
-                    let stamp = kopa_domain::Timestamp(
-                        std::time::SystemTime::now()
-                            .duration_since(std::time::UNIX_EPOCH)
-                            .map(|d| d.as_millis() as i64)
-                            .unwrap_or(0),
-                    )
-                    .to_rfc3339()
-                    .replace(':', "-");
-                    d.join(format!("kopa-backup-{stamp}.kopa"))
+                    let keep = match keep {
+                        Some(k) => *k,
+                        None => reg.backup_policy()?.keep,
+                    };
+                    Some(reg.backup_into(d, pass, keep)?)
                 }
                 (None, None) => {
                     return Err(CliError::Usage(
@@ -835,11 +835,10 @@ fn commands(reg: &mut Registry, pass: &str, command: &Command, out: &Out) -> Res
                     ))
                 }
             };
-            reg.backup(&path, pass)?;
-            if let Some(d) = dir {
-                prune_backups(d, *keep).map_err(|e| CliError::from(Error::Io(e)))?;
+            // Nothing is printed when a scheduled backup was not due yet.
+            if let Some(path) = written {
+                out.id(&path.display().to_string());
             }
-            out.id(&path.display().to_string());
         }
         Command::Restore { file } => {
             reg.restore(file, pass)?;
@@ -1132,25 +1131,6 @@ fn import(reg: &mut Registry, a: &ImportArgs, out: &Out) -> Result<()> {
         s.join("\n")
     });
     refused_rows(&p.errors, a)
-}
-
-/// Keeps the newest `keep` dated backups in `dir`.
-fn prune_backups(dir: &Path, keep: usize) -> std::io::Result<()> {
-    let mut files: Vec<_> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("kopa-backup-") && n.ends_with(".kopa"))
-        })
-        .collect();
-    files.sort();
-    let excess = files.len().saturating_sub(keep.max(1));
-    for f in &files[..excess] {
-        std::fs::remove_file(f)?;
-    }
-    Ok(())
 }
 
 fn report_error(e: kopa_report::ReportError) -> CliError {

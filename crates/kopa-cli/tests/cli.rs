@@ -790,6 +790,14 @@ fn scheduled_backups_keep_the_newest() {
     }
     let files: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
     assert_eq!(files.len(), 2);
+    // An hourly timer's run makes nothing while the newest backup is under a day old.
+    let quiet = k.run(
+        "a.kopa",
+        &["backup", "--dir", dir.to_str().unwrap(), "--if-due"],
+    );
+    assert!(quiet.status.success());
+    assert_eq!(String::from_utf8_lossy(&quiet.stdout), "");
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 2);
     let one = files[0].as_ref().unwrap().path();
     k.ok(
         "a.kopa",

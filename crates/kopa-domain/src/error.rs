@@ -31,6 +31,7 @@ pub enum Code {
     UnknownPerson,
     AmbiguousPerson,
     InvalidMark,
+    NoSuchFolder,
 }
 
 impl Code {
@@ -58,6 +59,7 @@ impl Code {
         Code::UnknownPerson,
         Code::AmbiguousPerson,
         Code::InvalidMark,
+        Code::NoSuchFolder,
     ];
 
     /// The code written as `as_str` gives it.
@@ -90,6 +92,7 @@ impl Code {
             Code::UnknownPerson => "unknown-person",
             Code::AmbiguousPerson => "ambiguous-person",
             Code::InvalidMark => "invalid-mark",
+            Code::NoSuchFolder => "no-such-folder",
         }
     }
 }

@@ -122,9 +122,11 @@ pub enum Incoming {
     },
 }
 
+mod backups;
 mod hub;
 mod net_sync;
 mod sync_files;
+pub use backups::*;
 pub use hub::*;
 pub use net_sync::*;
 pub use sync_files::*;

@@ -543,6 +543,133 @@ fn backup_and_restore() {
 }
 
 #[test]
+fn scheduled_backups_follow_the_replicas_schedule_and_keep_the_newest() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = replica(dir.path(), "a", 43);
+    a.reg
+        .add_family(&family("Ozols", &["Jānis;Ozols;1960;m;parent"]))
+        .unwrap();
+    let folder = dir.path().join("backups");
+    let policy = a.reg.backup_policy().unwrap();
+    assert_eq!(
+        (policy.every_hours, policy.keep, policy.dir),
+        (24, 14, None)
+    );
+
+    // No backup yet: one is due at once, then not again for a day.
+    let first = a.reg.backup_if_due(&folder, PASS).unwrap().expect("due");
+    assert!(first.starts_with(&folder));
+    assert_eq!(a.reg.backup_if_due(&folder, PASS).unwrap(), None);
+    a.clock.advance_ms(23 * 3_600_000);
+    assert_eq!(a.reg.backup_if_due(&folder, PASS).unwrap(), None);
+    a.clock.advance_ms(3_600_000);
+    let second = a
+        .reg
+        .backup_if_due(&folder, PASS)
+        .unwrap()
+        .expect("a day on");
+    assert_ne!(first, second);
+
+    // Keep 3: a week of days leaves the newest 3; a file that is not a dated
+    // backup is never deleted.
+    std::fs::write(folder.join("notes.txt"), "mine").unwrap();
+    a.reg
+        .set_backup_policy(&BackupPolicy {
+            every_hours: 24,
+            keep: 3,
+            dir: None,
+        })
+        .unwrap();
+    for _ in 0..7 {
+        a.clock.advance_ms(DAY);
+        a.reg.backup_if_due(&folder, PASS).unwrap().expect("daily");
+    }
+    let kept = dated_backups(&folder).unwrap();
+    assert_eq!(kept.len(), 3);
+    assert_eq!(kept[2].at, a.clock.now(), "the newest is kept");
+    assert!(folder.join("notes.txt").exists());
+    let status = a.reg.backup_status(&folder).unwrap();
+    assert_eq!(status.count, 3);
+    assert_eq!(status.last, Some(a.clock.now().to_rfc3339()));
+    assert_eq!(
+        status.next_due,
+        Some(Timestamp(a.clock.now().0 + DAY).to_rfc3339())
+    );
+
+    // Every backup is a whole encrypted replica that restores.
+    let newest = &kept[2].path;
+    assert!(!contains(&std::fs::read(newest).unwrap(), "Ozols"));
+    a.reg.add_family(&family("Liepa", &[])).unwrap();
+    a.reg.restore(newest, PASS).unwrap();
+    assert_eq!(a.reg.list_families().unwrap().len(), 1);
+
+    // A chosen folder wins over the default one; off means never due.
+    let stick = dir.path().join("usb");
+    std::fs::create_dir(&stick).unwrap();
+    a.reg
+        .set_backup_policy(&BackupPolicy {
+            every_hours: 6,
+            keep: 3,
+            dir: Some(stick.display().to_string()),
+        })
+        .unwrap();
+    let on_stick = a
+        .reg
+        .backup_if_due(&folder, PASS)
+        .unwrap()
+        .expect("none there yet");
+    assert!(on_stick.starts_with(&stick));
+    a.reg
+        .set_backup_policy(&BackupPolicy {
+            every_hours: 0,
+            keep: 3,
+            dir: None,
+        })
+        .unwrap();
+    a.clock.advance_ms(30 * DAY);
+    assert_eq!(a.reg.backup_if_due(&folder, PASS).unwrap(), None);
+    assert_eq!(a.reg.backup_status(&folder).unwrap().next_due, None);
+
+    // Bad settings are refused by field and change nothing.
+    let refuse = |reg: &mut Registry, p: BackupPolicy| {
+        let e = reg.set_backup_policy(&p).unwrap_err();
+        match e {
+            Error::Validation(v) => (v.field, v.code.as_str()),
+            other => panic!("{other:?}"),
+        }
+    };
+    let bad = |every_hours, keep, dir: Option<&str>| BackupPolicy {
+        every_hours,
+        keep,
+        dir: dir.map(String::from),
+    };
+    assert_eq!(
+        refuse(&mut a.reg, bad(721, 3, None)),
+        ("every_hours".into(), "number-range")
+    );
+    assert_eq!(
+        refuse(&mut a.reg, bad(24, 0, None)),
+        ("keep".into(), "number-range")
+    );
+    let gone = dir.path().join("unplugged");
+    assert_eq!(
+        refuse(&mut a.reg, bad(24, 3, gone.to_str())),
+        ("dir".into(), "no-such-folder")
+    );
+    assert_eq!(a.reg.backup_policy().unwrap(), bad(0, 3, None));
+    // As typed in a form.
+    let typed = BackupPolicy::parse(" 12 ", "30", "").unwrap();
+    assert_eq!(typed, bad(12, 30, None));
+    match BackupPolicy::parse("daily", "30", "") {
+        Err(Error::Validation(v)) => assert_eq!(
+            (v.field.as_str(), v.code.as_str()),
+            ("every_hours", "invalid-number")
+        ),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
 fn closed_families_are_listed_for_erasure_after_the_retention_period() {
     let dir = tempfile::tempdir().unwrap();
     let mut a = replica(dir.path(), "a", 41);

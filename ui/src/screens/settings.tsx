@@ -1,7 +1,7 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
-import type { CommandError, Identity } from "../bindings";
-import { LANGS, t, type Lang } from "../i18n";
+import type { BackupOverview, CommandError, Identity } from "../bindings";
+import { LANGS, errorText, fmtDateTime, t, type Lang } from "../i18n";
 import { ErrorBox, Field, Notice, Page } from "../ui";
 
 export function SettingsScreen(props: { lang: Lang; setLang: (l: Lang) => void; identity: Identity; onIdentity: () => void }) {
@@ -18,6 +18,29 @@ export function SettingsScreen(props: { lang: Lang; setLang: (l: Lang) => void; 
       setErr(x as CommandError);
     }
   };
+  const [backups, setBackups] = useState<BackupOverview | null>(null);
+  const [every, setEvery] = useState("");
+  const [keep, setKeep] = useState("");
+  const [dir, setDir] = useState("");
+  const showBackups = (b: BackupOverview) => {
+    setBackups(b);
+    setEvery(String(b.status.policy.every_hours));
+    setKeep(String(b.status.policy.keep));
+    setDir(b.status.policy.dir ?? "");
+  };
+  useEffect(() => {
+    api.backupStatus().then(showBackups, (x) => setErr(x as CommandError));
+  }, []);
+  const saveSchedule = async (e: Event) => {
+    e.preventDefault();
+    try {
+      showBackups(await api.setBackupPolicy(every, keep, dir));
+      setErr(null);
+      setMsg(t("ui-saved"));
+    } catch (x) {
+      setErr(x as CommandError);
+    }
+  };
   const backup = async () => {
     const today = new Date().toISOString().slice(0, 10);
     const path = await api.pickSave(`kopa-backup-${today}.kopa`);
@@ -25,13 +48,14 @@ export function SettingsScreen(props: { lang: Lang; setLang: (l: Lang) => void; 
     try {
       await api.backup(path);
       setMsg(t("ui-backup-done", { path }));
+      showBackups(await api.backupStatus());
     } catch (x) {
       setErr(x as CommandError);
     }
   };
   return (
     <Page title={t("ui-nav-settings")}>
-      <ErrorBox err={err} fields={["user"]} />
+      <ErrorBox err={err} fields={["user", "every_hours", "keep"]} />
       {msg && <Notice>{msg}</Notice>}
       <fieldset class="card">
         <legend>{t("ui-language")}</legend>
@@ -51,6 +75,52 @@ export function SettingsScreen(props: { lang: Lang; setLang: (l: Lang) => void; 
         <p>{t("ui-backup-lead")}</p>
         <button onClick={backup}>{t("ui-backup-now")}</button>
       </section>
+      {backups && (
+        <form class="card" id="backup-schedule" onSubmit={saveSchedule}>
+          <h2>{t("ui-backup-auto")}</h2>
+          <p id="backup-last">
+            {backups.status.last
+              ? t("ui-backup-last", { when: fmtDateTime(backups.status.last), count: backups.status.count })
+              : t("ui-backup-none")}
+          </p>
+          <p class="muted" id="backup-dir">
+            {t("ui-backup-in", { dir: backups.status.dir })}
+            {backups.status.next_due && <> · {t("ui-backup-next", { when: fmtDateTime(backups.status.next_due) })}</>}
+          </p>
+          {backups.error && (
+            <p class="error-box" id="backup-error" role="alert">
+              {t("ui-backup-failed")} {errorText(backups.error)}
+            </p>
+          )}
+          <Field label={t("field-every_hours")} name="every_hours" value={every} onInput={setEvery} err={err} inputMode="numeric" />
+          <Field label={t("field-keep")} name="keep" value={keep} onInput={setKeep} err={err} inputMode="numeric" />
+          <div class="field">
+            <label>{t("field-dir")}</label>
+            <p>
+              {dir || t("ui-backup-default-dir")}{" "}
+              <button
+                type="button"
+                id="backup-choose-dir"
+                onClick={async () => {
+                  const d = await api.pickFolder();
+                  if (d) setDir(d);
+                }}
+              >
+                {t("ui-backup-choose-dir")}
+              </button>{" "}
+              {dir && (
+                <button type="button" onClick={() => setDir("")}>
+                  {t("ui-backup-default-dir")}
+                </button>
+              )}
+            </p>
+          </div>
+          <p class="muted">{t("ui-backup-auto-lead")}</p>
+          <button type="submit" id="save-backup-schedule">
+            {t("ui-save")}
+          </button>
+        </form>
+      )}
       <section class="card">
         <h2>{t("ui-restore")}</h2>
         <p>{t("ui-restore-lead")}</p>
