@@ -419,6 +419,12 @@ pub enum FamilyCmd {
     Erase {
         id: String,
     },
+    /// Erase one member of a family at their request. The rest of the household moves
+    /// to a new family record (printed) without the member and without the old
+    /// history, which goes as a whole family's does. Attendance stays as anonymous counts.
+    ErasePerson {
+        person: String,
+    },
     /// Closed families with no activity for the retention period (5 years unless set
     /// with --set-years), or since --before DATE: due for erasure.
     RetentionDue {

@@ -496,6 +496,12 @@ fn commands(reg: &mut Registry, pass: &str, command: &Command, out: &Out) -> Res
                 reg.erase_family(fid)?;
                 out.id(&fid.key());
             }
+            FamilyCmd::ErasePerson { person } => {
+                // The household's new id; nothing when the whole family went.
+                if let Some(fid) = reg.erase_person(parse_id(person)?)? {
+                    out.id(&fid.key());
+                }
+            }
             FamilyCmd::RetentionDue { before, set_years } => {
                 if let Some(years) = set_years {
                     reg.set_retention_years(*years)?;

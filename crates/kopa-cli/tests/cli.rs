@@ -747,6 +747,50 @@ fn erasing_a_family_from_the_command_line() {
         k.json("a.kopa", &["projection", "rebuild", "--verify"])["equal"],
         true
     );
+
+    // One member of a household: the others move to a new family record.
+    let fid = k.id(
+        "a.kopa",
+        &[
+            "family",
+            "add",
+            "--name",
+            "Kalniņi",
+            "--municipality",
+            "Preiļi",
+            "--member",
+            "Zaiga;Kalniņa;1990;f;parent",
+            "--member",
+            "Pēteris;Kalniņš;1988;m;parent",
+        ],
+    );
+    let before = k.json("a.kopa", &["family", "show", &fid]);
+    let zaiga = before["persons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["given_name"] == "Zaiga")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let new = k.id("a.kopa", &["family", "erase-person", &zaiga]);
+    assert_ne!(new, fid);
+    let after = k.json("a.kopa", &["family", "show", &new]);
+    let names: Vec<&str> = after["persons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["given_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Pēteris"]);
+    assert_eq!(
+        k.run("a.kopa", &["family", "erase-person", &zaiga])
+            .status
+            .code(),
+        Some(5),
+        "she is not found any more"
+    );
 }
 
 #[test]

@@ -202,6 +202,12 @@ pub struct Family {
     pub members: BTreeMap<String, Member>,
     pub notes: BTreeMap<String, Note>,
     pub follow_ups: BTreeMap<String, FollowUp>,
+    /// The family document this one replaces. When one member is erased, the
+    /// household moves to a new document (the old one's history holds the member's
+    /// data) and the old one is erased; until its tombstone arrives everywhere, the
+    /// old document is not shown. Absent in documents written before it existed.
+    #[autosurgeon(missing = "Option::default")]
+    pub replaces: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]

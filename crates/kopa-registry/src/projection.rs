@@ -438,16 +438,27 @@ fn project_family(conn: &Connection, id: DocId, fid: FamilyId, doc: &Automerge) 
     let Some(obj) = map_at(doc, &ROOT, "family")? else {
         return Ok(());
     };
+    // A household moved to a new document when a member was erased: the old document
+    // is not shown, whichever of the two arrived first.
+    let replaced: bool = conn
+        .prepare_cached("SELECT EXISTS(SELECT 1 FROM p_families WHERE replaces = ?1)")?
+        .query_row([&key], |r| r.get(0))?;
+    if replaced {
+        return Ok(());
+    }
     let f: Family = hydrate_prop(doc, ROOT, "family")?;
+    if let Some(old) = &f.replaces {
+        forget_family(conn, old)?;
+    }
     let consent = f.consent.as_ref();
     conn.prepare_cached(
-        "INSERT INTO p_families(id, doc_id, branch, name, municipality, contact, status, consent_date, consent_scope, consent_by, registered)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "INSERT INTO p_families(id, doc_id, branch, name, municipality, contact, status, consent_date, consent_scope, consent_by, registered, replaces)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         key, id.to_string(), f.branch, f.name, f.municipality, f.contact, f.status.as_str(),
         consent.map(|c| c.date.to_string()), consent.map(|c| &c.scope), consent.map(|c| &c.recorded_by),
-        f.registered.to_string()
+        f.registered.to_string(), f.replaces
     ])?;
     let mut tag = conn
         .prepare_cached("INSERT INTO p_family_tags(family_id, kind, value) VALUES (?1, ?2, ?3)")?;

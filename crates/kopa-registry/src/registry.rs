@@ -629,6 +629,7 @@ impl Registry {
             members,
             notes: BTreeMap::new(),
             follow_ups: BTreeMap::new(),
+            replaces: None,
         };
         let now = self.env.clock.now().0 as u64;
         let id = FamilyId::new(now, self.env.ids.random10());
@@ -1523,10 +1524,55 @@ impl Registry {
     /// Attendance marks stay as anonymous ids, so counts in reports stay right.
     pub fn erase_family(&mut self, id: FamilyId) -> Result<()> {
         self.family_exists(id)?;
-        let owner = docs::owner(&self.conn, DocId::Family(id))?.ok_or(Error::NotFound {
+        let owner = self.family_owner(id)?;
+        self.tombstone(id, &owner)?;
+        self.forget_old_pages()
+    }
+
+    /// Erases one member of a family at their request (GDPR Art. 17). The family's
+    /// document keeps every past value in its history, so the household moves to a
+    /// new document: the other members (with their ids, so their attendance and
+    /// enrolments stay theirs), notes and follow-ups as they are now, and no history.
+    /// The old document is then erased as [`Registry::erase_family`] erases a family.
+    /// The erased member's attendance stays as an anonymous id, so counts stay right.
+    ///
+    /// Returns the household's new id, or `None` when the person was its only member
+    /// and the whole family was erased.
+    pub fn erase_person(&mut self, person: PersonId) -> Result<Option<FamilyId>> {
+        let old = self.family_of_person(person)?;
+        let mut family: Family = hydrate_prop(self.doc(DocId::Family(old))?, ROOT, "family")?;
+        family.members.remove(&person.key());
+        if family.members.is_empty() {
+            self.erase_family(old)?;
+            return Ok(None);
+        }
+        family.replaces = Some(old.key());
+        let owner = self.family_owner(old)?;
+        let now = self.env.clock.now().0 as u64;
+        let id = FamilyId::new(now, self.env.ids.random10());
+        self.atomically(|r| {
+            r.write_new(DocId::Family(id), &owner, "person.erase", |e| {
+                reconcile_prop(&mut e.tx, ROOT, "family", &family)?;
+                e.record(&id.key());
+                Ok(())
+            })?;
+            r.tombstone(old, &owner)
+        })?;
+        self.forget_old_pages()?;
+        Ok(Some(id))
+    }
+
+    /// The branch that owns a family's document.
+    fn family_owner(&self, id: FamilyId) -> Result<String> {
+        docs::owner(&self.conn, DocId::Family(id))?.ok_or(Error::NotFound {
             kind: "family",
             id: id.key(),
-        })?;
+        })
+    }
+
+    /// Writes a family's tombstone (its id and the time, nothing personal) into the
+    /// owning branch's document; storing it drops the family's document here.
+    fn tombstone(&mut self, id: FamilyId, owner: &str) -> Result<()> {
         let branch: BranchId = owner
             .parse()
             .map_err(|_| Error::Corrupt(format!("owner {owner}")))?;
@@ -1538,8 +1584,12 @@ impl Registry {
             e.fields.push("erased".into());
             e.record(&key);
             Ok(())
-        })?;
-        // Old pages of the WAL go too.
+        })
+    }
+
+    /// After an erasure, old pages of the write-ahead log go too (deleted pages are
+    /// already zeroed: `secure_delete`).
+    fn forget_old_pages(&self) -> Result<()> {
         self.conn
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())

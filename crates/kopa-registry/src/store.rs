@@ -14,6 +14,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0005_search_covering_index.sql")),
         M::up(include_str!("../migrations/0006_network_sync.sql")),
         M::up(include_str!("../migrations/0007_docs_listing_index.sql")),
+        M::up(include_str!("../migrations/0008_family_replaces.sql")),
     ])
 }
 

@@ -69,9 +69,19 @@ enum Op {
         r: usize,
         pick: usize,
     },
+    /// Erase one member: the household moves to a new document.
+    ErasePerson {
+        r: usize,
+        person: usize,
+    },
+    /// Merge the documents of one replica into another; `reversed` hands them over
+    /// in the opposite order (a replaced family before its tombstone, say), and a
+    /// `cut` of n > 0 leaves out every n-th one, as a sync cut short would.
     Merge {
         from: usize,
         to: usize,
+        reversed: bool,
+        cut: usize,
     },
     /// Two replicas share what they have, then edit the same fields apart.
     Diverge {
@@ -125,7 +135,15 @@ fn op() -> impl Strategy<Value = Op> {
             n
         }),
         (r.clone(), 1usize..3).prop_map(|(r, pick)| Op::Resolve { r, pick }),
-        (r.clone(), 0..REPLICAS).prop_map(|(from, to)| Op::Merge { from, to }),
+        (r.clone(), any::<usize>()).prop_map(|(r, person)| Op::ErasePerson { r, person }),
+        (r.clone(), 0..REPLICAS, any::<bool>(), 0usize..4).prop_map(|(from, to, reversed, cut)| {
+            Op::Merge {
+                from,
+                to,
+                reversed,
+                cut,
+            }
+        }),
         (
             r.clone(),
             0..REPLICAS,
@@ -193,11 +211,26 @@ fn persons(reg: &Registry) -> Vec<String> {
     out
 }
 
-fn merge(regs: &mut [Registry], from: usize, to: usize) {
+fn merge(regs: &mut [Registry], from: usize, to: usize, reversed: bool) {
+    merge_part(regs, from, to, reversed, 0)
+}
+
+fn merge_part(regs: &mut [Registry], from: usize, to: usize, reversed: bool, cut: usize) {
     if from == to {
         return;
     }
-    let docs = regs[from].export_docs().unwrap();
+    let mut docs = regs[from].export_docs().unwrap();
+    if reversed {
+        docs.reverse();
+    }
+    if cut > 0 {
+        docs = docs
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| (i + 1) % (cut + 1) != 0)
+            .map(|(_, d)| d)
+            .collect();
+    }
     regs[to].merge_docs(docs).unwrap();
 }
 
@@ -306,7 +339,17 @@ fn apply(regs: &mut [Registry], op: &Op) {
                 regs[r].resolve_conflict(&c.id, pick).unwrap();
             }
         }
-        Op::Merge { from, to } => merge(regs, from, to),
+        Op::ErasePerson { r, person } => {
+            if let Some(p) = nth(&persons(&regs[r]), person) {
+                ok(regs[r].erase_person(p.parse().unwrap()).map(drop));
+            }
+        }
+        Op::Merge {
+            from,
+            to,
+            reversed,
+            cut,
+        } => merge_part(regs, from, to, reversed, cut),
         Op::Diverge {
             a,
             b,
@@ -314,8 +357,8 @@ fn apply(regs: &mut [Registry], op: &Op) {
             session,
             n,
         } => {
-            merge(regs, a, b);
-            merge(regs, b, a);
+            merge(regs, a, b, false);
+            merge(regs, b, a, true);
             for (r, v) in [(a, n), (b, n + 1)] {
                 apply(regs, &Op::SetContact { r, family, n: v });
                 apply(regs, &Op::SessionNote { r, session, n: v });
@@ -347,7 +390,7 @@ proptest! {
         for _ in 0..2 {
             for w in 0..REPLICAS {
                 let (from, to) = (order[w], order[(w + 1) % REPLICAS]);
-                merge(&mut regs, from, to);
+                merge(&mut regs, from, to, w % 2 == 1);
             }
         }
         let heads0 = regs[0].heads().unwrap();

@@ -496,6 +496,145 @@ fn erasure_removes_a_family_everywhere_and_it_cannot_come_back() {
 }
 
 #[test]
+fn erasing_one_person_removes_them_everywhere_and_keeps_the_household() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = replica(dir.path(), "anna", 5);
+    let fid = a
+        .reg
+        .add_family(&family(
+            "Kalniņi",
+            &[
+                "Zaiga;Kalniņa;1990;f;parent",
+                "Pēteris;Kalniņš;1988;m;parent",
+                "Līga;Kalniņa;2015;f;child",
+            ],
+        ))
+        .unwrap();
+    let persons = a.reg.family(fid).unwrap().persons;
+    let id_of = |given: &str| {
+        persons
+            .iter()
+            .find(|p| p.given_name == given)
+            .unwrap()
+            .id
+            .clone()
+    };
+    let (zaiga, peteris, liga) = (id_of("Zaiga"), id_of("Pēteris"), id_of("Līga"));
+    // Her old values stay in the document's history: the reason for a new document.
+    a.reg
+        .edit_person(
+            zaiga.parse().unwrap(),
+            &MemberDraft::parse_spec("m", "Zaiga;Kalniņa;1991;f;parent").unwrap(),
+        )
+        .unwrap();
+    a.reg
+        .add_note(fid, "2026-11-20", "Pēteris meklē darbu")
+        .unwrap();
+    let g = a
+        .reg
+        .add_group(&GroupDraft {
+            name: "Ģimeņu grupa".into(),
+            activity: "family-support".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    a.reg.enrol(g, &[zaiga.clone(), peteris.clone()]).unwrap();
+    let both = a
+        .reg
+        .record_session(&SessionDraft {
+            group: g.key(),
+            date: "2026-11-21".into(),
+            attended: vec![zaiga.clone(), peteris.clone()],
+            ..Default::default()
+        })
+        .unwrap();
+    let mut b = second_device(dir.path(), &mut a, "boris", 6);
+    assert!(
+        contains(&decrypted_bytes(&a.reg, dir.path(), "p0"), "Zaiga"),
+        "control: the name is findable before"
+    );
+
+    let new = a
+        .reg
+        .erase_person(zaiga.parse().unwrap())
+        .unwrap()
+        .expect("two members stay");
+    // Boris, offline, still edits her in the old family.
+    b.reg
+        .edit_person(
+            zaiga.parse().unwrap(),
+            &MemberDraft::parse_spec("m", "Zaiga Marija;Kalniņa;1991;f;parent").unwrap(),
+        )
+        .unwrap();
+
+    let check = |r: &mut Replica, tag: &str| {
+        assert!(matches!(r.reg.family(fid), Err(Error::NotFound { .. })));
+        assert!(matches!(
+            r.reg.person(zaiga.parse().unwrap()),
+            Err(Error::NotFound { .. })
+        ));
+        let household = r.reg.family(new).unwrap();
+        let mut ids: Vec<String> = household.persons.iter().map(|p| p.id.clone()).collect();
+        ids.sort();
+        let mut want = vec![peteris.clone(), liga.clone()];
+        want.sort();
+        assert_eq!(ids, want, "the others keep their ids");
+        assert_eq!(household.notes.len(), 1, "notes stay");
+        assert_eq!(r.reg.list_families().unwrap().len(), 1);
+        let session = r.reg.session(both).unwrap();
+        assert_eq!(
+            session.summary.attended, 2,
+            "her attendance stays as a count"
+        );
+        assert!(r
+            .reg
+            .group(g)
+            .unwrap()
+            .members
+            .iter()
+            .any(|m| m.id == peteris));
+        assert!(r.reg.verify_projection().unwrap().is_empty());
+        let bytes = decrypted_bytes(&r.reg, dir.path(), tag);
+        assert!(
+            !contains(&bytes, "Zaiga"),
+            "{tag}: her name is gone, history included"
+        );
+        assert!(
+            contains(&bytes, "Kalniņi"),
+            "{tag}: control: the household stays"
+        );
+    };
+    check(&mut a, "p1");
+    // The offline copy does not bring her back; the erasure reaches it.
+    a.reg.merge_from(&b.path, PASS).unwrap();
+    check(&mut a, "p2");
+    b.reg.merge_from(&a.path, PASS).unwrap();
+    check(&mut b, "p3");
+    assert_eq!(
+        a.reg.projection_dump().unwrap(),
+        b.reg.projection_dump().unwrap()
+    );
+
+    // The last member erased is the whole family erased.
+    let rest = a.reg.family(new).unwrap().persons;
+    let after_one = a
+        .reg
+        .erase_person(rest[0].id.parse().unwrap())
+        .unwrap()
+        .expect("one stays");
+    assert_eq!(
+        a.reg.erase_person(rest[1].id.parse().unwrap()).unwrap(),
+        None
+    );
+    assert!(matches!(
+        a.reg.family(after_one),
+        Err(Error::NotFound { .. })
+    ));
+    assert!(a.reg.list_families().unwrap().is_empty());
+    assert!(a.reg.verify_projection().unwrap().is_empty());
+}
+
+#[test]
 fn backup_and_restore() {
     let dir = tempfile::tempdir().unwrap();
     let mut a = replica(dir.path(), "anna", 1);
