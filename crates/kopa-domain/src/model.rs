@@ -202,12 +202,19 @@ pub struct Family {
     pub members: BTreeMap<String, Member>,
     pub notes: BTreeMap<String, Note>,
     pub follow_ups: BTreeMap<String, FollowUp>,
-    /// The family document this one replaces. When one member is erased, the
+    /// The family documents this one replaces. When one member is erased, the
     /// household moves to a new document (the old one's history holds the member's
-    /// data) and the old one is erased; until its tombstone arrives everywhere, the
-    /// old document is not shown. Absent in documents written before it existed.
+    /// data) and the old one is superseded; of a household's documents only the one
+    /// that replaces the most is shown. Absent in documents written before it existed.
+    #[autosurgeon(missing = "TagSet::default")]
+    pub replaces: TagSet,
+    /// The household's first family document, when this one replaces others.
     #[autosurgeon(missing = "Option::default")]
-    pub replaces: Option<String>,
+    pub household: Option<String>,
+    /// Ids of the members erased from this household (ids only, nothing personal):
+    /// never shown, even from a document another device made before it heard.
+    #[autosurgeon(missing = "TagSet::default")]
+    pub erased_members: TagSet,
 }
 
 #[derive(Clone, Debug, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]

@@ -22,6 +22,7 @@ pub const BRANCH_COLLECTIONS: &[&str] = &[
     "trainings",
     "events",
     "erased",
+    "replaced",
 ];
 
 /// The collections of the reference document.
@@ -164,12 +165,13 @@ fn rows_of(conn: &Connection, coll: &str, id: DocId) -> Result<Vec<String>> {
         "trainings" => "p_trainings",
         "events" => "p_events",
         "erased" => "p_erased",
+        "replaced" => "p_replaced",
         "links" => "p_person_links",
         "projects" => "p_projects",
         "indicators" => "p_indicators",
         _ => return Ok(vec![]),
     };
-    let col = if table == "p_erased" {
+    let col = if table == "p_erased" || table == "p_replaced" {
         "family_id"
     } else {
         "id"
@@ -217,6 +219,7 @@ fn delete_record(conn: &Connection, coll: &str, rid: &str) -> Result<()> {
             "DELETE FROM p_event_participants WHERE event_id = ?1",
         ],
         "erased" => &["DELETE FROM p_erased WHERE family_id = ?1"],
+        "replaced" => &["DELETE FROM p_replaced WHERE family_id = ?1"],
         "links" => &["DELETE FROM p_person_links WHERE id = ?1"],
         "projects" => &["DELETE FROM p_projects WHERE id = ?1"],
         "indicators" => &["DELETE FROM p_indicators WHERE id = ?1"],
@@ -242,13 +245,13 @@ fn project_record(
     authors: &mut conflicts::Authors,
 ) -> Result<()> {
     let doc_id = id.to_string();
-    if coll == "erased" {
-        // A tombstone: family id → when it was erased.
+    if coll == "erased" || coll == "replaced" {
+        // A tombstone: family id → when it was erased (or superseded).
         if let Some((automerge::Value::Scalar(v), _)) = doc.get(coll_obj, rid)? {
             let at = v.to_i64().unwrap_or(0);
-            conn.prepare_cached(
-                "INSERT OR REPLACE INTO p_erased(family_id, doc_id, at) VALUES (?1, ?2, ?3)",
-            )?
+            conn.prepare_cached(&format!(
+                "INSERT OR REPLACE INTO p_{coll}(family_id, doc_id, at) VALUES (?1, ?2, ?3)"
+            ))?
             .execute(params![rid, doc_id, at])?;
         }
         return Ok(());
@@ -401,25 +404,137 @@ pub fn forget_family(conn: &Connection, family: &str) -> Result<()> {
     Ok(())
 }
 
+/// Family ids a tombstone names: erased or superseded themselves, or of an erased
+/// household.
+const GONE: &str = "SELECT family_id FROM p_erased
+    UNION SELECT family_id FROM p_replaced
+    UNION SELECT l.family_id FROM p_lineage l JOIN p_erased e ON e.family_id = l.household";
+
+/// Whether a tombstone names this family's document: such a document is dropped on
+/// arrival and not sent on.
+pub fn is_gone(conn: &Connection, family: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT EXISTS(SELECT 1 FROM ({GONE}) WHERE family_id = ?1)"
+        ))?
+        .query_row([family], |r| r.get(0))?)
+}
+
+/// The household a family document belongs to: the id of its first document.
+pub fn household(conn: &Connection, family: &str) -> Result<String> {
+    Ok(conn
+        .prepare_cached("SELECT household FROM p_lineage WHERE family_id = ?1")?
+        .query_row([family], |r| r.get(0))
+        .optional()?
+        .unwrap_or_else(|| family.to_string()))
+}
+
 /// Drops every stored family document that a tombstone names: its snapshot, its
-/// chunks and its rows. Returns the documents dropped.
+/// chunks and its rows. Where that leaves a household's shown document gone while
+/// another of its documents stays, that one is shown. Returns the documents dropped.
 pub fn drop_erased(conn: &Connection) -> Result<Vec<DocId>> {
-    let mut s = conn.prepare_cached(
-        "SELECT d.doc_id, e.family_id FROM docs d JOIN p_erased e ON d.doc_id = 'family:' || e.family_id",
-    )?;
+    let mut s = conn.prepare_cached(&format!(
+        "SELECT d.doc_id, g.family_id FROM docs d JOIN ({GONE}) g ON d.doc_id = 'family:' || g.family_id"
+    ))?;
     let rows: Vec<(String, String)> = s
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let mut dropped = vec![];
+    let mut households = BTreeSet::new();
     for (doc_id, family) in rows {
         conn.prepare_cached("DELETE FROM doc_chunks WHERE doc_id = ?1")?
             .execute([&doc_id])?;
         conn.prepare_cached("DELETE FROM docs WHERE doc_id = ?1")?
             .execute([&doc_id])?;
         forget_family(conn, &family)?;
+        households.insert(household(conn, &family)?);
+        for sql in [
+            "DELETE FROM p_lineage WHERE family_id = ?1",
+            "DELETE FROM p_erased_members WHERE family_id = ?1",
+        ] {
+            conn.prepare_cached(sql)?.execute([&family])?;
+        }
         dropped.push(doc_id.parse()?);
     }
+    for h in households {
+        if let Some(winner) = shown_of(conn, &h)? {
+            let shown: bool = conn
+                .prepare_cached("SELECT EXISTS(SELECT 1 FROM p_families WHERE id = ?1)")?
+                .query_row([&winner], |r| r.get(0))?;
+            if !shown {
+                reproject_family(conn, &winner)?;
+            }
+        }
+    }
     Ok(dropped)
+}
+
+/// A household's documents held here, and the members erased from it.
+pub fn household_documents(
+    conn: &Connection,
+    household: &str,
+) -> Result<(Vec<String>, Vec<String>)> {
+    let list = |sql: &str| -> Result<Vec<String>> {
+        Ok(conn
+            .prepare_cached(sql)?
+            .query_map([household], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?)
+    };
+    Ok((
+        list("SELECT family_id FROM p_lineage WHERE household = ?1 ORDER BY family_id")?,
+        list("SELECT DISTINCT person_id FROM p_erased_members WHERE household = ?1 ORDER BY person_id")?,
+    ))
+}
+
+/// Projects a stored family document again.
+fn reproject_family(conn: &Connection, family: &str) -> Result<()> {
+    let id: DocId = format!("family:{family}").parse()?;
+    if let DocId::Family(fid) = id {
+        if let Some(doc) = docs::load(conn, id, &automerge::ActorId::random())? {
+            project_family(conn, id, fid, &doc)?;
+        }
+    }
+    Ok(())
+}
+
+/// Shown families whose document still holds a member erased from the household
+/// (it was made elsewhere before the erasure reached it), with those members' ids.
+pub fn unerased_members(conn: &Connection) -> Result<Vec<(String, Vec<String>)>> {
+    let mut s = conn.prepare_cached(
+        "SELECT f.id, e.person_id FROM p_families f
+         JOIN p_lineage l ON l.family_id = f.id
+         JOIN p_erased_members e ON e.household = l.household
+         WHERE e.family_id <> f.id
+           AND e.person_id NOT IN (SELECT person_id FROM p_erased_members WHERE family_id = f.id)
+         ORDER BY f.id, e.person_id",
+    )?;
+    let rows: Vec<(String, String)> = s
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out: Vec<(String, Vec<String>)> = vec![];
+    for (family, person) in rows {
+        match out.last_mut() {
+            Some((f, ps)) if *f == family => {
+                if !ps.contains(&person) {
+                    ps.push(person)
+                }
+            }
+            _ => out.push((family, vec![person])),
+        }
+    }
+    Ok(out)
+}
+
+/// The household's document that is shown: the one that replaces the most, then the
+/// greatest id, so every replica picks the same whatever the order of arrival.
+fn shown_of(conn: &Connection, household: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT family_id FROM p_lineage WHERE household = ?1
+             ORDER BY depth DESC, family_id DESC LIMIT 1",
+        )?
+        .query_row([household], |r| r.get(0))
+        .optional()?)
 }
 
 fn project_family(conn: &Connection, id: DocId, fid: FamilyId, doc: &Automerge) -> Result<()> {
@@ -438,27 +553,59 @@ fn project_family(conn: &Connection, id: DocId, fid: FamilyId, doc: &Automerge) 
     let Some(obj) = map_at(doc, &ROOT, "family")? else {
         return Ok(());
     };
-    // A household moved to a new document when a member was erased: the old document
-    // is not shown, whichever of the two arrived first.
-    let replaced: bool = conn
-        .prepare_cached("SELECT EXISTS(SELECT 1 FROM p_families WHERE replaces = ?1)")?
-        .query_row([&key], |r| r.get(0))?;
-    if replaced {
+    let f: Family = hydrate_prop(doc, ROOT, "family")?;
+    // A household moves to a new document when a member is erased, and two devices
+    // may each have done so: of its documents, one is shown, the same everywhere and
+    // whatever the order they arrived in.
+    let household = f.household.clone().unwrap_or_else(|| key.clone());
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO p_lineage(family_id, household, depth) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![key, household, f.replaces.len() as i64])?;
+    let mut fresh = false;
+    for pid in f.erased_members.iter() {
+        fresh |= conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO p_erased_members(family_id, household, person_id) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![key, household, pid])?
+            > 0;
+    }
+    let shown = shown_of(conn, &household)?;
+    if shown.as_deref() != Some(key.as_str()) {
+        // Members this hidden document erased are not shown from the shown one.
+        if let Some(shown) = shown.filter(|_| fresh) {
+            let projected: bool = conn
+                .prepare_cached("SELECT EXISTS(SELECT 1 FROM p_families WHERE id = ?1)")?
+                .query_row([&shown], |r| r.get(0))?;
+            if projected {
+                reproject_family(conn, &shown)?;
+            }
+        }
         return Ok(());
     }
-    let f: Family = hydrate_prop(doc, ROOT, "family")?;
-    if let Some(old) = &f.replaces {
-        forget_family(conn, old)?;
+    let mut f = f;
+    let erased: BTreeSet<String> = conn
+        .prepare_cached("SELECT person_id FROM p_erased_members WHERE household = ?1")?
+        .query_map([&household], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    f.members.retain(|pid, _| !erased.contains(pid));
+    let others: Vec<String> = conn
+        .prepare_cached("SELECT family_id FROM p_lineage WHERE household = ?1 AND family_id <> ?2")?
+        .query_map([&household, &key], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for other in others {
+        forget_family(conn, &other)?;
     }
     let consent = f.consent.as_ref();
     conn.prepare_cached(
-        "INSERT INTO p_families(id, doc_id, branch, name, municipality, contact, status, consent_date, consent_scope, consent_by, registered, replaces)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        "INSERT INTO p_families(id, doc_id, branch, name, municipality, contact, status, consent_date, consent_scope, consent_by, registered)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         key, id.to_string(), f.branch, f.name, f.municipality, f.contact, f.status.as_str(),
         consent.map(|c| c.date.to_string()), consent.map(|c| &c.scope), consent.map(|c| &c.recorded_by),
-        f.registered.to_string(), f.replaces
+        f.registered.to_string()
     ])?;
     let mut tag = conn
         .prepare_cached("INSERT INTO p_family_tags(family_id, kind, value) VALUES (?1, ?2, ?3)")?;
@@ -544,6 +691,9 @@ pub const TABLES: &[&str] = &[
     "p_search",
     "p_erased",
     "p_person_links",
+    "p_replaced",
+    "p_lineage",
+    "p_erased_members",
 ];
 
 /// Empties the projection and derives it again from every stored document.

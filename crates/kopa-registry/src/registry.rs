@@ -629,7 +629,9 @@ impl Registry {
             members,
             notes: BTreeMap::new(),
             follow_ups: BTreeMap::new(),
-            replaces: None,
+            replaces: TagSet::default(),
+            household: None,
+            erased_members: TagSet::default(),
         };
         let now = self.env.clock.now().0 as u64;
         let id = FamilyId::new(now, self.env.ids.random10());
@@ -1525,7 +1527,13 @@ impl Registry {
     pub fn erase_family(&mut self, id: FamilyId) -> Result<()> {
         self.family_exists(id)?;
         let owner = self.family_owner(id)?;
-        self.tombstone(id, &owner)?;
+        // The whole household: documents it had before a member was erased, and any
+        // made elsewhere at the same time, go with it.
+        let household = projection::household(&self.conn, &id.key())?;
+        let household: FamilyId = household
+            .parse()
+            .map_err(|_| Error::Corrupt(format!("household {household}")))?;
+        self.tombstone(&[household], &owner, "erased")?;
         self.forget_old_pages()
     }
 
@@ -1540,13 +1548,34 @@ impl Registry {
     /// and the whole family was erased.
     pub fn erase_person(&mut self, person: PersonId) -> Result<Option<FamilyId>> {
         let old = self.family_of_person(person)?;
+        let new = self.move_household(old, &[person.key()])?;
+        self.forget_old_pages()?;
+        Ok(new)
+    }
+
+    /// Moves a household to a new document without the `erase`d members, and
+    /// supersedes the old one (or erases the family when nobody is left).
+    fn move_household(&mut self, old: FamilyId, erase: &[String]) -> Result<Option<FamilyId>> {
         let mut family: Family = hydrate_prop(self.doc(DocId::Family(old))?, ROOT, "family")?;
-        family.members.remove(&person.key());
+        // Every document of the household this replica holds is superseded (another
+        // device's copy, made at the same time, included), and every member erased
+        // from any of them stays erased.
+        let household = projection::household(&self.conn, &old.key())?;
+        let (documents, erased) = projection::household_documents(&self.conn, &household)?;
+        for pid in erase.iter().chain(&erased) {
+            family.members.remove(pid);
+            family.erased_members.0.insert(pid.clone());
+        }
         if family.members.is_empty() {
             self.erase_family(old)?;
             return Ok(None);
         }
-        family.replaces = Some(old.key());
+        family.household = Some(household);
+        family.replaces.0.insert(old.key());
+        family.replaces.0.extend(documents.iter().cloned());
+        let superseded: Vec<FamilyId> = std::iter::once(old)
+            .chain(documents.iter().filter_map(|d| d.parse().ok()))
+            .collect();
         let owner = self.family_owner(old)?;
         let now = self.env.clock.now().0 as u64;
         let id = FamilyId::new(now, self.env.ids.random10());
@@ -1556,10 +1585,25 @@ impl Registry {
                 e.record(&id.key());
                 Ok(())
             })?;
-            r.tombstone(old, &owner)
+            r.tombstone(&superseded, &owner, "replaced")
         })?;
-        self.forget_old_pages()?;
         Ok(Some(id))
+    }
+
+    /// Two devices may each erase a member of the same household before hearing of
+    /// the other: the document shown then still holds the other's member (hidden
+    /// from view, but stored). Such a household moves again, without them.
+    fn finish_erasures(&mut self) -> Result<()> {
+        let pending = projection::unerased_members(&self.conn)?;
+        for (family, members) in &pending {
+            if let Ok(fid) = family.parse::<FamilyId>() {
+                self.move_household(fid, members)?;
+            }
+        }
+        if !pending.is_empty() {
+            self.forget_old_pages()?;
+        }
+        Ok(())
     }
 
     /// The branch that owns a family's document.
@@ -1571,18 +1615,21 @@ impl Registry {
     }
 
     /// Writes a family's tombstone (its id and the time, nothing personal) into the
-    /// owning branch's document; storing it drops the family's document here.
-    fn tombstone(&mut self, id: FamilyId, owner: &str) -> Result<()> {
+    /// owning branch's document: `erased` for a whole household, `replaced` for a
+    /// document superseded by a new one. Storing it drops the documents here.
+    fn tombstone(&mut self, ids: &[FamilyId], owner: &str, map: &'static str) -> Result<()> {
         let branch: BranchId = owner
             .parse()
             .map_err(|_| Error::Corrupt(format!("owner {owner}")))?;
-        let key = id.key();
         let at = self.env.clock.now();
         self.write(DocId::Branch(branch), "family.erase", |e| {
-            let erased = e.map(&ROOT, "erased")?;
-            e.tx.put(&erased, key.as_str(), at.0)?;
-            e.fields.push("erased".into());
-            e.record(&key);
+            let erased = e.map(&ROOT, map)?;
+            for id in ids {
+                let key = id.key();
+                e.tx.put(&erased, key.as_str(), at.0)?;
+                e.record(&key);
+            }
+            e.fields.push(map.into());
             Ok(())
         })
     }
@@ -2195,6 +2242,7 @@ impl Registry {
                 return Err(e);
             }
         }
+        self.finish_erasures()?;
         report.conflicts = self
             .conn
             .query_row("SELECT count(*) FROM p_conflicts", [], |r| r.get(0))?;

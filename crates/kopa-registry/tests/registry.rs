@@ -635,6 +635,62 @@ fn erasing_one_person_removes_them_everywhere_and_keeps_the_household() {
 }
 
 #[test]
+fn two_devices_erasing_two_members_of_one_household_at_once_erase_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = replica(dir.path(), "anna", 7);
+    let fid = a
+        .reg
+        .add_family(&family(
+            "Kalniņi",
+            &[
+                "Zaiga;Kalniņa;1990;f;parent",
+                "Pēteris;Kalniņš;1988;m;parent",
+                "Līga;Kalniņa;2015;f;child",
+            ],
+        ))
+        .unwrap();
+    let persons = a.reg.family(fid).unwrap().persons;
+    let id_of = |given: &str| {
+        persons
+            .iter()
+            .find(|p| p.given_name == given)
+            .unwrap()
+            .id
+            .parse::<kopa_domain::PersonId>()
+            .unwrap()
+    };
+    let mut b = second_device(dir.path(), &mut a, "boris", 8);
+    // Neither has heard of the other's erasure.
+    a.reg.erase_person(id_of("Zaiga")).unwrap().unwrap();
+    b.clock.advance_ms(1_000);
+    b.reg.erase_person(id_of("Līga")).unwrap().unwrap();
+
+    a.reg.merge_from(&b.path, PASS).unwrap();
+    b.reg.merge_from(&a.path, PASS).unwrap();
+    a.reg.merge_from(&b.path, PASS).unwrap();
+    for (r, tag) in [(&mut a, "s1"), (&mut b, "s2")] {
+        let families = r.reg.list_families().unwrap();
+        assert_eq!(families.len(), 1, "{tag}: one household");
+        let household = r.reg.family(families[0].id.parse().unwrap()).unwrap();
+        let names: Vec<&str> = household
+            .persons
+            .iter()
+            .map(|p| p.given_name.as_str())
+            .collect();
+        assert_eq!(names, ["Pēteris"], "{tag}");
+        assert!(r.reg.verify_projection().unwrap().is_empty());
+        let bytes = decrypted_bytes(&r.reg, dir.path(), tag);
+        assert!(!contains(&bytes, "Zaiga"), "{tag}: Zaiga is gone");
+        assert!(!contains(&bytes, "Līga"), "{tag}: Līga is gone");
+        assert!(contains(&bytes, "Pēteris"), "{tag}: control");
+    }
+    assert_eq!(
+        a.reg.projection_dump().unwrap(),
+        b.reg.projection_dump().unwrap()
+    );
+}
+
+#[test]
 fn backup_and_restore() {
     let dir = tempfile::tempdir().unwrap();
     let mut a = replica(dir.path(), "anna", 1);

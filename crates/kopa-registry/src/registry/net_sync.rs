@@ -324,15 +324,7 @@ impl Registry {
 
     fn is_erased(&self, id: DocId) -> Result<bool> {
         Ok(match id {
-            DocId::Family(f) => self
-                .conn
-                .query_row(
-                    "SELECT 1 FROM p_erased WHERE family_id = ?1",
-                    [f.key()],
-                    |_| Ok(()),
-                )
-                .optional()?
-                .is_some(),
+            DocId::Family(f) => crate::projection::is_gone(&self.conn, &f.key())?,
             _ => false,
         })
     }
