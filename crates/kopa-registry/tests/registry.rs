@@ -495,12 +495,9 @@ fn erasure_removes_a_family_everywhere_and_it_cannot_come_back() {
     );
 }
 
-#[test]
-fn erasing_one_person_removes_them_everywhere_and_keeps_the_household() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut a = replica(dir.path(), "anna", 5);
-    let fid = a
-        .reg
+/// A household of three: Zaiga, Pēteris and Līga, with their person ids in that order.
+fn kalnini(reg: &mut Registry) -> (kopa_domain::FamilyId, [String; 3]) {
+    let fid = reg
         .add_family(&family(
             "Kalniņi",
             &[
@@ -510,7 +507,7 @@ fn erasing_one_person_removes_them_everywhere_and_keeps_the_household() {
             ],
         ))
         .unwrap();
-    let persons = a.reg.family(fid).unwrap().persons;
+    let persons = reg.family(fid).unwrap().persons;
     let id_of = |given: &str| {
         persons
             .iter()
@@ -519,7 +516,15 @@ fn erasing_one_person_removes_them_everywhere_and_keeps_the_household() {
             .id
             .clone()
     };
-    let (zaiga, peteris, liga) = (id_of("Zaiga"), id_of("Pēteris"), id_of("Līga"));
+    (fid, [id_of("Zaiga"), id_of("Pēteris"), id_of("Līga")])
+}
+
+#[test]
+fn erasing_one_person_removes_them_everywhere_and_keeps_the_household() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = replica(dir.path(), "anna", 5);
+    let (fid, ids) = kalnini(&mut a.reg);
+    let [zaiga, peteris, liga] = ids;
     // Her old values stay in the document's history: the reason for a new document.
     a.reg
         .edit_person(
@@ -638,32 +643,12 @@ fn erasing_one_person_removes_them_everywhere_and_keeps_the_household() {
 fn two_devices_erasing_two_members_of_one_household_at_once_erase_both() {
     let dir = tempfile::tempdir().unwrap();
     let mut a = replica(dir.path(), "anna", 7);
-    let fid = a
-        .reg
-        .add_family(&family(
-            "Kalniņi",
-            &[
-                "Zaiga;Kalniņa;1990;f;parent",
-                "Pēteris;Kalniņš;1988;m;parent",
-                "Līga;Kalniņa;2015;f;child",
-            ],
-        ))
-        .unwrap();
-    let persons = a.reg.family(fid).unwrap().persons;
-    let id_of = |given: &str| {
-        persons
-            .iter()
-            .find(|p| p.given_name == given)
-            .unwrap()
-            .id
-            .parse::<kopa_domain::PersonId>()
-            .unwrap()
-    };
+    let (_, [zaiga, _, liga]) = kalnini(&mut a.reg);
     let mut b = second_device(dir.path(), &mut a, "boris", 8);
     // Neither has heard of the other's erasure.
-    a.reg.erase_person(id_of("Zaiga")).unwrap().unwrap();
+    a.reg.erase_person(zaiga.parse().unwrap()).unwrap().unwrap();
     b.clock.advance_ms(1_000);
-    b.reg.erase_person(id_of("Līga")).unwrap().unwrap();
+    b.reg.erase_person(liga.parse().unwrap()).unwrap().unwrap();
 
     a.reg.merge_from(&b.path, PASS).unwrap();
     b.reg.merge_from(&a.path, PASS).unwrap();
