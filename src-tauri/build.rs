@@ -30,6 +30,8 @@ const COMMANDS: &[&str] = &[
     "hub_sync",
     "set_user",
     "backup",
+    "erase_family",
+    "erase_person",
     "backup_status",
     "set_backup_policy",
     "restore",

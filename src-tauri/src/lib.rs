@@ -283,6 +283,20 @@ async fn add_note(state: State<'_, AppState>, family: String, text: String) -> R
     })
 }
 
+/// A family's request to be forgotten: gone from every replica as it syncs.
+#[tauri::command]
+async fn erase_family(state: State<'_, AppState>, id: String) -> Res<()> {
+    let fid: FamilyId = self::id("family", &id)?;
+    state.with(|r| r.erase_family(fid))
+}
+
+/// One member's request: returns the household's new id (none when nobody is left).
+#[tauri::command]
+async fn erase_person(state: State<'_, AppState>, person: String) -> Res<Option<String>> {
+    let pid: kopa_domain::PersonId = self::id("person", &person)?;
+    state.with(|r| Ok(r.erase_person(pid)?.map(|f| f.key())))
+}
+
 // ----- groups and sessions ---------------------------------------------------------
 
 #[tauri::command]
@@ -568,6 +582,8 @@ pub fn run() {
             add_family,
             edit_family,
             add_note,
+            erase_family,
+            erase_person,
             list_groups,
             group,
             add_group,

@@ -160,6 +160,8 @@ test("a sync file brings a family from the other laptop; a conflict is resolved"
   kopa(laptop2, ["family", "edit", fid, "--contact", "+371 26000002"]);
   // The second laptop registers a family and writes a sync file.
   kopa(laptop2, ["family", "add", "--name", "Bērziņi", "--municipality", "Rēzekne", "--member", "Līga;Bērziņa;1990;f;parent"]);
+  // A household one member of which will ask to be forgotten.
+  kopa(db, ["family", "add", "--name", "Kalniņi", "--municipality", "Rēzekne", "--member", "Zaiga;Kalniņa;1990;f;parent", "--member", "Pēteris;Kalniņš;1988;m;parent"]);
   const branch = JSON.parse(kopa(db, ["--json", "info"])).identity.branch_id;
   const file = join(data, "from-laptop2.kopasync");
   kopa(laptop2, ["sync", "export", "--to", branch, "--out", file]);
@@ -196,9 +198,48 @@ test("a sync file brings a family from the other laptop; a conflict is resolved"
     );
     await app.waitText("No conflicts");
     await app.screenshot("14-conflict-resolved");
+
+    // Erasure, asked once more each time: one member, then the whole family (in
+    // Russian).
+    await app.click("#nav-settings");
+    await app.click("#settings-lang-ru");
+    await app.click("#nav-families");
+    await app.type("#family-search", "Kalniņi");
+    await app.waitText("2 члена семьи");
+    await app.click("#family-list .row-button");
+    await app.waitText("Zaiga Kalniņa");
+    await app.exec("[...document.querySelectorAll('.erase-person')].find(b => b.closest('tr').innerText.includes('Zaiga')).click()");
+    await app.waitText("Удалить Zaiga Kalniņa из этой семьи");
+    // The question is scrolled into view where it was asked.
+    let inView = false;
+    for (let i = 0; i < 100 && !inView; i++) {
+      inView = await app.exec("const r = document.getElementById('erase-question').getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight");
+      if (!inView) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(inView, "the question is in view");
+    await app.screenshot("15-erase-person-confirm");
+    await app.click("#confirm-erase");
+    let body = "";
+    for (let i = 0; i < 200; i++) {
+      body = await app.exec("return document.body.innerText");
+      if (!body.includes("Zaiga")) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(!body.includes("Zaiga"), "she is gone from the card");
+    assert.match(body, /Pēteris Kalniņš/, "the household stays");
+    await app.screenshot("16-household-after-erasure");
+    await app.click("#erase-family");
+    await app.waitText("Удалить семью Kalniņi");
+    await app.click("#confirm-erase");
+    await app.find("#family-search");
+    await app.waitText("Bērziņi");
+    assert.ok(!(await app.text("#family-list")).includes("Kalniņi"));
   } finally {
     await close();
   }
+  // Nothing of either is found any more, by name.
+  assert.deepEqual(JSON.parse(kopa(db, ["--json", "family", "search", "Zaiga"])), []);
+  assert.deepEqual(JSON.parse(kopa(db, ["--json", "family", "search", "Pēteris"])), []);
   // The choice was written to the replica: the CLI sees no conflict and the kept value.
   const conflicts = JSON.parse(kopa(db, ["--json", "conflicts", "list"]));
   assert.equal(conflicts.length, 0);

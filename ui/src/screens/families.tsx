@@ -67,10 +67,17 @@ export function FamilyCard({ go, id }: { go: Go; id: string }) {
   const [f, setF] = useState<FamilyDetail | null>(null);
   const [note, setNote] = useState("");
   const [err, setErr] = useState<CommandError | null>(null);
+  // Erasure asks once more, naming what goes: the whole family or one member.
+  const [erasing, setErasing] = useState<{ person: string; name: string } | "family" | null>(null);
   const load = () => api.family(id).then(setF);
   useEffect(() => {
     load();
   }, [id]);
+  // The question shows where it is asked from: scrolled to, its button focused.
+  useEffect(() => {
+    if (erasing) document.getElementById("erase-question")?.scrollIntoView({ block: "center" });
+    document.getElementById("confirm-erase")?.focus();
+  }, [erasing]);
   if (!f) return <Loading />;
   const addNote = async (e: Event) => {
     e.preventDefault();
@@ -81,6 +88,20 @@ export function FamilyCard({ go, id }: { go: Go; id: string }) {
       load();
     } catch (x) {
       setErr({ ...(x as CommandError), field: "note" });
+    }
+  };
+  const erase = async () => {
+    try {
+      if (erasing === "family") {
+        await api.eraseFamily(id);
+        go({ name: "families" });
+      } else if (erasing) {
+        const household = await api.erasePerson(erasing.person);
+        setErasing(null);
+        go(household ? { name: "family", id: household } : { name: "families" });
+      }
+    } catch (x) {
+      setErr(x as CommandError);
     }
   };
   return (
@@ -95,6 +116,7 @@ export function FamilyCard({ go, id }: { go: Go; id: string }) {
         </>
       }
     >
+      <ErrorBox err={err} fields={["note"]} />
       <dl class="facts">
         <dt>{t("field-municipality")}</dt>
         <dd>{f.municipality}</dd>
@@ -117,6 +139,9 @@ export function FamilyCard({ go, id }: { go: Go; id: string }) {
             <th scope="col">{t("field-birth_year")}</th>
             <th scope="col">{t("field-gender")}</th>
             <th scope="col">{t("field-role")}</th>
+            <th scope="col">
+              <span class="visually-hidden">{t("ui-erase")}</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -128,6 +153,15 @@ export function FamilyCard({ go, id }: { go: Go; id: string }) {
               <td>{p.birth_year ?? "—"}</td>
               <td>{code("gender", p.gender)}</td>
               <td>{code("role", p.role)}</td>
+              <td>
+                <button
+                  class="erase-person link-button"
+                  data-person={p.id}
+                  onClick={() => setErasing({ person: p.id, name: `${p.given_name} ${p.family_name}` })}
+                >
+                  {t("ui-erase")}
+                </button>
+              </td>
             </tr>
           ))}
         </tbody>
@@ -168,6 +202,27 @@ export function FamilyCard({ go, id }: { go: Go; id: string }) {
           </ul>
         </>
       )}
+      <section class="card" id="erasure">
+        <h2>{t("ui-erasure")}</h2>
+        <p class="muted">{t("ui-erasure-lead")}</p>
+        {erasing ? (
+          <div class="error-box" role="alert">
+            <p id="erase-question">
+              {erasing === "family"
+                ? t("ui-erase-family-confirm", { name: f.name })
+                : t("ui-erase-person-confirm", { name: erasing.name })}
+            </p>
+            <button id="confirm-erase" class="danger" onClick={erase}>
+              {t("ui-erase-for-good")}
+            </button>{" "}
+            <button onClick={() => setErasing(null)}>{t("ui-cancel")}</button>
+          </div>
+        ) : (
+          <button id="erase-family" onClick={() => setErasing("family")}>
+            {t("ui-erase-family")}
+          </button>
+        )}
+      </section>
     </Page>
   );
 }
