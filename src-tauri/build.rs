@@ -32,6 +32,8 @@ const COMMANDS: &[&str] = &[
     "backup",
     "erase_family",
     "erase_person",
+    "retention",
+    "set_retention_years",
     "backup_status",
     "set_backup_policy",
     "restore",

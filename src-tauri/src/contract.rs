@@ -174,6 +174,13 @@ pub struct BackupOverview {
     pub error: Option<CommandError>,
 }
 
+/// The retention period and the closed families past it, due for erasure.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+pub struct RetentionOverview {
+    pub years: u32,
+    pub due: Vec<kopa_registry::views::FamilySummary>,
+}
+
 /// The whole contract as one TypeScript file.
 pub fn typescript() -> String {
     use kopa_registry::views::*;
@@ -196,6 +203,7 @@ pub fn typescript() -> String {
         HubSyncResult::decl(),
         SyncOverview::decl(),
         BackupOverview::decl(),
+        RetentionOverview::decl(),
         kopa_registry::BackupStatus::decl(),
         kopa_registry::BackupPolicy::decl(),
         Identity::decl(),

@@ -297,6 +297,24 @@ async fn erase_person(state: State<'_, AppState>, person: String) -> Res<Option<
     state.with(|r| Ok(r.erase_person(pid)?.map(|f| f.key())))
 }
 
+#[tauri::command]
+async fn retention(state: State<'_, AppState>) -> Res<RetentionOverview> {
+    state.with(|r| {
+        Ok(RetentionOverview {
+            years: r.retention_years()?,
+            due: r.retention_due_now()?,
+        })
+    })
+}
+
+#[tauri::command]
+async fn set_retention_years(state: State<'_, AppState>, years: String) -> Res<RetentionOverview> {
+    let n = kopa_domain::validate::number("retention", &years, 0..=i64::from(u32::MAX))
+        .map_err(Error::from)?;
+    state.with(|r| r.set_retention_years(n as u32))?;
+    retention(state).await
+}
+
 // ----- groups and sessions ---------------------------------------------------------
 
 #[tauri::command]
@@ -584,6 +602,8 @@ pub fn run() {
             add_note,
             erase_family,
             erase_person,
+            retention,
+            set_retention_years,
             list_groups,
             group,
             add_group,

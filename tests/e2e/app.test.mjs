@@ -126,6 +126,18 @@ test("first run: create a branch, register a family, a group, a session; the das
     await app.find("#backup-schedule");
     assert.equal(await app.exec("return document.querySelector('#f-every_hours').value"), "12");
     assert.equal(await app.exec("return document.querySelector('#f-keep').value"), "30");
+    // The retention period: out of range is refused beside its field; no family is
+    // closed, so none is due for erasure.
+    await app.type("#f-retention", "0");
+    await app.click("#save-retention");
+    assert.match(await app.text(byId("f-retention-err")), /0/);
+    await app.type("#f-retention", "3");
+    await app.click("#save-retention");
+    await app.waitText("Saglabāts");
+    assert.equal(await app.exec("return document.getElementById('f-retention-err')"), null);
+    assert.match(await app.text("#retention-due"), /Nevienai ģimenei glabāšanas termiņš nav beidzies/);
+    await app.exec("document.getElementById('retention-due').scrollIntoView({block: 'center'})");
+    await app.screenshot("08b-retention-lv");
 
     // Switching to Russian changes the whole screen at once.
     await app.click("#settings-lang-ru");

@@ -53,6 +53,8 @@ hub: string | null, };
 
 export type BackupOverview = { status: BackupStatus, error: CommandError | null, };
 
+export type RetentionOverview = { years: number, due: Array<FamilySummary>, };
+
 export type BackupStatus = { policy: BackupPolicy, 
 /**
  * The folder backups go to now.

@@ -154,3 +154,11 @@ ui-erase-family = Erase this family…
 ui-erase-family-confirm = Erase the family { $name } and everything recorded about it, on every computer? This cannot be undone.
 ui-erase-person-confirm = Erase { $name } from this family, on every computer? The other members stay. This cannot be undone.
 ui-erase-for-good = Erase for good
+ui-retention = Retention period
+ui-retention-lead = Closed families with no activity for this many years are listed here for erasure. Open one to erase it.
+ui-retention-due = { $count ->
+    [0] No family is past the retention period.
+    [one] { $count } closed family is past the retention period:
+   *[other] { $count } closed families are past the retention period:
+}
+ui-person-name = Name

@@ -162,3 +162,12 @@ ui-erase-family = Dzēst šo ģimeni…
 ui-erase-family-confirm = Dzēst ģimeni { $name } un visu par to reģistrēto visos datoros? To nevar atsaukt.
 ui-erase-person-confirm = Dzēst { $name } no šīs ģimenes visos datoros? Pārējie locekļi paliek. To nevar atsaukt.
 ui-erase-for-good = Dzēst neatgriezeniski
+ui-retention = Glabāšanas termiņš
+ui-retention-lead = Slēgtās ģimenes, kurās tik gadus nav bijis nekādu aktivitāšu, šeit tiek uzskaitītas dzēšanai. Atveriet ģimeni, lai to dzēstu.
+ui-retention-due = { $count ->
+    [0] Nevienai ģimenei glabāšanas termiņš nav beidzies.
+    [zero] { $count } slēgtām ģimenēm glabāšanas termiņš ir beidzies:
+    [one] { $count } slēgtai ģimenei glabāšanas termiņš ir beidzies:
+   *[other] { $count } slēgtām ģimenēm glabāšanas termiņš ir beidzies:
+}
+ui-person-name = Vārds, uzvārds

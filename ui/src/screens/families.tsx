@@ -135,7 +135,7 @@ export function FamilyCard({ go, id }: { go: Go; id: string }) {
       <table>
         <thead>
           <tr>
-            <th scope="col">{t("field-name")}</th>
+            <th scope="col">{t("ui-person-name")}</th>
             <th scope="col">{t("field-birth_year")}</th>
             <th scope="col">{t("field-gender")}</th>
             <th scope="col">{t("field-role")}</th>

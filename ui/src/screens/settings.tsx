@@ -1,10 +1,11 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
-import type { BackupOverview, CommandError, Identity } from "../bindings";
+import type { Go } from "../app";
+import type { BackupOverview, CommandError, Identity, RetentionOverview } from "../bindings";
 import { LANGS, errorText, fmtDateTime, t, type Lang } from "../i18n";
 import { ErrorBox, Field, Notice, Page } from "../ui";
 
-export function SettingsScreen(props: { lang: Lang; setLang: (l: Lang) => void; identity: Identity; onIdentity: () => void }) {
+export function SettingsScreen(props: { go: Go; lang: Lang; setLang: (l: Lang) => void; identity: Identity; onIdentity: () => void }) {
   const [user, setUser] = useState(props.identity.user);
   const [err, setErr] = useState<CommandError | null>(null);
   const [msg, setMsg] = useState<string | null>(null);
@@ -28,9 +29,26 @@ export function SettingsScreen(props: { lang: Lang; setLang: (l: Lang) => void; 
     setKeep(String(b.status.policy.keep));
     setDir(b.status.policy.dir ?? "");
   };
+  const [retention, setRetention] = useState<RetentionOverview | null>(null);
+  const [years, setYears] = useState("");
+  const showRetention = (r: RetentionOverview) => {
+    setRetention(r);
+    setYears(String(r.years));
+  };
   useEffect(() => {
     api.backupStatus().then(showBackups, (x) => setErr(x as CommandError));
+    api.retention().then(showRetention, (x) => setErr(x as CommandError));
   }, []);
+  const saveRetention = async (e: Event) => {
+    e.preventDefault();
+    try {
+      showRetention(await api.setRetentionYears(years));
+      setErr(null);
+      setMsg(t("ui-saved"));
+    } catch (x) {
+      setErr(x as CommandError);
+    }
+  };
   const saveSchedule = async (e: Event) => {
     e.preventDefault();
     try {
@@ -55,7 +73,7 @@ export function SettingsScreen(props: { lang: Lang; setLang: (l: Lang) => void; 
   };
   return (
     <Page title={t("ui-nav-settings")}>
-      <ErrorBox err={err} fields={["user", "every_hours", "keep"]} />
+      <ErrorBox err={err} fields={["user", "every_hours", "keep", "retention"]} />
       {msg && <Notice>{msg}</Notice>}
       <fieldset class="card">
         <legend>{t("ui-language")}</legend>
@@ -119,6 +137,27 @@ export function SettingsScreen(props: { lang: Lang; setLang: (l: Lang) => void; 
           <button type="submit" id="save-backup-schedule">
             {t("ui-save")}
           </button>
+        </form>
+      )}
+      {retention && (
+        <form class="card" id="retention" onSubmit={saveRetention}>
+          <h2>{t("ui-retention")}</h2>
+          <p class="muted">{t("ui-retention-lead")}</p>
+          <Field label={t("field-retention")} name="retention" value={years} onInput={setYears} err={err} inputMode="numeric" />
+          <button type="submit" id="save-retention">
+            {t("ui-save")}
+          </button>
+          <p id="retention-due">{t("ui-retention-due", { count: retention.due.length })}</p>
+          <ul class="list">
+            {retention.due.map((f) => (
+              <li>
+                <button type="button" class="row-button" onClick={() => props.go({ name: "family", id: f.id })}>
+                  <strong>{f.name}</strong>
+                  <span class="muted">{f.municipality}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
         </form>
       )}
       <section class="card">
