@@ -11,7 +11,7 @@
 
 use crate::invite::{encode_docs, Invite};
 use crate::{pack, transport, unpack, MAX_BODY, PROTOCOL};
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -40,6 +40,9 @@ pub struct Limits {
     pub request_timeout: Duration,
     /// Longest a client may take to send a request's headers.
     pub header_timeout: Duration,
+    /// Largest request body, compressed; a larger one is refused with 413 before
+    /// the hub reads past the limit.
+    pub max_body: usize,
 }
 
 impl Default for Limits {
@@ -49,6 +52,7 @@ impl Default for Limits {
             per_second: 4.0,
             request_timeout: Duration::from_secs(180),
             header_timeout: Duration::from_secs(30),
+            max_body: MAX_BODY,
         }
     }
 }
@@ -398,7 +402,7 @@ fn router(app: Arc<App>, limits: Limits) -> Router {
     Router::new()
         .route("/v1/health", get(|| async { "ok" }))
         .route("/v1/sync", post(sync))
-        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(DefaultBodyLimit::max(limits.max_body))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             limits.request_timeout,
@@ -410,7 +414,10 @@ fn refusal(status: StatusCode, code: &str) -> Response {
     (status, axum::Json(serde_json::json!({ "code": code }))).into_response()
 }
 
-async fn sync(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
+/// Answers one sync request. The body is read last, after the credential's rate and
+/// the protocol are checked, and never past the size limit, so a stranger or a
+/// flooding laptop cannot make the hub buffer large bodies.
+async fn sync(State(app): State<Arc<App>>, headers: HeaderMap, body: Body) -> Response {
     let token = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
@@ -431,6 +438,22 @@ async fn sync(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> R
         tracing::warn!("sync with another protocol version");
         return refusal(StatusCode::BAD_REQUEST, "net-protocol");
     }
+    let limit = app.limiter.limits.max_body;
+    let declared = headers
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        tracing::warn!(declared, limit, "request body larger than the limit");
+        return refusal(StatusCode::PAYLOAD_TOO_LARGE, "net-too-large");
+    }
+    let body = match axum::body::to_bytes(body, limit).await {
+        Ok(b) => b,
+        Err(_) => {
+            tracing::warn!(limit, "request body cut off or larger than the limit");
+            return refusal(StatusCode::PAYLOAD_TOO_LARGE, "net-too-large");
+        }
+    };
     match tokio::task::spawn_blocking(move || app.answer(&token, &body)).await {
         Ok(r) => r,
         Err(_) => refusal(StatusCode::INTERNAL_SERVER_ERROR, "net-server"),

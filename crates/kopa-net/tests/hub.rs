@@ -11,6 +11,10 @@ use std::path::Path;
 const PASS: &str = "pass";
 
 fn start(dir: &Path) -> (Hub, RunningHub) {
+    start_with(dir, kopa_net::hub::Limits::default())
+}
+
+fn start_with(dir: &Path, limits: kopa_net::hub::Limits) -> (Hub, RunningHub) {
     let hub = Hub::init(
         &dir.join("hub"),
         "Latvijas Sarkanais Krusts",
@@ -18,8 +22,19 @@ fn start(dir: &Path) -> (Hub, RunningHub) {
         "https://127.0.0.1:7443",
     )
     .unwrap();
-    let running = hub.start("127.0.0.1:0".parse().unwrap()).unwrap();
+    let running = hub
+        .start_with("127.0.0.1:0".parse().unwrap(), limits)
+        .unwrap();
     (hub, running)
+}
+
+/// An HTTPS client that trusts the hub's certificate, to speak the protocol by hand.
+fn agent(fingerprint: &str) -> ureq::Agent {
+    ureq::AgentBuilder::new()
+        .tls_config(std::sync::Arc::new(kopa_net::tls::client_config(
+            fingerprint,
+        )))
+        .build()
 }
 
 fn invite(hub: &Hub, running: &RunningHub, branch: &str, role: Role) -> Invite {
@@ -310,11 +325,7 @@ fn post(
     token: Option<&str>,
     body: Vec<u8>,
 ) -> (u16, String) {
-    let agent = ureq::AgentBuilder::new()
-        .tls_config(std::sync::Arc::new(kopa_net::tls::client_config(
-            fingerprint,
-        )))
-        .build();
+    let agent = agent(fingerprint);
     let mut req = agent
         .post(&format!("{}/v1/sync", running.url()))
         .set("Kopa-Protocol", kopa_net::PROTOCOL);
@@ -420,28 +431,20 @@ fn crafted_changes_to_documents_a_branch_does_not_own_are_refused_with_403() {
 #[test]
 fn a_flooding_credential_is_slowed_down_and_a_slow_client_is_cut_off() {
     let dir = tempfile::tempdir().unwrap();
-    let hub = Hub::init(
-        &dir.path().join("hub"),
-        "Latvijas Sarkanais Krusts",
-        "Rīga",
-        "https://127.0.0.1:7443",
-    )
-    .unwrap();
-    let limits = kopa_net::hub::Limits {
-        burst: 5,
-        per_second: 0.5,
-        request_timeout: std::time::Duration::from_secs(2),
-        header_timeout: std::time::Duration::from_secs(2),
-    };
-    let running = hub
-        .start_with("127.0.0.1:0".parse().unwrap(), limits)
-        .unwrap();
+    let (hub, running) = start_with(
+        dir.path(),
+        kopa_net::hub::Limits {
+            burst: 5,
+            per_second: 0.5,
+            request_timeout: std::time::Duration::from_secs(2),
+            header_timeout: std::time::Duration::from_secs(2),
+            max_body: 64 * 1024,
+        },
+    );
     let kr_inv = invite(&hub, &running, "Krāslava", Role::Branch);
     let dg_inv = invite(&hub, &running, "Daugavpils", Role::Branch);
     let fp = &hub.config.fingerprint;
-    let agent = ureq::AgentBuilder::new()
-        .tls_config(std::sync::Arc::new(kopa_net::tls::client_config(fp)))
-        .build();
+    let agent = agent(fp);
     let url = format!("{}/v1/sync", running.url());
     let send = |token: &str, body: &[u8]| -> (u16, Option<String>) {
         match agent
@@ -502,4 +505,60 @@ fn a_flooding_credential_is_slowed_down_and_a_slow_client_is_cut_off() {
         Ok(r) => panic!("a 6-second upload was let through: {}", r.status()),
         Err(ureq::Error::Status(s, _)) => panic!("a slow upload got {s}, not 408"),
     }
+}
+
+#[test]
+fn a_request_larger_than_the_limit_is_refused_with_413_without_being_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let (hub, running) = start_with(
+        dir.path(),
+        kopa_net::hub::Limits {
+            max_body: 32 * 1024,
+            request_timeout: std::time::Duration::from_secs(5),
+            ..Default::default()
+        },
+    );
+    let inv = invite(&hub, &running, "Krāslava", Role::Branch);
+    let fp = &hub.config.fingerprint;
+    let agent = agent(fp);
+    let request = || {
+        agent
+            .post(&format!("{}/v1/sync", running.url()))
+            .set("Kopa-Protocol", kopa_net::PROTOCOL)
+            .set("Authorization", &format!("Bearer {}", inv.credential))
+    };
+    // A body declared larger than the limit is refused at once from its
+    // Content-Length: had the hub waited for the gigabyte, this would be a 408.
+    let started = std::time::Instant::now();
+    match request()
+        .set("Content-Length", "1073741824")
+        .send_bytes(b"x")
+    {
+        Err(ureq::Error::Status(s, r)) => {
+            assert_eq!(s, 413);
+            assert_eq!(r.into_string().unwrap(), r#"{"code":"net-too-large"}"#);
+        }
+        Ok(r) => panic!("a declared gigabyte was let through: {}", r.status()),
+        Err(e) => panic!("{e}"),
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(4));
+    // Sent in chunks with no length, it is refused once the limit is passed. The
+    // hub stops reading there, so the client may see its upload cut off before
+    // the answer; what it never sees is the garbage read and answered (400).
+    match request().send(std::io::Cursor::new(vec![b'x'; 256 * 1024])) {
+        Err(ureq::Error::Status(s, _)) => assert_eq!(s, 413),
+        Err(ureq::Error::Transport(t)) => {
+            let t = t.to_string();
+            let cut = ["Broken pipe", "reset", "Unexpected EOF"];
+            assert!(cut.iter().any(|c| t.contains(c)), "{t}");
+        }
+        Ok(r) => panic!("an oversized upload was let through: {}", r.status()),
+    }
+    // A request within the limit is read and answered: garbage is a 400.
+    let (status, _) = post(&running, fp, Some(&inv.credential), b"garbage".to_vec());
+    assert_eq!(status, 400);
+    // And a real sync from the branch goes through.
+    let mut kr = join(dir.path(), "kr", &inv);
+    family(&mut kr, "Ivanovs", "Krāslava");
+    assert!(sync(&mut kr).sync.complete);
 }
