@@ -100,12 +100,41 @@ fn killing_the_hub_or_the_client_mid_sync_loses_nothing_and_doubles_nothing() {
     for db in ["a.kopa", "b.kopa"] {
         run(dir, &["--db", db, "projection", "rebuild", "--verify"]);
     }
+    // Malformed requests, one carrying a name, get a 4xx and a log line.
+    let invite = kopa_net::Invite::parse(&std::fs::read(dir.join("a.invite")).unwrap()).unwrap();
+    let agent = ureq::AgentBuilder::new()
+        .tls_config(std::sync::Arc::new(kopa_net::tls::client_config(
+            &invite.fingerprint,
+        )))
+        .build();
+    let post = |token: Option<&str>, body: &[u8]| {
+        let mut req = agent
+            .post(&format!("{}/v1/sync", invite.hub))
+            .set("Kopa-Protocol", kopa_net::PROTOCOL);
+        if let Some(t) = token {
+            req = req.set("Authorization", &format!("Bearer {t}"));
+        }
+        match req.send_bytes(body) {
+            Err(ureq::Error::Status(s, _)) => s,
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(post(Some(&invite.credential), b"Anna Ozola7 1980"), 400);
+    assert_eq!(post(None, b"Anna Ozola7"), 401);
+    assert_eq!(post(Some("Ozola7"), b"Anna Ozola7"), 401);
     hub.kill().unwrap();
     hub.wait().unwrap();
 
-    // The hub logs every round, and never a name.
+    // The hub logs every round and every refusal, and never a name.
     let log = std::fs::read_to_string(dir.join("hub.log")).unwrap();
     assert!(log.contains("sync round"), "{log}");
+    for refusal in [
+        "malformed sync request",
+        "sync without a credential",
+        "unknown or revoked credential",
+    ] {
+        assert!(log.contains(refusal), "{refusal}: {log}");
+    }
     assert!(!log.contains("Ozola") && !log.contains("Anna"), "{log}");
 
     // The hub's own store survived both kills intact.
