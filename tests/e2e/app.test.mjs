@@ -142,6 +142,12 @@ test("first run: create a branch, register a family, a group, a session; the das
     // Switching to Russian changes the whole screen at once.
     await app.click("#settings-lang-ru");
     assert.equal(await app.text("#nav-families"), "Семьи");
+    // ... and leaves the volunteer on the screen they were on.
+    assert.equal(await app.text("#page-title"), "Настройки");
+    assert.match(await app.text("#retention-due"), /Ни у одной семьи срок хранения не истёк/);
+    await app.find("#backup-schedule");
+    await app.exec("document.getElementById('retention-due').scrollIntoView({block: 'center'})");
+    await app.screenshot("08c-retention-ru");
     await app.click("#nav-dashboard");
     await app.waitText("Посещения по месяцам");
     await app.screenshot("09-dashboard-ru");

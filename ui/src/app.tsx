@@ -44,6 +44,9 @@ const NAV: [Route["name"], string][] = [
 export function App() {
   const [status, setStatus] = useState<AppStatus | null>(null);
   const [current, setCurrent] = useState<Lang>(lang());
+  // The screen lives here, above the re-keyed tree, so that changing the language
+  // redraws every word but leaves the person where they were.
+  const [route, setRoute] = useState<Route>({ name: "today" });
   const refresh = () => api.status().then(setStatus);
   useEffect(() => {
     refresh();
@@ -53,7 +56,10 @@ export function App() {
     setCurrent(l);
   };
   if (!status) return <main class="center">{t("ui-loading")}</main>;
-  const opened = (_: Identity) => refresh();
+  const opened = (_: Identity) => {
+    setRoute({ name: "today" });
+    refresh();
+  };
   return (
     <div key={current} class="root">
       {!status.open ? (
@@ -63,14 +69,21 @@ export function App() {
           <FirstRun onOpen={opened} lang={current} setLang={changeLang} />
         )
       ) : (
-        <Shell status={status} lang={current} setLang={changeLang} onIdentity={refresh} />
+        <Shell status={status} lang={current} setLang={changeLang} onIdentity={refresh} route={route} setRoute={setRoute} />
       )}
     </div>
   );
 }
 
-function Shell(props: { status: AppStatus; lang: Lang; setLang: (l: Lang) => void; onIdentity: () => void }) {
-  const [route, setRoute] = useState<Route>({ name: "today" });
+function Shell(props: {
+  status: AppStatus;
+  lang: Lang;
+  setLang: (l: Lang) => void;
+  onIdentity: () => void;
+  route: Route;
+  setRoute: (r: Route) => void;
+}) {
+  const { route, setRoute } = props;
   const [conflicts, setConflicts] = useState(0);
   const go: Go = (r) => {
     setRoute(r);
