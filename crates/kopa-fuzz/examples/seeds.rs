@@ -39,6 +39,7 @@ fn main() {
             owner: "0190a1b2-0000-7000-8000-000000000000".into(),
             message,
         }],
+        ..Default::default()
     };
     let mut cbor = vec![0u8];
     ciborium::into_writer(&request, &mut cbor).unwrap();

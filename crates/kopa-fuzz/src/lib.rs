@@ -82,6 +82,7 @@ impl HubTarget {
                     owner: self.branch.clone(),
                     message: rest.to_vec(),
                 }],
+                ..Default::default()
             }
         };
         self.hub.serve_sync(self.peer.clone(), request).is_ok()

@@ -389,6 +389,7 @@ fn crafted_changes_to_documents_a_branch_does_not_own_are_refused_with_403() {
                 owner: owner.into(),
                 message: message.encode(),
             }],
+            ..Default::default()
         };
         let (status, body) = post(&running, fp, token, kopa_net::pack(&request));
         assert_eq!(status, 403, "{target}: {body}");
@@ -413,6 +414,7 @@ fn crafted_changes_to_documents_a_branch_does_not_own_are_refused_with_403() {
             owner: kr.identity().branch_id,
             message: ask.encode(),
         }],
+        ..Default::default()
     };
     let (status, body) = post(&running, fp, token, kopa_net::pack(&nosy));
     assert_eq!((status, body.contains("sync-not-readable")), (403, true));

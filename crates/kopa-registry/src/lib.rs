@@ -12,6 +12,7 @@ pub mod docs;
 pub mod env;
 pub mod error;
 pub mod history;
+pub mod pending;
 pub mod projection;
 mod registry;
 pub mod search;

@@ -433,6 +433,11 @@ pub fn household(conn: &Connection, family: &str) -> Result<String> {
 /// chunks and its rows. Where that leaves a household's shown document gone while
 /// another of its documents stays, that one is shown. Returns the documents dropped.
 pub fn drop_erased(conn: &Connection) -> Result<Vec<DocId>> {
+    // Changes still waiting for an erased family's document go with it.
+    conn.prepare_cached(&format!(
+        "DELETE FROM pending_changes WHERE doc_id IN (SELECT 'family:' || family_id FROM ({GONE}))"
+    ))?
+    .execute([])?;
     let mut s = conn.prepare_cached(&format!(
         "SELECT d.doc_id, g.family_id FROM docs d JOIN ({GONE}) g ON d.doc_id = 'family:' || g.family_id"
     ))?;

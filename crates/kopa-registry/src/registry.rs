@@ -7,6 +7,7 @@
 use crate::docs::{self, DocId};
 use crate::env::Env;
 use crate::error::{Error, Result};
+use crate::pending;
 use crate::projection::{self, map_at, Scope};
 use crate::store;
 use crate::views::*;
@@ -115,7 +116,7 @@ pub struct DuplicatePair {
 /// Automerge sync message together with the sync state it advances.
 pub enum Incoming {
     Doc(Box<Automerge>),
-    Changes(Vec<u8>),
+    Changes(Vec<automerge::Change>),
     Sync {
         message: Option<automerge::sync::Message>,
         state: Box<automerge::sync::State>,
@@ -2079,6 +2080,11 @@ impl Registry {
                     id: id_owned.clone(),
                     pick,
                 })?;
+            // Delete every value, then put the kept one as a new operation. A plain
+            // put of the value shown would only delete the others (Automerge keeps the
+            // winning operation), so a resolve or edit made concurrently elsewhere
+            // would then win silently; a new operation meets it as a conflict.
+            e.tx.delete(&obj, key.as_str())?;
             e.tx.put(&obj, key.as_str(), value.clone())?;
             e.fields.push(field.clone());
             Ok(())
@@ -2158,8 +2164,16 @@ impl Registry {
         let mut report = MergeReport::default();
         let actor = self.me.actor();
         let mut touched: Vec<(DocId, Option<String>, Vec<automerge::ChangeHash>, Scope)> = vec![];
+        // Per document: the changes that still wait for their dependencies.
+        let mut waits: Vec<(
+            DocId,
+            String,
+            Vec<automerge::Change>,
+            Vec<automerge::ChangeHash>,
+        )> = vec![];
         let result = (|| -> Result<Vec<DocId>> {
             for (row, theirs) in incoming.iter_mut() {
+                let kept = pending::load(&self.conn, row.id)?;
                 let mine = match self.cache.get_mut(&row.id) {
                     Some(d) => Some(d),
                     None => match docs::load(&self.conn, row.id, &actor)? {
@@ -2178,19 +2192,42 @@ impl Registry {
                     }
                 };
                 let before = doc.get_heads();
+                // Every change offered here, to tell applied from waiting afterwards.
+                let mut offered = kept.clone();
                 match theirs {
                     Incoming::Doc(d) => {
                         doc.merge(d)?;
                     }
-                    Incoming::Changes(bytes) => {
-                        doc.load_incremental(bytes)?;
+                    Incoming::Changes(changes) => {
+                        offered.extend(changes.iter().cloned());
+                        doc.apply_changes(changes.iter().cloned())?;
                     }
                     Incoming::Sync { message, state } => {
                         if let Some(m) = message.take() {
                             use automerge::sync::SyncDoc;
+                            for bytes in m.changes.iter() {
+                                if let Ok(c) = automerge::Change::try_from(bytes) {
+                                    offered.push(c);
+                                }
+                            }
                             doc.receive_sync_message(state, m)?;
                         }
                     }
+                }
+                if !kept.is_empty() {
+                    doc.apply_changes(kept.iter().cloned())?;
+                }
+                let mut seen = std::collections::HashSet::new();
+                let waiting: Vec<automerge::Change> = offered
+                    .into_iter()
+                    .filter(|c| {
+                        seen.insert(c.hash()) && doc.get_change_by_hash(&c.hash()).is_none()
+                    })
+                    .collect();
+                if !waiting.is_empty() || !kept.is_empty() {
+                    let missing = doc.get_missing_deps(&[]);
+                    let owner = pending::owner(&self.conn, row.id)?.unwrap_or(row.owner.clone());
+                    waits.push((row.id, owner, waiting, missing));
                 }
                 // Every change that was not there before (merge reports only heads).
                 let new: Vec<_> = doc
@@ -2223,6 +2260,10 @@ impl Registry {
                 }
                 projection::project(&tx, *id, doc, scope)?;
             }
+            let now = self.env.clock.now().0;
+            for (id, owner, waiting, missing) in &waits {
+                pending::keep(&tx, *id, owner, waiting, missing, now)?;
+            }
             // Families erased elsewhere (a tombstone arrived) or arriving although
             // erased here are dropped before anything is kept.
             let dropped = projection::drop_erased(&tx)?;
@@ -2246,6 +2287,8 @@ impl Registry {
         report.conflicts = self
             .conn
             .query_row("SELECT count(*) FROM p_conflicts", [], |r| r.get(0))?;
+        report.waiting = pending::summary(&self.conn)?;
+        report.changes_waiting = report.waiting.iter().map(|w| w.changes).sum();
         Ok((report, incoming))
     }
 

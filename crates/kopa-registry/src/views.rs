@@ -199,6 +199,21 @@ pub struct MergeReport {
     pub documents_updated: usize,
     pub changes_applied: usize,
     pub conflicts: i64,
+    /// Changes received and kept that wait for earlier changes (of this merge or
+    /// before) that have not arrived yet; they apply as soon as those do.
+    pub changes_waiting: usize,
+    /// Per document still waiting: how many changes, and the changes they wait for.
+    pub waiting: Vec<Waiting>,
+}
+
+/// Changes of one document kept until the changes they depend on arrive.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Waiting {
+    pub document: String,
+    pub changes: usize,
+    /// Hashes of the changes they wait for (the sender has them).
+    pub missing: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]

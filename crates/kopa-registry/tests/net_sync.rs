@@ -186,16 +186,20 @@ fn two_laptops_of_a_branch_and_hq_converge_through_the_hub() {
 
     // HQ's desktop learns from the hub when the branch was last heard from.
     let status = hq.sync_status().unwrap();
-    let kraslava = status.iter().find(|p| p.peer == kr).expect("branch listed");
+    let kraslava = status
+        .iter()
+        .find(|p| p.peer == kr && p.via == "hub")
+        .expect("branch listed");
     assert_eq!(kraslava.name, "Krāslava");
     assert!(kraslava.last_heard.is_some());
 
-    // A branch knows how much the hub has not acknowledged yet.
+    // A branch knows how much the hub has not acknowledged yet (by network sync,
+    // whatever files to HQ's devices acknowledged).
     let card = hub.identity_card().unwrap();
     a.add_peer(&card).unwrap();
     let unsent = |r: &mut Registry| {
         let st = r.sync_status().unwrap();
-        let hq = st.iter().find(|p| p.peer == "hq").unwrap();
+        let hq = st.iter().find(|p| p.via == "network").unwrap();
         (hq.unsent_changes, hq.last_sent.is_some())
     };
     assert_eq!(unsent(&mut a), (0, true));
@@ -253,6 +257,7 @@ fn a_branch_cannot_write_what_it_does_not_own_nor_read_other_branches() {
             owner: dg.clone(),
             message: message.encode(),
         }],
+        ..Default::default()
     };
     let err = hub.serve_sync(peer_of(&b, "b"), crafted).unwrap_err();
     assert_eq!(err.code(), "sync-not-owner");
@@ -269,6 +274,7 @@ fn a_branch_cannot_write_what_it_does_not_own_nor_read_other_branches() {
             owner: kr.clone(),
             message: ask.encode(),
         }],
+        ..Default::default()
     };
     let err = hub.serve_sync(peer_of(&b, "b"), nosy).unwrap_err();
     assert_eq!(err.code(), "sync-not-readable");

@@ -71,6 +71,14 @@ pub struct SyncRequest {
     #[serde(default)]
     pub full: bool,
     pub messages: Vec<DocMessage>,
+    /// The sender's identity card, until the hub has it: the hub hands it to the
+    /// other devices of its branch and to HQ, so sync files need no card exchange.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<crate::IdentityCard>,
+    /// A digest of the cards the sender learnt from the hub (first round only); the
+    /// hub answers with its list when its own differs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cards_digest: Option<String>,
 }
 
 /// The hub's answer to a [`SyncRequest`].
@@ -81,6 +89,10 @@ pub struct SyncResponse {
     /// For HQ replicas: when the hub last heard from each branch (ms since the epoch).
     #[serde(default)]
     pub heard: Vec<(String, i64)>,
+    /// The current devices of the caller's branch and of HQ (every device, for HQ),
+    /// when the caller's digest of them was out of date. Revoked devices are absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cards: Option<Vec<crate::IdentityCard>>,
 }
 
 /// An Automerge sync message about one document.
@@ -452,16 +464,6 @@ impl Registry {
                         "INSERT OR REPLACE INTO sync_states(peer, doc_id, state) VALUES (?1, ?2, ?3)",
                     )?
                     .execute(params![peer.state_key, id, state.encode()])?;
-                    let heads: Vec<String> =
-                        state.shared_heads.iter().map(|h| h.to_string()).collect();
-                    tx.prepare_cached(
-                        "INSERT OR REPLACE INTO sync_acks(peer, doc_id, heads) VALUES (?1, ?2, ?3)",
-                    )?
-                    .execute(params![
-                        peer.peer,
-                        id,
-                        serde_json::to_string(&heads).unwrap_or_default()
-                    ])?;
                 }
             }
             tx.prepare_cached(
@@ -490,6 +492,16 @@ impl Registry {
 
     /// Answers one request from `peer` (the hub's side of a round).
     pub fn serve_sync(&mut self, peer: SyncPeer, request: SyncRequest) -> Result<SyncResponse> {
+        if let Some(card) = &request.card {
+            self.keep_device_card(&peer, card)?;
+        }
+        let cards = match &request.cards_digest {
+            Some(theirs) => {
+                let list = self.device_cards_for(&peer)?;
+                (cards_digest(&list) != *theirs).then_some(list)
+            }
+            None => None,
+        };
         let mut s = self.sync_session(peer);
         let (_, spoken) = self.sync_receive(&mut s, request.messages)?;
         let messages = self.sync_generate(&mut s, &spoken, request.full)?;
@@ -503,7 +515,148 @@ impl Registry {
             digest,
             messages,
             heard,
+            cards,
         })
+    }
+
+    /// On a hub: keeps the card a device sent with its sync, if it is the card of a
+    /// device of the branch (or HQ) its credential is for.
+    fn keep_device_card(&mut self, peer: &SyncPeer, card: &crate::IdentityCard) -> Result<()> {
+        if card.peer() != peer.peer || card.role != peer.role.as_str() || !card.is_valid() {
+            return Ok(()); // not that device's own card: not handed on
+        }
+        self.conn.execute(
+            "INSERT INTO hub_devices(state_key, peer, card, updated) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(state_key) DO UPDATE SET peer = excluded.peer, card = excluded.card, updated = excluded.updated",
+            params![
+                peer.state_key,
+                peer.peer,
+                serde_json::to_string(card).unwrap_or_default(),
+                self.env.clock.now().0
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// On a hub: the cards of the devices `peer` exchanges sync files with: the other
+    /// devices of its branch and HQ's (every device, for HQ), never a revoked one.
+    fn device_cards_for(&self, peer: &SyncPeer) -> Result<Vec<crate::IdentityCard>> {
+        let mut s = self.conn.prepare_cached(
+            "SELECT d.card FROM hub_devices d
+             WHERE d.state_key <> ?1 AND (d.peer = ?2 OR d.peer = 'hq' OR ?3)
+               AND NOT EXISTS (SELECT 1 FROM hub_credentials c
+                               WHERE c.id = d.state_key AND c.revoked IS NOT NULL)",
+        )?;
+        let cards: Vec<String> = s
+            .query_map(
+                params![peer.state_key, peer.peer, peer.role == Role::Hq],
+                |r| r.get(0),
+            )?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut out: Vec<crate::IdentityCard> = cards
+            .iter()
+            .filter_map(|c| serde_json::from_str(c).ok())
+            .collect();
+        out.sort_by(|a, b| a.sign_key.cmp(&b.sign_key));
+        out.dedup_by(|a, b| a.sign_key == b.sign_key);
+        Ok(out)
+    }
+
+    /// The cards this replica learnt from its hub.
+    fn hub_cards(&self) -> Result<Vec<crate::IdentityCard>> {
+        let mut s = self.conn.prepare_cached(
+            "SELECT branch_id, name, role, device, sign_key, recipient, peer FROM sync_peers
+             WHERE source = 'hub' ORDER BY sign_key",
+        )?;
+        let rows = s
+            .query_map([], |r| {
+                let role: String = r.get(2)?;
+                let peer: String = r.get(6)?;
+                Ok(crate::IdentityCard {
+                    branch_id: r.get::<_, Option<String>>(0)?.unwrap_or(peer),
+                    branch_name: r.get(1)?,
+                    role,
+                    device: r.get(3)?,
+                    sign_key: r.get(4)?,
+                    recipient: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Replaces the cards learnt from the hub with its current list (a device the
+    /// hub no longer lists was revoked). Cards exchanged by hand stay.
+    fn learn_hub_cards(&mut self, cards: &[crate::IdentityCard]) -> Result<()> {
+        let own = self.identity_card()?;
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute("DELETE FROM sync_peers WHERE source = 'hub'", [])?;
+        for card in cards {
+            if card.sign_key == own.sign_key || !card.is_valid() {
+                continue;
+            }
+            tx.execute(
+                "INSERT INTO sync_peers(sign_key, peer, name, role, device, recipient, source, branch_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'hub', ?7)
+                 ON CONFLICT(sign_key) DO NOTHING",
+                params![
+                    card.sign_key,
+                    card.peer(),
+                    card.branch_name,
+                    card.role,
+                    card.device,
+                    card.recipient,
+                    card.branch_id
+                ],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// What the hub has acknowledged by network sync (the heads each document's sync
+    /// state shares with it), if this replica ever synced with one.
+    pub(crate) fn network_status(&mut self) -> Result<Option<crate::PeerStatus>> {
+        let hub = SyncPeer::hub();
+        let states: i64 = self.conn.query_row(
+            "SELECT count(*) FROM sync_states WHERE peer = ?1",
+            [&hub.state_key],
+            |r| r.get(0),
+        )?;
+        if states == 0 || self.me.device_name == "hub" {
+            return Ok(None);
+        }
+        let mut unsent = 0;
+        for row in self.shared_docs(&hub)? {
+            let shared = self.load_state(&hub.state_key, row.id)?.shared_heads;
+            let doc = self.doc(row.id)?;
+            let known: Vec<ChangeHash> = shared
+                .into_iter()
+                .filter(|h| doc.get_change_meta_by_hash(h).is_some())
+                .collect();
+            unsent += doc.get_changes_meta(&known).len();
+        }
+        let (sent, heard): (Option<i64>, Option<i64>) = self
+            .conn
+            .query_row(
+                "SELECT last_sent, last_heard FROM sync_log WHERE peer = ?1",
+                [&hub.peer],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .unwrap_or((None, None));
+        let ts = |t: Option<i64>| t.map(|t| kopa_domain::Timestamp(t).to_rfc3339());
+        Ok(Some(crate::PeerStatus {
+            peer: hub.peer,
+            name: "HQ".into(),
+            role: Role::Hq.as_str().into(),
+            device: "hub".into(),
+            via: "network".into(),
+            last_sent: ts(sent),
+            last_heard: ts(heard),
+            acknowledged_documents: states as usize,
+            unsent_changes: unsent,
+        }))
     }
 
     fn note_sent(&self, peer: &str) -> Result<()> {
@@ -574,14 +727,30 @@ impl Registry {
                 }
             }
             full_done |= full;
+            let (card, cards_digest) = if round == 1 {
+                let card = self.identity_card()?;
+                let sent = self.setting(CARD_SENT)?;
+                let card = (sent.as_deref() != Some(card.sign_key.as_str())).then_some(card);
+                (card, Some(cards_digest(&self.hub_cards()?)))
+            } else {
+                (None, None)
+            };
             let request = SyncRequest {
                 digest: self.sync_digest(&s.peer)?,
                 full,
                 messages,
+                card,
+                cards_digest,
             };
             full = false;
             let response = transport(&request)?;
             self.note_heard(&response.heard)?;
+            if let Some(card) = &request.card {
+                self.set_setting(CARD_SENT, &card.sign_key)?;
+            }
+            if let Some(cards) = &response.cards {
+                self.learn_hub_cards(cards)?;
+            }
             let sent = request.messages.len();
             let received = response.messages.len();
             let (report, got) = self.sync_receive(&mut s, response.messages)?;
@@ -604,6 +773,30 @@ impl Registry {
         }
         Err(Error::NetSync(NetSyncError::NoProgress(MAX_ROUNDS)))
     }
+}
+
+/// The setting that records the card the hub has of this replica (its signing key).
+const CARD_SENT: &str = "hub_has_card";
+
+/// A digest of a list of identity cards, the same on both sides for the same list.
+pub fn cards_digest(cards: &[crate::IdentityCard]) -> String {
+    let mut keys: Vec<String> = cards
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {} {} {} {} {}",
+                c.sign_key, c.recipient, c.branch_id, c.role, c.device, c.branch_name
+            )
+        })
+        .collect();
+    keys.sort();
+    keys.dedup();
+    let mut h = Sha256::new();
+    for k in keys {
+        h.update(k.as_bytes());
+        h.update(b"\n");
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Whether Automerge can use a bloom filter a peer sent. Automerge trusts the

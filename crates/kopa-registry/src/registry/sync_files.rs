@@ -20,6 +20,7 @@ use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use kopa_domain::{text::fold, Role};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::str::FromStr;
 
@@ -72,6 +73,13 @@ pub struct IdentityCard {
 }
 
 impl IdentityCard {
+    /// Whether its role and keys can be used.
+    pub fn is_valid(&self) -> bool {
+        Role::parse(&self.role).is_some()
+            && self.recipient.parse::<age::x25519::Recipient>().is_ok()
+            && verifying_key(&self.sign_key).is_some()
+    }
+
     /// How this replica is named as a peer: `hq`, or its branch id.
     pub fn peer(&self) -> String {
         if self.role == Role::Hq.as_str() {
@@ -114,8 +122,20 @@ struct DocEntry {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ExportSummary {
     pub to: String,
+    /// Documents with changes in the file.
     pub documents: usize,
+    pub changes: usize,
+    /// The devices of the destination the file is encrypted to.
+    pub replicas: Vec<String>,
     pub bytes: usize,
+}
+
+/// One known replica (device) of a peer.
+struct Replica {
+    /// Its signing key: what its acknowledgements are kept under.
+    key: String,
+    device: String,
+    recipient: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -131,12 +151,20 @@ pub struct ImportSummary {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PeerStatus {
+    /// `hq` or a branch id.
     pub peer: String,
     pub name: String,
     pub role: String,
+    /// The replica: a device's name (`hub` for the network).
+    pub device: String,
+    /// `file` (a device known by its card), `network` (the hub), or `hub` (a branch
+    /// HQ hears of only through the hub).
+    pub via: String,
     pub last_sent: Option<String>,
     pub last_heard: Option<String>,
-    /// Changes this replica holds that the peer has not acknowledged.
+    /// Documents this replica told us it has (by file, or in network sync states).
+    pub acknowledged_documents: usize,
+    /// Changes this replica holds that that replica has not acknowledged.
     pub unsent_changes: usize,
 }
 
@@ -201,39 +229,56 @@ impl Registry {
 
     /// Trusts a peer's card: files it signs are accepted, files to it are readable by it.
     pub fn add_peer(&mut self, card: &IdentityCard) -> Result<()> {
-        if Role::parse(&card.role).is_none()
-            || card.recipient.parse::<age::x25519::Recipient>().is_err()
-            || verifying_key(&card.sign_key).is_none()
-        {
+        if !card.is_valid() {
             return Err(Error::SyncFile(SyncFileError::Damaged));
         }
         self.conn.execute(
-            "INSERT OR REPLACE INTO sync_peers(sign_key, peer, name, role, device, recipient) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![card.sign_key, card.peer(), card.branch_name, card.role, card.device, card.recipient],
+            "INSERT INTO sync_peers(sign_key, peer, name, role, device, recipient, source, branch_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'card', ?7)
+             ON CONFLICT(sign_key) DO UPDATE SET peer = excluded.peer, name = excluded.name,
+                role = excluded.role, device = excluded.device, recipient = excluded.recipient,
+                source = 'card', branch_id = excluded.branch_id",
+            params![card.sign_key, card.peer(), card.branch_name, card.role, card.device, card.recipient, card.branch_id],
         )?;
         Ok(())
     }
 
-    /// Finds a peer by `hq`, branch id or branch name (diacritics optional).
-    fn resolve_peer(&self, name: &str) -> Result<(String, String, Vec<String>)> {
-        let mut s = self
-            .conn
-            .prepare("SELECT peer, name, role, recipient FROM sync_peers")?;
-        let rows: Vec<(String, String, String, String)> = s
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+    /// Finds a peer by `hq`, branch id or branch name (diacritics optional): its
+    /// name, role and every known replica of it (never this one).
+    fn resolve_peer(&self, name: &str) -> Result<(String, String, Vec<Replica>)> {
+        let mut s = self.conn.prepare(
+            "SELECT peer, name, role, recipient, sign_key, device FROM sync_peers ORDER BY device, sign_key",
+        )?;
+        type Row = (String, String, String, String, String, String);
+        let rows: Vec<Row> = s
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })?
             .collect::<rusqlite::Result<_>>()?;
+        let own_key = B64.encode(self.sync_keys()?.0.verifying_key().to_bytes());
         let want = fold(name);
         let peer = rows
             .iter()
-            .find(|(peer, pname, _, _)| peer == name.trim() || fold(pname) == want)
+            .find(|r| (r.0 == name.trim() || fold(&r.1) == want) && r.4 != own_key)
             .map(|r| (r.0.clone(), r.2.clone()))
             .ok_or_else(|| Error::SyncFile(SyncFileError::UnknownPeer(name.to_string())))?;
-        let recipients = rows
+        let replicas = rows
             .iter()
-            .filter(|r| r.0 == peer.0)
-            .map(|r| r.3.clone())
+            .filter(|r| r.0 == peer.0 && r.4 != own_key)
+            .map(|r| Replica {
+                key: r.4.clone(),
+                device: r.5.clone(),
+                recipient: r.3.clone(),
+            })
             .collect();
-        Ok((peer.0, peer.1, recipients))
+        Ok((peer.0, peer.1, replicas))
     }
 
     pub(crate) fn my_peer(&self) -> String {
@@ -263,51 +308,103 @@ impl Registry {
             .collect())
     }
 
-    fn acked(&self, peer: &str, doc: DocId) -> Result<Vec<ChangeHash>> {
+    /// The heads of `doc` that replica `key` acknowledged and this replica also
+    /// knows (unknown heads cannot be a starting point), or `None` when it never
+    /// acknowledged the document.
+    fn acked(&mut self, key: &str, id: DocId) -> Result<Option<Vec<ChangeHash>>> {
         let heads: Option<String> = self
             .conn
             .query_row(
                 "SELECT heads FROM sync_acks WHERE peer = ?1 AND doc_id = ?2",
-                [peer, &doc.to_string()],
+                [key, &id.to_string()],
                 |r| r.get(0),
             )
             .optional()?;
-        let list: Vec<String> = heads
-            .and_then(|h| serde_json::from_str(&h).ok())
-            .unwrap_or_default();
-        Ok(heads_from(&list))
-    }
-
-    /// The heads `peer` acknowledged that this replica also knows: where its next
-    /// file starts (unknown heads cannot be a starting point).
-    fn since_acked(&mut self, peer: &str, id: DocId) -> Result<Vec<ChangeHash>> {
-        let acked = self.acked(peer, id)?;
+        let Some(heads) = heads else { return Ok(None) };
+        let list: Vec<String> = serde_json::from_str(&heads).unwrap_or_default();
         let doc = self.doc(id)?;
-        Ok(acked
-            .into_iter()
-            .filter(|h| doc.get_change_meta_by_hash(h).is_some())
-            .collect())
+        Ok(Some(
+            heads_from(&list)
+                .into_iter()
+                .filter(|h| doc.get_change_meta_by_hash(h).is_some())
+                .collect(),
+        ))
     }
 
-    /// Writes a sync file for `to` (`hq`, a branch id or name): everything it has not
-    /// acknowledged, signed and encrypted to it.
+    /// The changes of `id` that at least one of `replicas` has not acknowledged, in
+    /// an order Automerge applies in one pass (everything when one never did).
+    fn unacknowledged(
+        &mut self,
+        id: DocId,
+        replicas: &[Replica],
+        full: bool,
+    ) -> Result<Vec<automerge::Change>> {
+        let mut starts = vec![];
+        for r in replicas {
+            match self.acked(&r.key, id)? {
+                Some(heads) if !full => starts.push(heads),
+                _ => {
+                    starts = vec![vec![]];
+                    break;
+                }
+            }
+        }
+        if starts.is_empty() {
+            starts.push(vec![]);
+        }
+        starts.sort();
+        starts.dedup();
+        let doc = self.doc(id)?;
+        let mut seen = HashSet::new();
+        let mut out = vec![];
+        for since in &starts {
+            for c in doc.get_changes(since) {
+                if seen.insert(c.hash()) {
+                    out.push(c.clone());
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Writes a sync file for `to` (`hq`, a branch id or name): every change that
+    /// one of its known replicas has not acknowledged (or, with `full`, everything
+    /// this replica may send it), signed, and encrypted to each of those replicas.
     pub fn export_sync_file(&mut self, to: &str) -> Result<(Vec<u8>, ExportSummary)> {
-        let (peer, peer_role, recipients) = self.resolve_peer(to)?;
+        self.export_sync_file_with(to, false)
+    }
+
+    /// As [`Registry::export_sync_file`]; with `full`, every change of every document
+    /// the destination may have, whatever it acknowledged (for a replica restored from
+    /// an old backup, or a file that went astray).
+    pub fn export_sync_file_with(
+        &mut self,
+        to: &str,
+        full: bool,
+    ) -> Result<(Vec<u8>, ExportSummary)> {
+        let (peer, peer_role, replicas) = self.resolve_peer(to)?;
         let (sign, _) = self.sync_keys()?;
         let card = self.identity_card()?;
         let mut entries = vec![];
         let mut with_changes = 0;
+        let mut changes_total = 0;
         for row in self.docs_for(&peer, &peer_role)? {
-            let since = self.since_acked(&peer, row.id)?;
+            let changes = self.unacknowledged(row.id, &replicas, full)?;
             let doc = self.doc(row.id)?;
-            let new = doc.get_changes_meta(&since).len();
-            let changes = (new > 0).then(|| B64.encode(doc.save_after(&since)));
-            with_changes += usize::from(new > 0);
+            changes_total += changes.len();
+            with_changes += usize::from(!changes.is_empty());
+            let bytes = (!changes.is_empty()).then(|| {
+                let mut b = vec![];
+                for c in &changes {
+                    b.extend_from_slice(c.raw_bytes());
+                }
+                B64.encode(b)
+            });
             entries.push(DocEntry {
                 id: row.id.to_string(),
                 owner: row.owner,
                 have: doc.get_heads().iter().map(|h| h.to_string()).collect(),
-                changes,
+                changes: bytes,
             });
         }
         let payload = Payload {
@@ -324,8 +421,10 @@ impl Registry {
         inner.extend_from_slice(&sign.verifying_key().to_bytes());
         inner.extend_from_slice(&sign.sign(&body).to_bytes());
         inner.extend_from_slice(&body);
-        let parsed: Vec<age::x25519::Recipient> =
-            recipients.iter().filter_map(|r| r.parse().ok()).collect();
+        let parsed: Vec<age::x25519::Recipient> = replicas
+            .iter()
+            .filter_map(|r| r.recipient.parse().ok())
+            .collect();
         let encryptor =
             age::Encryptor::with_recipients(parsed.iter().map(|r| r as &dyn age::Recipient))
                 .map_err(|e| Error::Corrupt(e.to_string()))?;
@@ -341,6 +440,8 @@ impl Registry {
         let summary = ExportSummary {
             to: peer,
             documents: with_changes,
+            changes: changes_total,
+            replicas: replicas.iter().map(|r| r.device.clone()).collect(),
             bytes: out.len(),
         };
         Ok((out, summary))
@@ -408,6 +509,7 @@ impl Registry {
     /// documents its sender does not own is refused and nothing changes.
     pub fn import_sync_file(&mut self, file: &[u8]) -> Result<ImportSummary> {
         let (peer, peer_name, peer_role, sig_id, payload) = self.open_sync_file(file)?;
+        let signer = payload.from.sign_key.clone();
         let seen: i64 = self.conn.query_row(
             "SELECT count(*) FROM sync_imported WHERE hash = ?1",
             [&sig_id],
@@ -433,22 +535,28 @@ impl Registry {
             acks.push((id, entry.have.clone()));
             if let Some(c) = entry.changes {
                 let bytes = B64.decode(c).map_err(damaged)?;
-                items.push((DocRow { id, owner }, Incoming::Changes(bytes)));
+                let changes = crate::pending::split_changes(&bytes).map_err(damaged)?;
+                items.push((DocRow { id, owner }, Incoming::Changes(changes)));
             }
         }
         let now = self.env.clock.now().0;
         let ack_peer = peer.clone();
         let (merge, _) = self.apply_incoming(items, |tx: &Connection, _| {
+            // The signer's heads: what that one replica has (never its branch's).
             for (id, have) in &acks {
                 tx.execute(
                     "INSERT OR REPLACE INTO sync_acks(peer, doc_id, heads) VALUES (?1, ?2, ?3)",
                     params![
-                        ack_peer,
+                        signer,
                         id.to_string(),
                         serde_json::to_string(have).unwrap_or_default()
                     ],
                 )?;
             }
+            tx.execute(
+                "UPDATE sync_peers SET last_heard = ?2 WHERE sign_key = ?1",
+                params![signer, now],
+            )?;
             tx.execute(
                 "INSERT INTO sync_log(peer, last_heard) VALUES (?1, ?2)
                  ON CONFLICT(peer) DO UPDATE SET last_heard = excluded.last_heard",
@@ -468,20 +576,28 @@ impl Registry {
         })
     }
 
-    /// For each known peer: when files last went each way, and how many changes it
-    /// has not acknowledged.
+    /// For each known replica of each peer (a device, by its card): when files last
+    /// went each way, how many documents it acknowledged and how many changes it has
+    /// not; then the hub (network sync, by the shared heads of each document), and,
+    /// at HQ, branches heard of only through the hub.
     pub fn sync_status(&mut self) -> Result<Vec<PeerStatus>> {
-        // Peers with a card, and branches heard of only through the hub.
+        let own_key = B64.encode(self.sync_keys()?.0.verifying_key().to_bytes());
         let mut s = self.conn.prepare(
-            "SELECT p.peer, min(p.name), min(p.role), l.last_sent, l.last_heard, 1
-             FROM sync_peers p LEFT JOIN sync_log l ON l.peer = p.peer GROUP BY p.peer
-             UNION ALL
-             SELECT l.peer, coalesce(b.name, l.peer), 'branch', l.last_sent, l.last_heard, 0
-             FROM sync_log l LEFT JOIN p_branches b ON b.id = l.peer
-             WHERE l.peer <> 'hq' AND l.peer NOT IN (SELECT peer FROM sync_peers)
-             ORDER BY 2",
+            "SELECT p.sign_key, p.peer, p.name, p.role, p.device, l.last_sent, p.last_heard,
+                    (SELECT count(*) FROM sync_acks a WHERE a.peer = p.sign_key)
+             FROM sync_peers p LEFT JOIN sync_log l ON l.peer = p.peer
+             ORDER BY p.name, p.device",
         )?;
-        type Row = (String, String, String, Option<i64>, Option<i64>, bool);
+        type Row = (
+            String,
+            String,
+            String,
+            String,
+            String,
+            Option<i64>,
+            Option<i64>,
+            i64,
+        );
         let rows: Vec<Row> = s
             .query_map([], |r| {
                 Ok((
@@ -491,31 +607,73 @@ impl Registry {
                     r.get(3)?,
                     r.get(4)?,
                     r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
                 ))
             })?
             .collect::<rusqlite::Result<_>>()?;
         drop(s);
+        let ts = |t: Option<i64>| t.map(|t| kopa_domain::Timestamp(t).to_rfc3339());
         let mut out = vec![];
-        for (peer, name, role, sent, heard, direct) in rows {
-            // A branch heard of only through the hub gets nothing from here directly.
-            let mut unsent = 0;
-            if direct {
-                for row in self.docs_for(&peer, &role)? {
-                    let since = self.since_acked(&peer, row.id)?;
-                    unsent += self.doc(row.id)?.get_changes_meta(&since).len();
-                }
+        for (key, peer, name, role, device, sent, heard, acked) in rows {
+            if key == own_key {
+                continue;
             }
-            let ts = |t: Option<i64>| t.map(|t| kopa_domain::Timestamp(t).to_rfc3339());
+            let replica = [Replica {
+                key,
+                device: device.clone(),
+                recipient: String::new(),
+            }];
+            let mut unsent = 0;
+            for row in self.docs_for(&peer, &role)? {
+                unsent += self.unacknowledged(row.id, &replica, false)?.len();
+            }
             out.push(PeerStatus {
                 peer,
                 name,
                 role,
+                device,
+                via: "file".into(),
                 last_sent: ts(sent),
                 last_heard: ts(heard),
+                acknowledged_documents: acked as usize,
                 unsent_changes: unsent,
             });
         }
+        if let Some(net) = self.network_status()? {
+            out.push(net);
+        }
+        // At HQ: when each branch was last heard of through the hub.
+        let mut s = self.conn.prepare(
+            "SELECT l.peer, coalesce(b.name, l.peer), l.last_sent, l.last_heard
+             FROM sync_log l LEFT JOIN p_branches b ON b.id = l.peer
+             WHERE l.peer <> 'hq' AND l.last_heard IS NOT NULL AND ?1
+             ORDER BY 2",
+        )?;
+        let heard: Vec<(String, String, Option<i64>, Option<i64>)> = s
+            .query_map([self.me.role == Role::Hq], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        for (peer, name, sent, heard) in heard {
+            out.push(PeerStatus {
+                peer,
+                name,
+                role: Role::Branch.as_str().into(),
+                device: String::new(),
+                via: "hub".into(),
+                last_sent: ts(sent),
+                last_heard: ts(heard),
+                acknowledged_documents: 0,
+                unsent_changes: 0,
+            });
+        }
         Ok(out)
+    }
+
+    /// Changes kept here that wait for changes not yet arrived, per document.
+    pub fn waiting_changes(&self) -> Result<Vec<crate::views::Waiting>> {
+        crate::pending::summary(&self.conn)
     }
 }
 
