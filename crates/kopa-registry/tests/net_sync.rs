@@ -360,3 +360,168 @@ fn an_erased_family_is_gone_everywhere_and_an_offline_laptop_cannot_bring_it_bac
         .iter()
         .any(|(d, _)| d == &format!("family:{}", fid.key())));
 }
+
+fn contact(reg: &mut Registry, fid: kopa_domain::FamilyId, value: &str) {
+    reg.edit_family(
+        fid,
+        &FamilyDraft {
+            contact: Some(value.into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+}
+
+/// A branch laptop and HQ's desktop, both enrolled through the hub and synced
+/// once each, so each knows the other's card from the hub (no card exchanged by hand).
+fn enrolled_laptops_and_hq(
+    dir: &Path,
+    hub: &mut Registry,
+    laptops: usize,
+) -> (String, Vec<Registry>, Registry) {
+    let kr = hub.register_branch("Krāslava", "Krāslava").unwrap().key();
+    let mut l: Vec<Registry> = (0..laptops)
+        .map(|i| join(hub, dir, &format!("l{i}"), &kr, 10 + i as u64))
+        .collect();
+    let mut hq = join(hub, dir, "hq", "hq", 4);
+    for (i, r) in l.iter_mut().enumerate() {
+        sync(r, hub, &format!("l{i}")).unwrap();
+    }
+    sync(&mut hq, hub, "hq").unwrap();
+    for (i, r) in l.iter_mut().enumerate() {
+        sync(r, hub, &format!("l{i}")).unwrap();
+    }
+    (kr, l, hq)
+}
+
+#[test]
+fn a_file_to_hq_after_a_network_sync_carries_what_hqs_desktop_lacks() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut hub = hub(dir.path());
+    let (_, mut l, mut hq) = enrolled_laptops_and_hq(dir.path(), &mut hub, 1);
+    let a = &mut l[0];
+    // The family reaches the hub by network, then is edited with no network.
+    let fid = family(a, "Ivanovs");
+    sync(a, &mut hub, "l0").unwrap();
+    contact(a, fid, "+371 20000001");
+    let (file, summary) = a.export_sync_file("hq").unwrap();
+    assert_eq!(summary.replicas, vec!["hq".to_string()], "{summary:?}");
+    let imported = hq.import_sync_file(&file).unwrap();
+    assert!(!imported.already_imported);
+    assert_eq!(imported.merge.changes_waiting, 0, "{imported:?}");
+    let f = hq.family(fid).expect("the family reached HQ's desktop");
+    assert_eq!(f.contact.as_deref(), Some("+371 20000001"));
+    assert!(hq.verify_projection().unwrap().is_empty());
+}
+
+#[test]
+fn a_file_from_hq_to_a_branch_reaches_the_laptop_that_never_had_the_family() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut hub = hub(dir.path());
+    let (kr, mut l, mut hq) = enrolled_laptops_and_hq(dir.path(), &mut hub, 2);
+    let fid = family(&mut l[0], "Ivanovs");
+    let (to_hq, _) = l[0].export_sync_file("hq").unwrap();
+    hq.import_sync_file(&to_hq).unwrap();
+    contact(&mut hq, fid, "+371 29999999");
+    let (to_branch, summary) = hq.export_sync_file(&kr).unwrap();
+    assert_eq!(summary.replicas.len(), 2, "both laptops: {summary:?}");
+    // The laptop that never had the family gets all of it, with HQ's edit.
+    let imported = l[1].import_sync_file(&to_branch).unwrap();
+    assert_eq!(imported.merge.changes_waiting, 0, "{imported:?}");
+    let f = l[1].family(fid).expect("the family reached the other laptop");
+    assert_eq!(f.contact.as_deref(), Some("+371 29999999"));
+    // The first laptop reads the same file and gets the edit.
+    l[0].import_sync_file(&to_branch).unwrap();
+    assert_eq!(l[0].heads().unwrap(), l[1].heads().unwrap());
+}
+
+#[test]
+fn changes_whose_dependencies_are_missing_wait_on_disk_and_apply_when_they_arrive() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut hub = hub(dir.path());
+    let (_, mut l, mut hq) = enrolled_laptops_and_hq(dir.path(), &mut hub, 1);
+    let a = &mut l[0];
+    let backup = dir.path().join("hq-before.kopa");
+    hq.backup(&backup, PASS).unwrap();
+    let fid = family(a, "Ivanovs");
+    let (first, _) = a.export_sync_file("hq").unwrap();
+    hq.import_sync_file(&first).unwrap();
+    let (back, _) = hq.export_sync_file(&a.identity().branch_id).unwrap();
+    a.import_sync_file(&back).unwrap(); // the laptop learns HQ's desktop has the family
+    // HQ's desktop goes back to a copy from before the family arrived.
+    hq.restore(&backup, PASS).unwrap();
+    contact(a, fid, "+371 20000001");
+    let (second, summary) = a.export_sync_file("hq").unwrap();
+    assert_eq!(summary.changes, 1, "only the edit: {summary:?}");
+    let imported = hq.import_sync_file(&second).unwrap();
+    assert_eq!(imported.merge.changes_applied, 0);
+    assert_eq!(imported.merge.changes_waiting, 1, "{imported:?}");
+    assert_eq!(imported.merge.waiting.len(), 1);
+    assert_eq!(imported.merge.waiting[0].document, format!("family:{}", fid.key()));
+    assert_eq!(imported.merge.waiting[0].missing.len(), 1);
+    // Kept on disk: it survives closing the replica.
+    let path = dir.path().join("hq.kopa");
+    drop(hq);
+    let mut hq = Registry::open(&path, PASS, env(40)).unwrap();
+    assert_eq!(hq.waiting_changes().unwrap().len(), 1);
+    // The whole document, sent again, lets the waiting edit apply.
+    let (full, _) = a.export_sync_file_with("hq", true).unwrap();
+    let imported = hq.import_sync_file(&full).unwrap();
+    assert_eq!(imported.merge.changes_waiting, 0, "{imported:?}");
+    let f = hq.family(fid).unwrap();
+    assert_eq!(f.contact.as_deref(), Some("+371 20000001"));
+    assert!(hq.waiting_changes().unwrap().is_empty());
+    assert!(hq.verify_projection().unwrap().is_empty());
+}
+
+#[test]
+fn devices_learn_each_others_cards_from_the_hub_and_a_revoked_device_is_forgotten() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut hub = hub(dir.path());
+    let kr = hub.register_branch("Krāslava", "Krāslava").unwrap().key();
+    let (c1, _) = hub.issue_credential(&kr, "Krāslava", Role::Branch).unwrap();
+    let (c2, _) = hub.issue_credential(&kr, "Krāslava", Role::Branch).unwrap();
+    let (ch, _) = hub.issue_credential("hq", "HQ", Role::Hq).unwrap();
+    let mut a = join(&mut hub, dir.path(), "a", &kr, 2);
+    let mut b = join(&mut hub, dir.path(), "b", &kr, 3);
+    let mut hq = join(&mut hub, dir.path(), "hq", "hq", 4);
+    let devices = |r: &mut Registry| {
+        let mut d: Vec<String> = r
+            .sync_status()
+            .unwrap()
+            .into_iter()
+            .filter(|p| p.via == "file")
+            .map(|p| p.device)
+            .collect();
+        d.sort();
+        d
+    };
+    for _ in 0..2 {
+        sync(&mut a, &mut hub, &c1).unwrap();
+        sync(&mut b, &mut hub, &c2).unwrap();
+        sync(&mut hq, &mut hub, &ch).unwrap();
+    }
+    assert_eq!(devices(&mut a), vec!["b", "hq"]);
+    assert_eq!(devices(&mut b), vec!["a", "hq"]);
+    assert_eq!(devices(&mut hq), vec!["a", "b"]);
+    // A file between the two laptops works with no card exchanged by hand.
+    let fid = family(&mut a, "Ivanovs");
+    let (file, _) = a.export_sync_file(&kr).unwrap();
+    b.import_sync_file(&file).unwrap();
+    assert!(b.family(fid).is_ok());
+    // A quiet sync does not carry the cards again.
+    let (_, bytes) = sync(&mut hq, &mut hub, &ch).unwrap();
+    assert!(bytes < 1024, "{bytes} bytes");
+
+    assert_eq!(hub.revoke(&c2).unwrap(), 1);
+    sync(&mut a, &mut hub, &c1).unwrap();
+    sync(&mut hq, &mut hub, &ch).unwrap();
+    assert_eq!(devices(&mut a), vec!["hq"]);
+    assert_eq!(devices(&mut hq), vec!["a"]);
+    // A file from the revoked laptop is no longer trusted.
+    let (from_b, _) = b.export_sync_file("hq").unwrap();
+    assert_eq!(
+        hq.import_sync_file(&from_b).unwrap_err().code(),
+        "sync-unknown-signer"
+    );
+}
