@@ -22,10 +22,10 @@ error-unknown-rule = is not a known indicator rule (distinct-persons, attendance
 error-invalid-param = must be KEY=VALUE with a known key (min-sessions, min-percent, min-hours, category, target-group, age-band, gender, activity, municipality, language, branch): { $value }
 error-sync-not-for-us = This sync file is addressed to another replica. Nothing was changed.
 error-sync-damaged = This sync file is damaged or incomplete (was it copied completely?). Nothing was changed; ask for a new file.
-error-sync-unknown-signer = This sync file was signed by a replica this one does not know. Nothing was changed; add the sender with "kopa sync peer add".
+error-sync-unknown-signer = This sync file was signed by a device this replica does not know (or one whose access was revoked). Nothing was changed; sync with the hub once so this replica learns the devices of its branch and of HQ, or add the sender with "kopa sync peer add".
 error-sync-bad-signature = This sync file's signature does not match its content: it was altered. Nothing was changed.
 error-sync-not-owner = This sync file changes records its sender does not own. It was refused and nothing was changed.
-error-sync-unknown-peer = No known peer called { $detail }. Add it with "kopa sync peer add CARD".
+error-sync-unknown-peer = No known device of { $detail }. Sync with the hub once to learn them, or add one with "kopa sync peer add CARD".
 error-wrong-passphrase = Wrong passphrase, or this file is not a Kopā replica. Nothing was changed.
 error-no-replica = There is no Kopā replica at { $path }.
 error-already-exists = A file already exists at { $path }; it was not touched.
@@ -102,3 +102,4 @@ error-unknown-person = is not a registered person (register the family first): {
 error-ambiguous-person = matches more than one registered person; add the birth year: { $value }
 error-invalid-mark = is not an attendance mark (use x, +, 1 or leave empty): { $value }
 error-no-such-folder = is not an existing folder: { $value }
+error-sync-waiting = Some changes received wait for earlier changes that have not arrived. They are kept and apply when those arrive; ask the sender for a full sync file or sync with the hub.

@@ -22,10 +22,10 @@ error-unknown-rule = nav zināms rādītāja noteikums (distinct-persons, attend
 error-invalid-param = jāraksta kā ATSLĒGA=VĒRTĪBA ar zināmu atslēgu (min-sessions, min-percent, min-hours, category, target-group, age-band, gender, activity, municipality, language, branch): { $value }
 error-sync-not-for-us = Šī sinhronizācijas datne ir adresēta citam reģistram. Nekas netika mainīts.
 error-sync-damaged = Sinhronizācijas datne ir bojāta vai nepilnīga (vai tā nokopēta pilnībā?). Nekas netika mainīts; palūdziet jaunu datni.
-error-sync-unknown-signer = Datni parakstījis nezināms reģistrs. Nekas netika mainīts; pievienojiet sūtītāju ar "kopa sync peer add".
+error-sync-unknown-signer = Datni parakstījusi ierīce, ko šī replika nepazīst (vai kurai piekļuve atsaukta). Nekas netika mainīts; vienreiz sinhronizējiet ar centru, lai uzzinātu savas nodaļas un centrālā biroja ierīces, vai pievienojiet sūtītāju ar "kopa sync peer add".
 error-sync-bad-signature = Datnes paraksts neatbilst saturam: tā ir mainīta. Nekas netika mainīts.
 error-sync-not-owner = Datne maina ierakstus, kas nepieder sūtītājam. Tā tika noraidīta, nekas netika mainīts.
-error-sync-unknown-peer = Nav zināma partnera { $detail }. Pievienojiet to ar "kopa sync peer add KARTE".
+error-sync-unknown-peer = Nav zināmas { $detail } ierīces. Vienreiz sinhronizējiet ar centru, lai tās uzzinātu, vai pievienojiet ar "kopa sync peer add KARTE".
 error-wrong-passphrase = Nepareiza parole, vai šī datne nav Kopā reģistrs. Nekas netika mainīts.
 error-no-replica = Vietā { $path } nav Kopā reģistra.
 error-already-exists = Vietā { $path } jau ir datne; tā netika aizskarta.
@@ -102,3 +102,4 @@ error-unknown-person = nav reģistrēta persona (vispirms reģistrējiet ģimeni
 error-ambiguous-person = atbilst vairākām reģistrētām personām; pievienojiet dzimšanas gadu: { $value }
 error-invalid-mark = nav apmeklējuma atzīme (lietojiet x, +, 1 vai atstājiet tukšu): { $value }
 error-no-such-folder = nav esoša mape: { $value }
+error-sync-waiting = Dažas saņemtās izmaiņas gaida agrākas izmaiņas, kas vēl nav pienākušas. Tās ir saglabātas un tiks piemērotas, kad tās pienāks; palūdziet sūtītājam pilnu sinhronizācijas datni vai sinhronizējiet ar centru.

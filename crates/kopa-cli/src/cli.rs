@@ -12,7 +12,8 @@ use std::path::PathBuf;
 /// 1 other error, 2 usage error, 3 validation error, 4 wrong passphrase,
 /// 5 not found, 6 refused (a file exists, or the role does not allow it),
 /// 7 sync refused (a damaged, foreign or tampered sync file; changes to records the
-/// sender does not own), 8 the hub could not be reached or did not accept this replica.
+/// sender does not own), 8 the hub could not be reached or did not accept this replica,
+/// 9 received and kept, but some changes wait for earlier ones not yet received.
 #[derive(Parser, Debug)]
 #[command(name = "kopa", version, propagate_version = true)]
 pub struct Cli {
@@ -242,17 +243,23 @@ pub enum SyncCmd {
     /// Trust a peer from its identity card.
     #[command(subcommand)]
     Peer(PeerCmd),
-    /// Write what a peer has not acknowledged, signed and encrypted to it.
+    /// Write what a peer's devices have not acknowledged, signed and encrypted to
+    /// each of them.
     Export {
         /// `hq`, or a branch's name or id.
         #[arg(long)]
         to: String,
         #[arg(long)]
         out: PathBuf,
+        /// Everything the peer may receive, whatever its devices acknowledged (for a
+        /// device restored from an old backup, or changes that wait on its side).
+        #[arg(long)]
+        full: bool,
     },
     /// Verify and apply a sync file (importing it twice equals once).
     Import { file: PathBuf },
-    /// Last sync per peer and changes not yet sent.
+    /// Per device of each peer: last files each way, what it acknowledged and what it
+    /// has not; the hub by network; and changes here waiting for earlier ones.
     Status,
 }
 

@@ -42,6 +42,9 @@ fn main() -> ExitCode {
 pub enum CliError {
     Registry(Box<Error>),
     Usage(String),
+    /// Everything received was accepted and kept, but some changes wait for earlier
+    /// ones that have not arrived (the message says what to do).
+    Waiting(String),
 }
 
 impl From<Error> for CliError {
@@ -53,6 +56,7 @@ impl From<Error> for CliError {
 fn exit_code(e: &CliError) -> u8 {
     match e {
         CliError::Usage(_) => 2,
+        CliError::Waiting(_) => 9,
         CliError::Registry(e) => match **e {
             ref e if e.is_validation() => 3,
             Error::WrongPassphrase => 4,
@@ -429,7 +433,7 @@ fn net_sync(reg: &mut Registry, out: &Out) -> Result<()> {
             ],
         )
     });
-    Ok(())
+    waiting(&s.sync.merge, "HQ", l10n)
 }
 
 fn commands(reg: &mut Registry, pass: &str, command: &Command, out: &Out) -> Result<()> {
@@ -959,8 +963,12 @@ fn sync(reg: &mut Registry, cmd: &SyncCmd, out: &Out) -> Result<()> {
             reg.add_peer(&card)?;
             out.id(&card.peer());
         }
-        SyncCmd::Export { to, out: file } => {
-            let (bytes, summary) = reg.export_sync_file(to)?;
+        SyncCmd::Export {
+            to,
+            out: file,
+            full,
+        } => {
+            let (bytes, summary) = reg.export_sync_file_with(to, *full)?;
             // Write beside, then rename: a half-written file never carries the name.
             let tmp = file.with_extension("partial");
             std::fs::write(&tmp, &bytes).map_err(io)?;
@@ -970,6 +978,8 @@ fn sync(reg: &mut Registry, cmd: &SyncCmd, out: &Out) -> Result<()> {
                     "cli-sync-exported",
                     &[
                         ("docs", Arg::Num(summary.documents as i64)),
+                        ("changes", Arg::Num(summary.changes as i64)),
+                        ("devices", Arg::Str(&summary.replicas.join(", "))),
                         ("bytes", Arg::Num(summary.bytes as i64)),
                     ],
                 )
@@ -995,30 +1005,64 @@ fn sync(reg: &mut Registry, cmd: &SyncCmd, out: &Out) -> Result<()> {
                     )
                 }
             });
+            waiting(&s.merge, &s.from_name, l10n)?;
         }
         SyncCmd::Status => {
-            let st = reg.sync_status()?;
+            let peers = reg.sync_status()?;
+            let waiting = reg.waiting_changes()?;
+            let st = serde_json::json!({ "peers": peers, "waiting": waiting });
             out.value(&st, || {
-                st.iter()
+                let mut lines: Vec<String> = peers
+                    .iter()
                     .map(|p| {
                         format!(
-                            "{:<20} {:<6} ↑ {:<25} ↓ {:<25} {}",
+                            "{:<20} {:<14} {:<8} ↑ {:<25} ↓ {:<25} {} · {}",
                             p.name,
-                            p.role,
+                            p.device,
+                            p.via,
                             p.last_sent.as_deref().unwrap_or("—"),
                             p.last_heard.as_deref().unwrap_or("—"),
+                            l10n.tr(
+                                "cli-sync-acknowledged",
+                                &[("count", Arg::Num(p.acknowledged_documents as i64))]
+                            ),
                             l10n.tr(
                                 "cli-sync-unsent",
                                 &[("count", Arg::Num(p.unsent_changes as i64))]
                             )
                         )
                     })
-                    .collect::<Vec<_>>()
-                    .join("\n")
+                    .collect();
+                for w in &waiting {
+                    lines.push(l10n.tr(
+                        "cli-sync-waiting-doc",
+                        &[
+                            ("document", Arg::Str(&w.document)),
+                            ("changes", Arg::Num(w.changes as i64)),
+                            ("missing", Arg::Num(w.missing.len() as i64)),
+                        ],
+                    ));
+                }
+                lines.join("\n")
             });
         }
     }
     Ok(())
+}
+
+/// After an import or a sync: changes kept that wait for earlier ones are not
+/// success; the exit code (9) and the message say so and what to do.
+fn waiting(merge: &kopa_registry::views::MergeReport, from: &str, l10n: &Localizer) -> Result<()> {
+    if merge.changes_waiting == 0 {
+        return Ok(());
+    }
+    Err(CliError::Waiting(l10n.tr(
+        "cli-sync-waiting",
+        &[
+            ("changes", Arg::Num(merge.changes_waiting as i64)),
+            ("from", Arg::Str(from)),
+        ],
+    )))
 }
 
 fn import_error(e: kopa_import::ImportError) -> CliError {

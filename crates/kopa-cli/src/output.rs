@@ -69,6 +69,7 @@ impl<'a> Out<'a> {
     pub fn error(&self, e: &CliError) {
         let (code, field, message) = match e {
             CliError::Usage(m) => ("usage", None, m.clone()),
+            CliError::Waiting(m) => ("sync-waiting", None, m.clone()),
             CliError::Registry(e) => (e.code(), field_of(e), message(e, self.l10n)),
         };
         if self.json {

@@ -626,7 +626,7 @@ fn sync_files_from_the_command_line() {
         ],
     );
     let st = k.json("branch.kopa", &["sync", "status"]);
-    assert!(st[0]["unsent_changes"].as_i64().unwrap() >= 2);
+    assert!(st["peers"][0]["unsent_changes"].as_i64().unwrap() >= 2);
     let file = k.db("to-hq.kopasync");
     k.ok(
         "branch.kopa",
@@ -648,9 +648,9 @@ fn sync_files_from_the_command_line() {
     let again = k.json("hq.kopa", &["sync", "import", file.to_str().unwrap()]);
     assert_eq!(again["already_imported"], true);
     let st = k.json("hq.kopa", &["sync", "status"]);
-    assert_eq!(st[0]["name"], "Krāslava");
+    assert_eq!(st["peers"][0]["name"], "Krāslava");
     assert!(
-        st[0]["last_heard"].is_string(),
+        st["peers"][0]["last_heard"].is_string(),
         "HQ knows when the branch last synced"
     );
     let p = k.id(

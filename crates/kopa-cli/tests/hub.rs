@@ -141,3 +141,100 @@ fn killing_the_hub_or_the_client_mid_sync_loses_nothing_and_doubles_nothing() {
     let status = json(dir, &["--json", "hub", "status", "--data", "hub"]);
     assert!(status["branches"][0]["last_heard"].is_string(), "{status}");
 }
+
+/// README's file routine for a hub-enrolled branch: no identity card is exchanged by
+/// hand. After one network sync each, a file from the laptop reaches HQ's desktop,
+/// also for a family that reached the hub by network before it was edited offline.
+#[test]
+fn a_hub_enrolled_branch_sends_hq_a_file_without_exchanging_cards() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let port = free_port();
+    hub_init(dir, port);
+    enrol_branch(dir, "Krāslava", "a.invite");
+    run(
+        dir,
+        &[
+            "hub",
+            "enrol",
+            "--data",
+            "hub",
+            "--role",
+            "hq",
+            "--out",
+            "hq.invite",
+        ],
+    );
+    join(dir, "a.kopa", "a.invite");
+    join(dir, "hq.kopa", "hq.invite");
+    let mut hub = serve(dir, port);
+    for db in ["a.kopa", "hq.kopa", "a.kopa"] {
+        run(dir, &["--db", db, "sync"]);
+    }
+    let fid = run(
+        dir,
+        &[
+            "--db",
+            "a.kopa",
+            "family",
+            "add",
+            "--name",
+            "Ivanovs",
+            "--municipality",
+            "Krāslava",
+        ],
+    );
+    let fid = fid.trim();
+    run(dir, &["--db", "a.kopa", "sync"]);
+    hub.kill().unwrap();
+    hub.wait().unwrap();
+    // No network now: the edit travels by file.
+    run(
+        dir,
+        &[
+            "--db",
+            "a.kopa",
+            "family",
+            "edit",
+            fid,
+            "--contact",
+            "+371 20000001",
+        ],
+    );
+    run(
+        dir,
+        &[
+            "--db",
+            "a.kopa",
+            "sync",
+            "export",
+            "--to",
+            "hq",
+            "--out",
+            "to-hq.kopasync",
+        ],
+    );
+    let imported = json(
+        dir,
+        &[
+            "--db",
+            "hq.kopa",
+            "--json",
+            "sync",
+            "import",
+            "to-hq.kopasync",
+        ],
+    );
+    assert_eq!(imported["merge"]["changes_waiting"], 0, "{imported}");
+    let family = json(dir, &["--db", "hq.kopa", "--json", "family", "show", fid]);
+    assert_eq!(family["contact"], "+371 20000001", "{family}");
+    let status = json(dir, &["--db", "a.kopa", "--json", "sync", "status"]);
+    let hq = status["peers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["via"] == "file" && p["role"] == "hq" && p["device"] != "hub")
+        .unwrap_or_else(|| panic!("HQ's desktop is listed: {status}"))
+        .clone();
+    assert!(hq["unsent_changes"].as_u64().unwrap() > 0, "{status}");
+}

@@ -428,7 +428,9 @@ fn a_file_from_hq_to_a_branch_reaches_the_laptop_that_never_had_the_family() {
     // The laptop that never had the family gets all of it, with HQ's edit.
     let imported = l[1].import_sync_file(&to_branch).unwrap();
     assert_eq!(imported.merge.changes_waiting, 0, "{imported:?}");
-    let f = l[1].family(fid).expect("the family reached the other laptop");
+    let f = l[1]
+        .family(fid)
+        .expect("the family reached the other laptop");
     assert_eq!(f.contact.as_deref(), Some("+371 29999999"));
     // The first laptop reads the same file and gets the edit.
     l[0].import_sync_file(&to_branch).unwrap();
@@ -448,7 +450,7 @@ fn changes_whose_dependencies_are_missing_wait_on_disk_and_apply_when_they_arriv
     hq.import_sync_file(&first).unwrap();
     let (back, _) = hq.export_sync_file(&a.identity().branch_id).unwrap();
     a.import_sync_file(&back).unwrap(); // the laptop learns HQ's desktop has the family
-    // HQ's desktop goes back to a copy from before the family arrived.
+                                        // HQ's desktop goes back to a copy from before the family arrived.
     hq.restore(&backup, PASS).unwrap();
     contact(a, fid, "+371 20000001");
     let (second, summary) = a.export_sync_file("hq").unwrap();
@@ -457,7 +459,10 @@ fn changes_whose_dependencies_are_missing_wait_on_disk_and_apply_when_they_arriv
     assert_eq!(imported.merge.changes_applied, 0);
     assert_eq!(imported.merge.changes_waiting, 1, "{imported:?}");
     assert_eq!(imported.merge.waiting.len(), 1);
-    assert_eq!(imported.merge.waiting[0].document, format!("family:{}", fid.key()));
+    assert_eq!(
+        imported.merge.waiting[0].document,
+        format!("family:{}", fid.key())
+    );
     assert_eq!(imported.merge.waiting[0].missing.len(), 1);
     // Kept on disk: it survives closing the replica.
     let path = dir.path().join("hq.kopa");
