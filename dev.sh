@@ -26,11 +26,11 @@ desktop_packages() {
     command -v npm >/dev/null || need_apt nodejs npm
 }
 
-# The UI: dependencies (versions from the lock file), a type check, and the bundle
-# the app embeds. `npm install` rather than `npm ci`: the lock records only the
-# platform packages of the machine that wrote it (rollup's, esbuild's).
+# The UI: dependencies exactly as the lock file records them (it lists every
+# platform's optional packages, rollup's and esbuild's, so `npm ci` works anywhere and
+# never rewrites it), a type check, and the bundle the app embeds.
 build_ui() {
-    (cd ui && npm install --no-audit --no-fund --loglevel=error && npm run build)
+    (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run build)
 }
 
 # Each fuzzer for a bounded time (FUZZ_SECONDS, default 30) from the committed
