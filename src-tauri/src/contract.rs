@@ -223,6 +223,7 @@ pub fn typescript() -> String {
         ConflictView::decl(),
         kopa_registry::conflicts::Candidate::decl(),
         MergeReport::decl(),
+        kopa_registry::views::Waiting::decl(),
         Overview::decl(),
         kopa_registry::PeerStatus::decl(),
         kopa_registry::ExportSummary::decl(),

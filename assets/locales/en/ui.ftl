@@ -111,6 +111,7 @@ ui-exported = Written: { $docs } documents with changes, to { $path }.
 ui-peers = Who this replica syncs with
 ui-no-peers = Nobody yet.
 ui-peer = Peer
+ui-device = Device
 ui-last-sent = Last sent
 ui-last-heard = Last heard from
 ui-unsent = Changes not yet sent

@@ -115,6 +115,7 @@ ui-exported = Ierakstīts: { $docs } dokumenti ar izmaiņām, failā { $path }.
 ui-peers = Ar ko šī replika sinhronizējas
 ui-no-peers = Vēl ne ar vienu.
 ui-peer = Partneris
+ui-device = Ierīce
 ui-last-sent = Pēdējoreiz nosūtīts
 ui-last-heard = Pēdējoreiz saņemts
 ui-unsent = Vēl nenosūtītās izmaiņas

@@ -30,6 +30,10 @@ export function SyncScreen() {
       setProgress(null);
     }
   };
+  // A file goes to a peer (HQ, or a branch) and is readable by each of its devices.
+  const destinations = (o?.peers ?? []).filter(
+    (p, i, all) => p.via === "file" && all.findIndex((q) => q.via === "file" && q.peer === p.peer) === i,
+  );
   const hub = () =>
     run(async () => {
       const stop = await api.onSyncProgress(setProgress);
@@ -53,9 +57,11 @@ export function SyncScreen() {
       const path = await api.pickFile(["kopasync"]);
       if (!path) return "";
       const s = await api.importSyncFile(path);
-      return s.already_imported
-        ? t("cli-sync-already-imported", { from: s.from_name })
-        : t("cli-sync-imported", { from: s.from_name, changes: s.merge.changes_applied, conflicts: s.merge.conflicts });
+      if (s.already_imported) return t("cli-sync-already-imported", { from: s.from_name });
+      const done = t("cli-sync-imported", { from: s.from_name, changes: s.merge.changes_applied, conflicts: s.merge.conflicts });
+      return s.merge.changes_waiting > 0
+        ? `${done} ${t("cli-sync-waiting", { changes: s.merge.changes_waiting, from: s.from_name })}`
+        : done;
     });
   const addPeer = () =>
     run(async () => {
@@ -94,12 +100,12 @@ export function SyncScreen() {
           <div class="field">
             <label for="sync-to">{t("ui-send-to")}</label>
             <select id="sync-to" value={to} onChange={(e) => setTo((e.target as HTMLSelectElement).value)}>
-              {o.peers.map((p) => (
+              {destinations.map((p) => (
                 <option value={p.peer}>{p.name}</option>
               ))}
             </select>
           </div>
-          <button onClick={exportFile} disabled={busy || o.peers.length === 0}>
+          <button onClick={exportFile} disabled={busy || destinations.length === 0}>
             {t("ui-export-file")}
           </button>
           <button id="import-sync-file" onClick={importFile} disabled={busy}>
@@ -118,6 +124,7 @@ export function SyncScreen() {
           <thead>
             <tr>
               <th scope="col">{t("ui-peer")}</th>
+              <th scope="col">{t("ui-device")}</th>
               <th scope="col">{t("ui-last-sent")}</th>
               <th scope="col">{t("ui-last-heard")}</th>
               <th scope="col">{t("ui-unsent")}</th>
@@ -127,6 +134,7 @@ export function SyncScreen() {
             {o.peers.map((p) => (
               <tr>
                 <td>{p.name}</td>
+                <td>{p.device}</td>
                 <td>{fmtDateTime(p.last_sent)}</td>
                 <td>{fmtDateTime(p.last_heard)}</td>
                 <td class="num">{fmtNum(p.unsent_changes)}</td>
