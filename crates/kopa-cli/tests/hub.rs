@@ -237,4 +237,19 @@ fn a_hub_enrolled_branch_sends_hq_a_file_without_exchanging_cards() {
         .unwrap_or_else(|| panic!("HQ's desktop is listed: {status}"))
         .clone();
     assert!(hq["unsent_changes"].as_u64().unwrap() > 0, "{status}");
+
+    // A laptop enrolled later knows the branch's and HQ's devices from its invite,
+    // before it ever reaches the hub.
+    enrol_branch(dir, "Krāslava", "b.invite");
+    join(dir, "b.kopa", "b.invite");
+    let status = json(dir, &["--db", "b.kopa", "--json", "sync", "status"]);
+    let mut devices: Vec<String> = status["peers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["via"] == "file")
+        .map(|p| p["device"].as_str().unwrap().to_string())
+        .collect();
+    devices.sort();
+    assert_eq!(devices.len(), 3, "the hub, HQ's desktop and laptop A: {status}");
 }

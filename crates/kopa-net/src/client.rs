@@ -60,6 +60,7 @@ pub fn join(
     reg.set_setting(HUB_FINGERPRINT, &invite.fingerprint)?;
     reg.set_setting(HUB_CREDENTIAL, &invite.credential)?;
     reg.add_peer(&invite.hq)?;
+    reg.learn_hub_cards(&invite.cards)?;
     Ok(reg)
 }
 

@@ -267,6 +267,7 @@ impl Hub {
             },
             credential,
             docs: encode_docs(reg.starter_docs(&branch_id)?),
+            cards: reg.device_cards(&peer, role)?,
         })
     }
 

@@ -23,6 +23,9 @@ pub struct Invite {
     pub credential: String,
     /// `(document id, owner, Automerge bytes in base64)`.
     pub docs: Vec<(String, String, String)>,
+    /// The cards of the branch's other devices and of HQ's, as the hub knows them.
+    #[serde(default)]
+    pub cards: Vec<IdentityCard>,
 }
 
 impl Invite {

@@ -562,6 +562,16 @@ impl Registry {
         Ok(out)
     }
 
+    /// On a hub: the cards a new device of `peer` starts with (its invite carries them,
+    /// so even a device that joins offline can exchange sync files at once).
+    pub fn device_cards(&self, peer: &str, role: Role) -> Result<Vec<crate::IdentityCard>> {
+        self.device_cards_for(&SyncPeer {
+            state_key: String::new(),
+            peer: peer.into(),
+            role,
+        })
+    }
+
     /// The cards this replica learnt from its hub.
     fn hub_cards(&self) -> Result<Vec<crate::IdentityCard>> {
         let mut s = self.conn.prepare_cached(
@@ -587,7 +597,7 @@ impl Registry {
 
     /// Replaces the cards learnt from the hub with its current list (a device the
     /// hub no longer lists was revoked). Cards exchanged by hand stay.
-    fn learn_hub_cards(&mut self, cards: &[crate::IdentityCard]) -> Result<()> {
+    pub fn learn_hub_cards(&mut self, cards: &[crate::IdentityCard]) -> Result<()> {
         let own = self.identity_card()?;
         let tx = self.conn.unchecked_transaction()?;
         tx.execute("DELETE FROM sync_peers WHERE source = 'hub'", [])?;
