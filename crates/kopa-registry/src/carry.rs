@@ -291,10 +291,24 @@ fn replay(
                 tx.put(&obj, key.as_str(), v.clone())?;
             }
             OpType::Delete => {
-                if tx.get(&obj, key.as_str())?.is_none() {
-                    continue;
+                // Settling a conflict on the value shown is a delete of the others:
+                // where the original left a value, the copy settles on that value.
+                let left = old
+                    .import_obj(&obj_id)
+                    .ok()
+                    .and_then(|o| old.get_at(&o, key.as_str(), &at).ok().flatten());
+                match left {
+                    Some((automerge::Value::Scalar(v), _)) => {
+                        tx.put(&obj, key.as_str(), v.into_owned())?;
+                    }
+                    Some(_) => continue,
+                    None => {
+                        if tx.get(&obj, key.as_str())?.is_none() {
+                            continue;
+                        }
+                        tx.delete(&obj, key.as_str())?;
+                    }
                 }
-                tx.delete(&obj, key.as_str())?;
             }
             _ => continue, // family documents hold no lists, text or counters
         }
