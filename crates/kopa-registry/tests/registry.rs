@@ -858,6 +858,33 @@ fn erasing_a_person_keeps_what_another_laptop_changed_in_the_household_meanwhile
 }
 
 #[test]
+fn through_sync_files_erasing_a_person_keeps_what_another_laptop_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut a, mut b, new, ids) = erase_while_another_laptop_edits(dir.path());
+    let (ca, cb) = (
+        a.reg.identity_card().unwrap(),
+        b.reg.identity_card().unwrap(),
+    );
+    a.reg.add_peer(&cb).unwrap();
+    b.reg.add_peer(&ca).unwrap();
+    let branch = a.reg.identity().branch_id;
+    // Laptop 2's file reaches laptop 1 first; laptop 1's answer carries the erasure.
+    let (from_b, _) = b.reg.export_sync_file(&branch).unwrap();
+    a.reg.import_sync_file(&from_b).unwrap();
+    let (from_a, _) = a.reg.export_sync_file(&branch).unwrap();
+    b.reg.import_sync_file(&from_a).unwrap();
+    let (back, _) = b.reg.export_sync_file(&branch).unwrap();
+    a.reg.import_sync_file(&back).unwrap();
+    check_nothing_else_lost(&mut a, dir.path(), "file-a", new, &ids);
+    check_nothing_else_lost(&mut b, dir.path(), "file-b", new, &ids);
+    assert_eq!(a.reg.heads().unwrap(), b.reg.heads().unwrap());
+    assert_eq!(
+        a.reg.projection_dump().unwrap(),
+        b.reg.projection_dump().unwrap()
+    );
+}
+
+#[test]
 fn an_edit_carried_into_the_new_household_document_after_newer_edits_there_is_a_conflict() {
     let dir = tempfile::tempdir().unwrap();
     let mut a = replica(dir.path(), "anna", 13);
