@@ -147,17 +147,57 @@ export type Candidate = { value: JsonValue, person: string, device: string,
  */
 at: string, };
 
-export type MergeReport = { documents_added: number, documents_updated: number, changes_applied: number, conflicts: number, };
+export type MergeReport = { documents_added: number, documents_updated: number, changes_applied: number, conflicts: number, 
+/**
+ * Changes received and kept that wait for earlier changes (of this merge or
+ * before) that have not arrived yet; they apply as soon as those do.
+ */
+changes_waiting: number, 
+/**
+ * Per document still waiting: how many changes, and the changes they wait for.
+ */
+waiting: Array<Waiting>, };
+
+export type Waiting = { document: string, changes: number, 
+/**
+ * Hashes of the changes they wait for (the sender has them).
+ */
+missing: Array<string>, };
 
 export type Overview = { families: number, persons: number, groups: number, sessions: number, attendances: number, volunteers: number, conflicts: number, };
 
-export type PeerStatus = { peer: string, name: string, role: string, last_sent: string | null, last_heard: string | null, 
+export type PeerStatus = { 
 /**
- * Changes this replica holds that the peer has not acknowledged.
+ * `hq` or a branch id.
+ */
+peer: string, name: string, role: string, 
+/**
+ * The replica: a device's name (`hub` for the network).
+ */
+device: string, 
+/**
+ * `file` (a device known by its card), `network` (the hub), or `hub` (a branch
+ * HQ hears of only through the hub).
+ */
+via: string, last_sent: string | null, last_heard: string | null, 
+/**
+ * Documents this replica told us it has (by file, or in network sync states).
+ */
+acknowledged_documents: number, 
+/**
+ * Changes this replica holds that that replica has not acknowledged.
  */
 unsent_changes: number, };
 
-export type ExportSummary = { to: string, documents: number, bytes: number, };
+export type ExportSummary = { to: string, 
+/**
+ * Documents with changes in the file.
+ */
+documents: number, changes: number, 
+/**
+ * The devices of the destination the file is encrypted to.
+ */
+replicas: Array<string>, bytes: number, };
 
 export type ImportSummary = { from: string, from_name: string, 
 /**

@@ -215,6 +215,12 @@ pub struct Family {
     /// never shown, even from a document another device made before it heard.
     #[autosurgeon(missing = "TagSet::default")]
     pub erased_members: TagSet,
+    /// For each document this one replaces, the changes of it that the move saw (its
+    /// heads then, hex). Edits made to a replaced document beyond these, elsewhere,
+    /// are carried onto the household's shown document before the old one is dropped.
+    #[autosurgeon(missing = "BTreeMap::new")]
+    #[serde(default)]
+    pub replaced_heads: BTreeMap<String, TagSet>,
 }
 
 #[derive(Clone, Debug, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]

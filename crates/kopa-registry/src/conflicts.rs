@@ -144,7 +144,15 @@ pub fn project(
     Ok(())
 }
 
-type Found = Vec<(String, Vec<(ScalarValue, automerge::ObjId)>)>;
+/// Conflicted fields (dotted paths under the record) with their concurrent values.
+pub type Found = Vec<(String, Vec<(ScalarValue, automerge::ObjId)>)>;
+
+/// The conflicted fields inside record object `obj`, as `project` lists them.
+pub fn conflicted(doc: &Automerge, obj: &automerge::ObjId) -> Result<Found> {
+    let mut found = vec![];
+    walk(doc, obj, "", &mut found)?;
+    Ok(found)
+}
 
 /// One pass over the map: Automerge flags the keys that hold concurrent values, so
 /// only those are looked at closely (this walk runs for every projected record).

@@ -6,6 +6,7 @@
 //! SQLite transaction as its projection rows. No Tauri, no network here: the CLI,
 //! the desktop shell and the hub all sit on top of [`Registry`].
 
+mod carry;
 pub mod conflicts;
 pub mod demo;
 pub mod docs;

@@ -406,7 +406,7 @@ pub fn forget_family(conn: &Connection, family: &str) -> Result<()> {
 
 /// Family ids a tombstone names: erased or superseded themselves, or of an erased
 /// household.
-const GONE: &str = "SELECT family_id FROM p_erased
+pub(crate) const GONE: &str = "SELECT family_id FROM p_erased
     UNION SELECT family_id FROM p_replaced
     UNION SELECT l.family_id FROM p_lineage l JOIN p_erased e ON e.family_id = l.household";
 

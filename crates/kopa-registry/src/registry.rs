@@ -558,6 +558,37 @@ impl Registry {
         }
     }
 
+    /// Adds changes made apart (forks merged by `f`) to a stored document, and stores
+    /// and re-projects it like a write.
+    fn merge_into(
+        &mut self,
+        id: DocId,
+        f: impl FnOnce(&mut Automerge) -> Result<()>,
+    ) -> Result<()> {
+        let doc = self.doc(id)?;
+        let before = doc.get_heads();
+        if let Err(e) = f(doc) {
+            self.cache.remove(&id);
+            return Err(e);
+        }
+        let doc = self.cache.get(&id).expect("document loaded");
+        if doc.get_heads() == before {
+            return Ok(());
+        }
+        match persist(&self.conn, id, None, doc, &before, &Scope::All) {
+            Ok(dropped) => {
+                for d in dropped {
+                    self.cache.remove(&d);
+                }
+                Ok(())
+            }
+            Err(e) => {
+                self.cache.remove(&id);
+                Err(e)
+            }
+        }
+    }
+
     /// Runs several writes as one: all of them reach the file, or none do (an import
     /// of a list is never left half done by an error or a power cut). On error the
     /// transaction is rolled back and documents in memory are reloaded from the file.
@@ -633,6 +664,7 @@ impl Registry {
             replaces: TagSet::default(),
             household: None,
             erased_members: TagSet::default(),
+            replaced_heads: BTreeMap::new(),
         };
         let now = self.env.clock.now().0 as u64;
         let id = FamilyId::new(now, self.env.ids.random10());
@@ -1557,7 +1589,8 @@ impl Registry {
     /// Moves a household to a new document without the `erase`d members, and
     /// supersedes the old one (or erases the family when nobody is left).
     fn move_household(&mut self, old: FamilyId, erase: &[String]) -> Result<Option<FamilyId>> {
-        let mut family: Family = hydrate_prop(self.doc(DocId::Family(old))?, ROOT, "family")?;
+        let old_doc = self.doc(DocId::Family(old))?.clone();
+        let mut family: Family = hydrate_prop(&old_doc, ROOT, "family")?;
         // Every document of the household this replica holds is superseded (another
         // device's copy, made at the same time, included), and every member erased
         // from any of them stays erased.
@@ -1574,6 +1607,29 @@ impl Registry {
         family.household = Some(household);
         family.replaces.0.insert(old.key());
         family.replaces.0.extend(documents.iter().cloned());
+        // What the move saw of every document it replaces (and what earlier moves
+        // saw), so that edits made to them elsewhere can be carried over later.
+        let mut carried = vec![];
+        for d in std::iter::once(old.key()).chain(documents.iter().cloned()) {
+            let Ok(fid) = d.parse::<FamilyId>() else {
+                continue;
+            };
+            let Ok(doc) = self.doc(DocId::Family(fid)) else {
+                continue;
+            };
+            let heads: Vec<String> = doc.get_heads().iter().map(|h| h.to_string()).collect();
+            carried.extend(crate::carry::carried_into(doc));
+            if let Ok(earlier) = hydrate_prop::<_, Family, _, _>(&*doc, ROOT, "family") {
+                for (k, v) in earlier.replaced_heads {
+                    family.replaced_heads.entry(k).or_default().0.extend(v.0);
+                }
+            }
+            family.replaced_heads.entry(d).or_default().0.extend(heads);
+        }
+        // Edits already carried into one of them count as seen.
+        for seen in family.replaced_heads.values_mut() {
+            seen.0.extend(carried.iter().map(|h| h.to_string()));
+        }
         let superseded: Vec<FamilyId> = std::iter::once(old)
             .chain(documents.iter().filter_map(|d| d.parse().ok()))
             .collect();
@@ -1585,6 +1641,10 @@ impl Registry {
                 reconcile_prop(&mut e.tx, ROOT, "family", &family)?;
                 e.record(&id.key());
                 Ok(())
+            })?;
+            // Conflicts pending on the household stay pending.
+            r.merge_into(DocId::Family(id), |doc| {
+                crate::carry::move_conflicts(&old_doc, doc, &family.erased_members)
             })?;
             r.tombstone(&superseded, &owner, "replaced")
         })?;
@@ -2264,6 +2324,9 @@ impl Registry {
             for (id, owner, waiting, missing) in &waits {
                 pending::keep(&tx, *id, owner, waiting, missing, now)?;
             }
+            // Edits made elsewhere to a replaced family document, which the move
+            // to its household's new document did not see, go onto that document.
+            crate::carry::carry_replaced(&tx, &mut self.cache, &actor)?;
             // Families erased elsewhere (a tombstone arrived) or arriving although
             // erased here are dropped before anything is kept.
             let dropped = projection::drop_erased(&tx)?;

@@ -675,6 +675,261 @@ fn two_devices_erasing_two_members_of_one_household_at_once_erase_both() {
     );
 }
 
+/// Laptop 1 erases Zaiga while laptop 2, offline, edits the household: the contact, a
+/// new note, Pēteris's birth year, a follow-up done, and Zaiga herself. A conflict on
+/// the family's name was pending on both. Returns both laptops, the new household id
+/// and the person ids.
+fn erase_while_another_laptop_edits(
+    dir: &Path,
+) -> (Replica, Replica, kopa_domain::FamilyId, [String; 3]) {
+    let mut a = replica(dir, "anna", 11);
+    let (fid, ids) = kalnini(&mut a.reg);
+    let [zaiga, peteris, _] = ids.clone();
+    let fu = a
+        .reg
+        .add_follow_up(fid, "2026-12-01", "Piezvanīt par dzīvokli")
+        .unwrap();
+    let mut b = second_device(dir, &mut a, "boris", 12);
+    // The name set on both laptops at once: a conflict, listed on both.
+    a.clock.advance_ms(1_000);
+    b.clock.advance_ms(2_000);
+    for (r, name) in [(&mut a, "Kalniņu ģimene"), (&mut b, "Kalniņi (Krāslava)")] {
+        r.reg
+            .edit_family(
+                fid,
+                &FamilyDraft {
+                    name: Some(name.into()),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+    }
+    a.reg.merge_from(&b.path, PASS).unwrap();
+    b.reg.merge_from(&a.path, PASS).unwrap();
+    for r in [&a, &b] {
+        assert_eq!(r.reg.conflicts().unwrap().len(), 1, "control: pending");
+    }
+
+    a.clock.advance_ms(60_000);
+    b.clock.advance_ms(60_000);
+    let new = a
+        .reg
+        .erase_person(zaiga.parse().unwrap())
+        .unwrap()
+        .expect("two stay");
+    b.reg
+        .edit_family(
+            fid,
+            &FamilyDraft {
+                contact: Some("+371 26111111".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    b.reg
+        .add_note(fid, "2026-11-23", "Ģimene pārceļas uz Preiļiem")
+        .unwrap();
+    b.reg
+        .edit_person(
+            peteris.parse().unwrap(),
+            &MemberDraft::parse_spec("m", "Pēteris;Kalniņš;1987;m;parent").unwrap(),
+        )
+        .unwrap();
+    b.reg.complete_follow_up(fid, fu).unwrap();
+    b.reg
+        .edit_person(
+            zaiga.parse().unwrap(),
+            &MemberDraft::parse_spec("m", "Zaiga Marija;Kalniņa;1991;f;parent").unwrap(),
+        )
+        .unwrap();
+    (a, b, new, ids)
+}
+
+/// What must hold on every laptop once the erasure and the edits have met.
+fn check_nothing_else_lost(
+    r: &mut Replica,
+    dir: &Path,
+    tag: &str,
+    new: kopa_domain::FamilyId,
+    ids: &[String; 3],
+) {
+    let [zaiga, peteris, liga] = ids;
+    let families = r.reg.list_families().unwrap();
+    assert_eq!(families.len(), 1, "{tag}: one household");
+    assert_eq!(
+        families[0].id,
+        new.key(),
+        "{tag}: the new document is shown"
+    );
+    let household = r.reg.family(new).unwrap();
+    assert_eq!(
+        household.contact.as_deref(),
+        Some("+371 26111111"),
+        "{tag}: the contact changed elsewhere stays"
+    );
+    let notes: Vec<&str> = household.notes.iter().map(|n| n.text.as_str()).collect();
+    assert_eq!(
+        notes,
+        ["Ģimene pārceļas uz Preiļiem"],
+        "{tag}: the note stays"
+    );
+    assert_eq!(household.follow_ups.len(), 1, "{tag}");
+    assert!(
+        household.follow_ups.iter().all(|f| f.done),
+        "{tag}: the follow-up stays done"
+    );
+    let pet = r.reg.person(peteris.parse().unwrap()).unwrap();
+    assert_eq!(pet.birth_year, Some(1987), "{tag}: his birth year stays");
+    assert!(r.reg.person(liga.parse().unwrap()).is_ok(), "{tag}");
+    assert!(
+        r.reg.person(zaiga.parse().unwrap()).is_err(),
+        "{tag}: she stays erased"
+    );
+    let conflicts = r.reg.conflicts().unwrap();
+    assert_eq!(
+        conflicts.len(),
+        1,
+        "{tag}: the pending conflict stays: {conflicts:?}"
+    );
+    assert_eq!(conflicts[0].field, "name");
+    assert_eq!(conflicts[0].record_id, new.key());
+    let mut who: Vec<(String, String)> = conflicts[0]
+        .candidates
+        .iter()
+        .map(|c| (c.person.clone(), c.value.as_str().unwrap_or("").to_string()))
+        .collect();
+    who.sort();
+    assert_eq!(
+        who,
+        [
+            ("anna".to_string(), "Kalniņu ģimene".to_string()),
+            ("boris".to_string(), "Kalniņi (Krāslava)".to_string())
+        ],
+        "{tag}"
+    );
+    assert!(r.reg.verify_projection().unwrap().is_empty(), "{tag}");
+    let bytes = decrypted_bytes(&r.reg, dir, tag);
+    assert!(!contains(&bytes, "Zaiga"), "{tag}: her name is gone");
+    assert!(contains(&bytes, "Pēteris"), "{tag}: control");
+}
+
+#[test]
+fn erasing_a_person_keeps_what_another_laptop_changed_in_the_household_meanwhile() {
+    for eraser_first in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, mut b, new, ids) = erase_while_another_laptop_edits(dir.path());
+        if eraser_first {
+            // Laptop 2's documents reach laptop 1 first, then the other way.
+            a.reg.merge_from(&b.path, PASS).unwrap();
+            b.reg.merge_from(&a.path, PASS).unwrap();
+        } else {
+            b.reg.merge_from(&a.path, PASS).unwrap();
+            a.reg.merge_from(&b.path, PASS).unwrap();
+        }
+        let tag = if eraser_first { "a-first" } else { "b-first" };
+        check_nothing_else_lost(&mut a, dir.path(), &format!("{tag}-a"), new, &ids);
+        check_nothing_else_lost(&mut b, dir.path(), &format!("{tag}-b"), new, &ids);
+        assert_eq!(a.reg.heads().unwrap(), b.reg.heads().unwrap(), "{tag}");
+        assert_eq!(
+            a.reg.projection_dump().unwrap(),
+            b.reg.projection_dump().unwrap(),
+            "{tag}"
+        );
+        // The moved conflict is settled like any other, and that syncs.
+        let c = a.reg.conflicts().unwrap().remove(0);
+        let pick = c
+            .candidates
+            .iter()
+            .position(|c| c.person == "boris")
+            .unwrap()
+            + 1;
+        a.reg.resolve_conflict(&c.id, pick).unwrap();
+        b.reg.merge_from(&a.path, PASS).unwrap();
+        for r in [&mut a, &mut b] {
+            assert!(r.reg.conflicts().unwrap().is_empty(), "{tag}");
+            assert_eq!(
+                r.reg.family(new).unwrap().summary.name,
+                "Kalniņi (Krāslava)",
+                "{tag}"
+            );
+            assert!(r.reg.verify_projection().unwrap().is_empty(), "{tag}");
+        }
+    }
+}
+
+#[test]
+fn through_sync_files_erasing_a_person_keeps_what_another_laptop_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut a, mut b, new, ids) = erase_while_another_laptop_edits(dir.path());
+    let (ca, cb) = (
+        a.reg.identity_card().unwrap(),
+        b.reg.identity_card().unwrap(),
+    );
+    a.reg.add_peer(&cb).unwrap();
+    b.reg.add_peer(&ca).unwrap();
+    let branch = a.reg.identity().branch_id;
+    // Laptop 2's file reaches laptop 1 first; laptop 1's answer carries the erasure.
+    let (from_b, _) = b.reg.export_sync_file(&branch).unwrap();
+    a.reg.import_sync_file(&from_b).unwrap();
+    let (from_a, _) = a.reg.export_sync_file(&branch).unwrap();
+    b.reg.import_sync_file(&from_a).unwrap();
+    let (back, _) = b.reg.export_sync_file(&branch).unwrap();
+    a.reg.import_sync_file(&back).unwrap();
+    check_nothing_else_lost(&mut a, dir.path(), "file-a", new, &ids);
+    check_nothing_else_lost(&mut b, dir.path(), "file-b", new, &ids);
+    assert_eq!(a.reg.heads().unwrap(), b.reg.heads().unwrap());
+    assert_eq!(
+        a.reg.projection_dump().unwrap(),
+        b.reg.projection_dump().unwrap()
+    );
+}
+
+#[test]
+fn an_edit_carried_into_the_new_household_document_after_newer_edits_there_is_a_conflict() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = replica(dir.path(), "anna", 13);
+    let (fid, [zaiga, _, _]) = kalnini(&mut a.reg);
+    let mut b = second_device(dir.path(), &mut a, "boris", 14);
+    let new = a.reg.erase_person(zaiga.parse().unwrap()).unwrap().unwrap();
+    a.clock.advance_ms(1_000);
+    b.clock.advance_ms(2_000);
+    // Anna edits the new document, Boris the old one, the same field.
+    a.reg
+        .edit_family(
+            new,
+            &FamilyDraft {
+                contact: Some("+371 27000000".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    b.reg
+        .edit_family(
+            fid,
+            &FamilyDraft {
+                contact: Some("+371 26000000".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    b.reg.merge_from(&a.path, PASS).unwrap();
+    a.reg.merge_from(&b.path, PASS).unwrap();
+    for r in [&mut a, &mut b] {
+        let c = r.reg.conflicts().unwrap();
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!(c[0].field, "contact");
+        let mut values: Vec<String> = c[0]
+            .candidates
+            .iter()
+            .map(|c| format!("{} {}", c.person, c.value.as_str().unwrap_or("")))
+            .collect();
+        values.sort();
+        assert_eq!(values, ["anna +371 27000000", "boris +371 26000000"]);
+        assert!(r.reg.verify_projection().unwrap().is_empty());
+    }
+    assert_eq!(a.reg.heads().unwrap(), b.reg.heads().unwrap());
+}
+
 #[test]
 fn backup_and_restore() {
     let dir = tempfile::tempdir().unwrap();
