@@ -251,5 +251,9 @@ fn a_hub_enrolled_branch_sends_hq_a_file_without_exchanging_cards() {
         .map(|p| p["device"].as_str().unwrap().to_string())
         .collect();
     devices.sort();
-    assert_eq!(devices.len(), 3, "the hub, HQ's desktop and laptop A: {status}");
+    assert_eq!(
+        devices.len(),
+        3,
+        "the hub, HQ's desktop and laptop A: {status}"
+    );
 }
