@@ -2253,23 +2253,19 @@ impl Registry {
                 };
                 let before = doc.get_heads();
                 // Every change offered here, to tell applied from waiting afterwards.
-                let mut offered = kept.clone();
+                // The raw changes of a sync message, read again only if some wait.
+                let mut raw: Vec<Vec<u8>> = vec![];
                 match theirs {
                     Incoming::Doc(d) => {
                         doc.merge(d)?;
                     }
                     Incoming::Changes(changes) => {
-                        offered.extend(changes.iter().cloned());
                         doc.apply_changes(changes.iter().cloned())?;
                     }
                     Incoming::Sync { message, state } => {
                         if let Some(m) = message.take() {
                             use automerge::sync::SyncDoc;
-                            for bytes in m.changes.iter() {
-                                if let Ok(c) = automerge::Change::try_from(bytes) {
-                                    offered.push(c);
-                                }
-                            }
+                            raw = m.changes.iter().map(<[u8]>::to_vec).collect();
                             doc.receive_sync_message(state, m)?;
                         }
                     }
@@ -2277,17 +2273,30 @@ impl Registry {
                 if !kept.is_empty() {
                     doc.apply_changes(kept.iter().cloned())?;
                 }
-                let mut seen = std::collections::HashSet::new();
-                let waiting: Vec<automerge::Change> = offered
-                    .into_iter()
-                    .filter(|c| {
-                        seen.insert(c.hash()) && doc.get_change_by_hash(&c.hash()).is_none()
-                    })
-                    .collect();
-                if !waiting.is_empty() || !kept.is_empty() {
-                    let missing = doc.get_missing_deps(&[]);
+                // Automerge queues what it cannot apply yet; an empty queue means
+                // everything offered applied. Otherwise the waiting changes are kept.
+                let missing = doc.get_missing_deps(&[]);
+                if !missing.is_empty() {
+                    let mut offered = kept;
+                    if let Incoming::Changes(changes) = theirs {
+                        offered.extend(changes.iter().cloned());
+                    }
+                    offered.extend(
+                        raw.iter()
+                            .filter_map(|b| automerge::Change::try_from(b.as_slice()).ok()),
+                    );
+                    let mut seen = std::collections::HashSet::new();
+                    let waiting: Vec<automerge::Change> = offered
+                        .into_iter()
+                        .filter(|c| {
+                            seen.insert(c.hash())
+                                && doc.get_change_meta_by_hash(&c.hash()).is_none()
+                        })
+                        .collect();
                     let owner = pending::owner(&self.conn, row.id)?.unwrap_or(row.owner.clone());
                     waits.push((row.id, owner, waiting, missing));
+                } else if !kept.is_empty() {
+                    waits.push((row.id, String::new(), vec![], vec![])); // all applied now
                 }
                 // Every change that was not there before (merge reports only heads).
                 let new: Vec<_> = doc
