@@ -19,10 +19,15 @@
 //!
 //! Operations shrink (`Vec<Op>`), and the seed is fixed, so a failure reproduces.
 //!
-//! CI scale: `cargo test -p kopa-registry --test chaos`.
-//! A long run: `KOPA_CHAOS_CASES=200 KOPA_CHAOS_OPS=120 KOPA_CHAOS_SEED=7 cargo test
-//! -p kopa-registry --test chaos -- --nocapture`. `KOPA_CHAOS_SHRINK` bounds the
-//! shrinking iterations (default 256). Each case prints its counts to stderr.
+//! CI scale: `cargo test -p kopa-registry --test chaos` (a few cases of up to 40
+//! operations; shrinking a failure stops after 20 s).
+//!
+//! A long run, with the counts of each case:
+//! `KOPA_CHAOS_CASES=200 KOPA_CHAOS_OPS=120 KOPA_CHAOS_SEED=7 cargo test -p
+//! kopa-registry --test chaos -- --nocapture`. Also `KOPA_CHAOS_SHRINK` (shrink
+//! iterations, default 1024), `KOPA_CHAOS_SHRINK_SECS` (default 20) and
+//! `KOPA_CHAOS_SKIP` (operation kinds to leave out, e.g. `ErasePerson,Resolve`, to look
+//! past a known failure for the next one).
 
 use automerge::{Automerge, ChangeHash};
 use kopa_domain::{Role, Timestamp};
@@ -151,7 +156,7 @@ fn op() -> impl Strategy<Value = Op> {
         3 => (w.clone(), any::<u8>(), 1u8..4)
             .prop_map(|(r, name, members)| Op::AddFamily { r, name, members }),
         2 => (w.clone(), any::<u8>()).prop_map(|(r, family)| Op::EditContact { r, family }),
-        3 => (w.clone(), any::<u8>(), any::<u8>())
+        4 => (w.clone(), any::<u8>(), any::<u8>())
             .prop_map(|(r, other, family)| Op::SameContact { r, other, family }),
         2 => (w.clone(), any::<u8>()).prop_map(|(r, family)| Op::AddNote { r, family }),
         2 => (w.clone(), any::<u8>()).prop_map(|(r, person)| Op::EditBirthYear { r, person }),
@@ -160,12 +165,12 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (w.clone(), any::<u8>(), any::<u8>(), any::<u8>()).prop_map(
             |(r, other, session, person)| Op::MarkFromTwo { r, other, session, person }
         ),
-        2 => (w.clone(), any::<u8>(), any::<bool>())
+        3 => (w.clone(), any::<u8>(), any::<bool>())
             .prop_map(|(r, conflict, hidden)| Op::Resolve { r, conflict, hidden }),
         1 => (w.clone(), any::<u8>()).prop_map(|(r, family)| Op::EraseFamily { r, family }),
         1 => (w.clone(), any::<u8>()).prop_map(|(r, person)| Op::ErasePerson { r, person }),
         4 => w.clone().prop_map(|r| Op::Sync { r }),
-        1 => (w.clone(), 1u8..4, any::<bool>())
+        1 => (w.clone(), 0u8..3, any::<bool>())
             .prop_map(|(r, after, answer_lost)| Op::CutSync { r, after, answer_lost }),
         4 => (w.clone(), any::<u8>()).prop_map(|(r, to)| Op::Export { r, to }),
         4 => (any::<u8>(), any::<u8>()).prop_map(|(file, to)| Op::Deliver { file, to }),
@@ -185,15 +190,27 @@ fn config() -> ProptestConfig {
     ProptestConfig {
         cases: env_or("KOPA_CHAOS_CASES", 6) as u32,
         rng_seed: RngSeed::Fixed(env_or("KOPA_CHAOS_SEED", 2026)),
-        max_shrink_iters: env_or("KOPA_CHAOS_SHRINK", 256) as u32,
+        max_shrink_iters: env_or("KOPA_CHAOS_SHRINK", 1024) as u32,
+        max_shrink_time: 1000 * env_or("KOPA_CHAOS_SHRINK_SECS", 20) as u32,
         // The seed is fixed: a failure is found again by running again.
         failure_persistence: None,
         ..ProptestConfig::default()
     }
 }
 
+/// Operation kinds left out (`KOPA_CHAOS_SKIP=ErasePerson,Resolve`), to look past a
+/// known failure for the next one.
+fn skipped_kinds() -> Vec<String> {
+    std::env::var("KOPA_CHAOS_SKIP")
+        .unwrap_or_default()
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
 fn max_ops() -> usize {
-    env_or("KOPA_CHAOS_OPS", 30) as usize
+    env_or("KOPA_CHAOS_OPS", 40) as usize
 }
 
 // ----- the replicas ------------------------------------------------------------------
@@ -512,6 +529,7 @@ struct World {
     model: Model,
     counts: Counts,
     step: usize,
+    skip: Vec<String>,
 }
 
 type Check = std::result::Result<(), String>;
@@ -563,6 +581,7 @@ impl World {
             model: Model::default(),
             counts: Counts::default(),
             step: 0,
+            skip: skipped_kinds(),
         }
     }
 
@@ -624,6 +643,10 @@ impl World {
     }
 
     fn apply(&mut self, op: &Op) -> Check {
+        let kind = format!("{op:?}");
+        if self.skip.iter().any(|k| kind.starts_with(&format!("{k} "))) {
+            return Ok(());
+        }
         self.step += 1;
         self.counts.ops += 1;
         self.clock.advance_ms(1_000);
@@ -679,13 +702,23 @@ impl World {
                 }
             }
             Op::SameContact { r, other, family } => {
+                // Both replicas first hear from the hub (so the second one holds the
+                // family), then edit the contact with no sync between: a conflict.
+                net_sync(&mut self.regs, r, None)
+                    .map_err(|e| format!("{}: {e:?}", self.what(r, "network sync")))?;
                 if let Some(fid) = self.family_on(r, family) {
-                    let key: kopa_domain::FamilyId = fid.parse().unwrap();
+                    let h = household(&self.regs[r], &fid);
                     let others: Vec<usize> = (1..N)
-                        .filter(|&j| j != r && self.regs[j].family(key).is_ok())
+                        .filter(|&j| j != r && self.model.may_see(j, &h))
                         .collect();
+                    let j = nth(&others, other);
+                    if let Some(j) = j {
+                        net_sync(&mut self.regs, j, None)
+                            .map_err(|e| format!("{}: {e:?}", self.what(j, "network sync")))?;
+                    }
                     self.edit_contact(r, &fid);
-                    if let Some(j) = nth(&others, other) {
+                    let key: kopa_domain::FamilyId = fid.parse().unwrap();
+                    if let Some(j) = j.filter(|&j| self.regs[j].family(key).is_ok()) {
                         self.edit_contact(j, &fid);
                     }
                 }
@@ -825,7 +858,10 @@ impl World {
                 conflict,
                 hidden,
             } => {
-                let Some(c) = nth(&self.regs[r].conflicts().unwrap(), conflict) else {
+                // On `r`, or the next replica that lists a conflict.
+                let Some((r, c)) = (0..N - 1).map(|i| 1 + (r - 1 + i) % (N - 1)).find_map(|j| {
+                    nth(&self.regs[j].conflicts().unwrap(), conflict).map(|c| (j, c))
+                }) else {
                     return Ok(());
                 };
                 let pick = if hidden && c.candidates.len() > 1 {
@@ -1023,12 +1059,47 @@ impl World {
             t,
             &format!("file {i} from {}", DEVICES[self.mailbox[i].from]),
         );
-        let summary = self.regs[t]
-            .import_sync_file(&self.mailbox[i].bytes)
+        let reg = &mut self.regs[t];
+        let bytes = &self.mailbox[i].bytes;
+        let contents = reg
+            .inspect_sync_file(bytes)
+            .map_err(|e| format!("{what}: unreadable: {e:?}"))?;
+        let summary = reg
+            .import_sync_file(bytes)
             .map_err(|e| format!("{what}: refused: {e:?}"))?;
         self.counts.delivered += 1;
         if summary.already_imported {
             self.counts.duplicates += 1;
+        } else {
+            // An accepted file is applied whole: every change it carried is now in
+            // the document here (unless the family is erased here).
+            let docs = docs_of(reg);
+            for (id, changes) in contents.docs {
+                let Some(changes) = changes else { continue };
+                let gone = id
+                    .strip_prefix("family:")
+                    .is_some_and(|f| projection::is_gone(reg.connection(), f).unwrap());
+                if gone {
+                    continue;
+                }
+                let hashes: Vec<ChangeHash> = change_chunks(&changes)
+                    .into_iter()
+                    .map(|c| automerge::Change::from_bytes(c.to_vec()).unwrap().hash())
+                    .collect();
+                let missing = hashes
+                    .iter()
+                    .filter(|h| {
+                        docs.get(&id)
+                            .is_none_or(|d| d.get_change_meta_by_hash(h).is_none())
+                    })
+                    .count();
+                if missing > 0 {
+                    return Err(format!(
+                        "{what}: accepted, but {missing} of the {} changes it carried for {id} are not in the document there",
+                        hashes.len()
+                    ));
+                }
+            }
         }
         let latest = self.latest.entry(t).or_insert(i);
         if i < *latest {
@@ -1295,6 +1366,27 @@ impl World {
         }
         fail
     }
+}
+
+/// Splits concatenated Automerge change chunks: magic (4), checksum (4), type (1),
+/// length (unsigned LEB128), body.
+fn change_chunks(mut bytes: &[u8]) -> Vec<&[u8]> {
+    let mut out = vec![];
+    while bytes.len() > 9 {
+        let (mut len, mut shift, mut at) = (0usize, 0, 9);
+        loop {
+            let b = bytes[at];
+            len |= usize::from(b & 0x7f) << shift;
+            shift += 7;
+            at += 1;
+            if b & 0x80 == 0 {
+                break;
+            }
+        }
+        out.push(&bytes[..at + len]);
+        bytes = &bytes[at + len..];
+    }
+    out
 }
 
 /// The documents two listings disagree on.
