@@ -364,6 +364,21 @@ fn birth_field(person: &str) -> String {
     format!("members.{person}.birth_year")
 }
 
+/// The value a conflicted family field shows (the record's own field).
+fn shown_value(r: &Registry, c: &kopa_registry::views::ConflictView) -> Option<String> {
+    if c.record_kind != "family" {
+        return None;
+    }
+    if c.field == "contact" {
+        return r.family(c.record_id.parse().ok()?).ok()?.contact;
+    }
+    let p = c
+        .field
+        .strip_prefix("members.")?
+        .strip_suffix(".birth_year")?;
+    Some(r.person(p.parse().ok()?).ok()?.birth_year?.to_string())
+}
+
 /// Whether a write call was refused for a reason the chaos makes legitimate (its
 /// target went away here in the meantime); anything else fails the test.
 fn skipped<T>(what: &str, r: Result<T>) -> Option<T> {
@@ -505,7 +520,8 @@ struct Counts {
     duplicates: usize,
     out_of_order: usize,
     truncated_refused: usize,
-    resolves: usize,
+    resolves_shown: usize,
+    resolves_hidden: usize,
     conflicts_seen: usize,
     final_files: usize,
     final_passes: usize,
@@ -864,10 +880,19 @@ impl World {
                 }) else {
                     return Ok(());
                 };
-                let pick = if hidden && c.candidates.len() > 1 {
-                    2 + usize::from(conflict) % (c.candidates.len() - 1)
-                } else {
-                    1
+                // The value shown for the field (Automerge's winner, which need not
+                // be candidate 1), or one of the hidden ones.
+                let shown = shown_value(&self.regs[r], &c);
+                let shown_at = c
+                    .candidates
+                    .iter()
+                    .position(|x| Some(value_str(&x.value)) == shown)
+                    .unwrap_or(0);
+                let hidden_ones: Vec<usize> =
+                    (0..c.candidates.len()).filter(|&i| i != shown_at).collect();
+                let pick = 1 + match nth(&hidden_ones, conflict) {
+                    Some(i) if hidden => i,
+                    _ => shown_at,
                 };
                 let family = c.record_kind == "family";
                 let h = if family {
@@ -881,7 +906,11 @@ impl World {
                     BTreeSet::new()
                 };
                 self.regs[r].resolve_conflict(&c.id, pick).unwrap();
-                self.counts.resolves += 1;
+                if pick == shown_at + 1 {
+                    self.counts.resolves_shown += 1;
+                } else {
+                    self.counts.resolves_hidden += 1;
+                }
                 self.counts.writes_ok += 1;
                 if family {
                     let value = value_str(&c.candidates[pick - 1].value);
