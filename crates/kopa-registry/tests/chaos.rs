@@ -255,10 +255,10 @@ fn trusts(i: usize, j: usize) -> bool {
 /// exchange through the hub can replace it.
 fn exchange_cards(regs: &mut [Registry]) {
     let cards: Vec<IdentityCard> = regs.iter().map(|r| r.identity_card().unwrap()).collect();
-    for i in 0..N {
+    for (i, reg) in regs.iter_mut().enumerate() {
         for (j, card) in cards.iter().enumerate() {
             if trusts(i, j) {
-                regs[i].add_peer(card).unwrap();
+                reg.add_peer(card).unwrap();
             }
         }
     }
@@ -617,6 +617,7 @@ impl World {
         nth(&self.regs[r].list_families().unwrap(), i).map(|f| f.id)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn record_write(
         &mut self,
         r: usize,
@@ -870,8 +871,11 @@ impl World {
                     let Some((pid, _)) = nth(&persons(&self.regs[m]), p) else {
                         continue;
                     };
-                    let done =
-                        self.regs[m].mark_attendance(s.id.parse().unwrap(), &[pid.clone()], true);
+                    let done = self.regs[m].mark_attendance(
+                        s.id.parse().unwrap(),
+                        std::slice::from_ref(&pid),
+                        true,
+                    );
                     match skipped("mark attendance", done) {
                         Some(_) => {
                             self.counts.writes_ok += 1;
@@ -1154,12 +1158,12 @@ impl World {
 
     /// Remembers every conflict listed anywhere.
     fn scan_conflicts(&mut self) {
-        for r in 0..N {
-            for c in self.regs[r].conflicts().unwrap() {
+        for (r, reg) in self.regs.iter().enumerate() {
+            for c in reg.conflicts().unwrap() {
                 if c.record_kind != "family" {
                     continue;
                 }
-                let h = household(&self.regs[r], &c.record_id);
+                let h = household(reg, &c.record_id);
                 let mut values: Vec<String> =
                     c.candidates.iter().map(|c| value_str(&c.value)).collect();
                 values.sort();
