@@ -336,13 +336,15 @@ fn persons(r: &Registry) -> Vec<(String, String)> {
     out
 }
 
-/// The one head of a family document right after a local write to it.
+/// A head of a family document right after a local write to it: an edit leaves one;
+/// a person erasure's new document may have several (each pending conflict's values
+/// are written as concurrent changes), all stored together, so any one tells whether a
+/// replica holds the write.
 fn head_of(r: &mut Registry, family: &str) -> ChangeHash {
     let id = format!("family:{family}");
     let heads = r.heads().unwrap();
     let (_, h) = heads.iter().find(|(d, _)| *d == id).expect("document held");
-    assert_eq!(h.len(), 1, "a local write leaves one head");
-    ChangeHash::from_str(&h[0]).unwrap()
+    ChangeHash::from_str(h.iter().max().expect("a written document has a head")).unwrap()
 }
 
 fn docs_of(r: &mut Registry) -> BTreeMap<String, Automerge> {
