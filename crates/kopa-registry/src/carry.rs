@@ -35,6 +35,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 pub const MOVE_ACTOR: &[u8] = b"kopa-move:";
 /// Actors of carried changes: this prefix, then the original change's hash.
 pub const CARRY_ACTOR: &[u8] = b"kopa-carry:";
+/// Actors of the changes that keep, beside a carried write, the value it did not know
+/// of: this prefix, then the original change's hash.
+pub const KEEP_ACTOR: &[u8] = b"kopa-keep:";
 
 /// Family fields only a move writes; a carried edit never touches them.
 const BOOKKEEPING: &[&str] = &["replaces", "household", "erased_members", "replaced_heads"];
@@ -202,13 +205,24 @@ pub fn carry(
         let mut actor = CARRY_ACTOR.to_vec();
         actor.extend_from_slice(c.hash().as_ref());
         let mut fork = target.fork_at(&deps)?.with_actor(ActorId::from(actor));
-        match replay(old, c, &mut fork, &erased, old_key, target_key)? {
+        let (made, keeps) = replay(old, c, &mut fork, &erased, old_key, target_key)?;
+        match made {
             Some(hash) => {
                 let change = fork
                     .get_change_by_hash(&hash)
                     .expect("the change was just made");
+                let kept = if keeps.is_empty() {
+                    None
+                } else {
+                    keep_concurrent(target, &deps, c, &keeps)?
+                };
                 target.apply_changes([change])?;
-                became.insert(c.hash(), vec![hash]);
+                let mut now = vec![hash];
+                if let Some(k) = kept {
+                    now.push(k.hash());
+                    target.apply_changes([k])?;
+                }
+                became.insert(c.hash(), now);
             }
             None => {
                 became.insert(c.hash(), deps);
@@ -227,7 +241,8 @@ fn replay(
     erased: &TagSet,
     old_key: &str,
     target_key: &str,
-) -> Result<Option<ChangeHash>> {
+) -> Result<(Option<ChangeHash>, Vec<Keep>)> {
+    let mut keeps: Vec<Keep> = vec![];
     let expanded = c.decode();
     let start = c.start_op().get();
     let actor = c.actor_id().clone();
@@ -288,6 +303,30 @@ fn replay(
                 made.insert(format!("{}@{}", start + i as u64, actor), (made_obj, path));
             }
             OpType::Put(v) => {
+                // The value the target holds here came from a write the original
+                // did not know of (it overwrote something else): the two were made
+                // at the same time, so both are kept, as a conflict.
+                let before = old
+                    .import_obj(&obj_id)
+                    .ok()
+                    .and_then(|o| old.get_at(&o, key.as_str(), c.deps()).ok().flatten())
+                    .map(|(v, _)| v.into_owned());
+                if let Some((automerge::Value::Scalar(held), held_id)) =
+                    tx.get(&obj, key.as_str())?
+                {
+                    let differs = match &before {
+                        Some(automerge::Value::Scalar(b)) => b.as_ref() != held.as_ref(),
+                        _ => true,
+                    };
+                    if differs && held.as_ref() != v {
+                        keeps.push(Keep {
+                            obj: obj.clone(),
+                            key: key.clone(),
+                            value: held.into_owned(),
+                            set_by: held_id,
+                        });
+                    }
+                }
                 tx.put(&obj, key.as_str(), v.clone())?;
             }
             OpType::Delete => {
@@ -316,7 +355,7 @@ fn replay(
     }
     if !wrote {
         tx.rollback();
-        return Ok(None);
+        return Ok((None, keeps));
     }
     // The original's note, naming the household's document it now lives in.
     let message = c
@@ -337,7 +376,47 @@ fn replay(
         opts = opts.with_message(m);
     }
     let (hash, _) = tx.commit_with(opts);
-    Ok(hash)
+    Ok((hash, keeps))
+}
+
+/// A value the target held that a carried write did not know of.
+struct Keep {
+    obj: automerge::ObjId,
+    key: String,
+    value: automerge::ScalarValue,
+    /// The operation that set it (whose change's note names who set it).
+    set_by: automerge::ObjId,
+}
+
+/// Writes each kept value again from `deps`, by an actor derived from the carried
+/// original, concurrently with the carried change: the field then holds both values,
+/// a conflict for a person to settle. Deleting first makes the put a new operation
+/// (Automerge skips a put of the value already there). Returns the change.
+fn keep_concurrent(
+    target: &Automerge,
+    deps: &[ChangeHash],
+    original: &Change,
+    keeps: &[Keep],
+) -> Result<Option<Change>> {
+    let mut actor = KEEP_ACTOR.to_vec();
+    actor.extend_from_slice(original.hash().as_ref());
+    let mut fork = target.fork_at(deps)?.with_actor(ActorId::from(actor));
+    let mut authors = conflicts::Authors::new(target);
+    let note = keeps.first().and_then(|k| match &k.set_by {
+        automerge::ObjId::Id(counter, actor, _) => authors.of(actor, *counter),
+        automerge::ObjId::Root => None,
+    });
+    let mut tx = fork.transaction();
+    for k in keeps {
+        tx.delete(&k.obj, k.key.as_str())?;
+        tx.put(&k.obj, k.key.as_str(), k.value.clone())?;
+    }
+    let mut opts = CommitOptions::default().with_time(original.timestamp());
+    if let Some(n) = note {
+        opts = opts.with_message(serde_json::to_string(&n).unwrap_or_default());
+    }
+    let (hash, _) = tx.commit_with(opts);
+    Ok(hash.and_then(|h| fork.get_change_by_hash(&h)))
 }
 
 /// Before replaced family documents are dropped (`projection::drop_erased`), carries
@@ -361,12 +440,12 @@ pub fn carry_replaced(
     for (old_key, household) in rows {
         let target: Option<String> = conn
             .prepare_cached(&format!(
-                "SELECT family_id FROM p_lineage WHERE household = ?1
+                "SELECT family_id FROM p_lineage WHERE household = ?1 AND family_id <> ?2
                    AND family_id NOT IN ({})
                  ORDER BY depth DESC, family_id DESC LIMIT 1",
                 projection::GONE
             ))?
-            .query_row([&household], |r| r.get(0))
+            .query_row([&household, &old_key], |r| r.get(0))
             .optional()?;
         let Some(target_key) = target else {
             continue;

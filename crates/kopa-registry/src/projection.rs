@@ -404,10 +404,17 @@ pub fn forget_family(conn: &Connection, family: &str) -> Result<()> {
     Ok(())
 }
 
-/// Family ids a tombstone names: erased or superseded themselves, or of an erased
-/// household.
+/// Family ids a tombstone names: erased themselves or of an erased household, or
+/// superseded — once a later document of the household is held here (or when this
+/// one is not held). A superseded document whose successor has not arrived yet (a
+/// sync brought the tombstone in one round and the new document in the next) stays
+/// until it does, so that edits made to it elsewhere can be carried onto it.
 pub(crate) const GONE: &str = "SELECT family_id FROM p_erased
-    UNION SELECT family_id FROM p_replaced
+    UNION SELECT r.family_id FROM p_replaced r
+      WHERE NOT EXISTS (SELECT 1 FROM p_lineage l WHERE l.family_id = r.family_id)
+         OR EXISTS (SELECT 1 FROM p_lineage l JOIN p_lineage g
+                    ON g.household = l.household AND g.depth > l.depth
+                    WHERE l.family_id = r.family_id)
     UNION SELECT l.family_id FROM p_lineage l JOIN p_erased e ON e.family_id = l.household";
 
 /// Whether a tombstone names this family's document: such a document is dropped on
