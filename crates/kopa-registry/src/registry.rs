@@ -1617,7 +1617,14 @@ impl Registry {
             let Ok(doc) = self.doc(DocId::Family(fid)) else {
                 continue;
             };
-            let heads: Vec<String> = doc.get_heads().iter().map(|h| h.to_string()).collect();
+            // Every change, not only the heads: a replica that lacks a head (a change
+            // made just before the move) cannot tell which of its own changes are
+            // ancestors of it, and would carry them all again.
+            let heads: Vec<String> = doc
+                .get_changes_meta(&[])
+                .iter()
+                .map(|c| c.hash.to_string())
+                .collect();
             carried.extend(crate::carry::carried_into(doc));
             if let Ok(earlier) = hydrate_prop::<_, Family, _, _>(&*doc, ROOT, "family") {
                 for (k, v) in earlier.replaced_heads {

@@ -336,6 +336,30 @@ fn persons(r: &Registry) -> Vec<(String, String)> {
     out
 }
 
+/// Whether the changes of a family document name a household erased on `r`.
+fn household_erased(r: &Registry, changes: &[automerge::Change]) -> bool {
+    use automerge::ReadDoc;
+    let mut doc = Automerge::new();
+    if doc.apply_changes(changes.iter().cloned()).is_err() {
+        return false;
+    }
+    let household = doc
+        .get(automerge::ROOT, "family")
+        .ok()
+        .flatten()
+        .and_then(|(_, fam)| doc.get(&fam, "household").ok().flatten())
+        .and_then(|(v, _)| v.into_string().ok());
+    household.is_some_and(|h| {
+        r.connection()
+            .query_row(
+                "SELECT EXISTS(SELECT 1 FROM p_erased WHERE family_id = ?1)",
+                [&h],
+                |row| row.get(0),
+            )
+            .unwrap()
+    })
+}
+
 /// A head of a family document right after a local write to it: an edit leaves one;
 /// a person erasure's new document may have several (each pending conflict's values
 /// are written as concurrent changes), all stored together, so any one tells whether a
@@ -468,9 +492,20 @@ impl Model {
 
     fn superseded(&self, i: usize) -> bool {
         let w = &self.writes[i];
-        self.writes
-            .iter()
-            .any(|o| o.household == w.household && o.field == w.field && o.knew.contains(&i))
+        let by_knowing = |i: usize| {
+            self.writes
+                .iter()
+                .any(|o| o.household == w.household && o.field == w.field && o.knew.contains(&i))
+        };
+        // A person erasure copies the values it held into the new document: a write
+        // that knew the original write of a copied value supersedes the copy too (its
+        // edit, carried over, settles on its value).
+        by_knowing(i)
+            || (w.what.starts_with("person erasure")
+                && w.knew.iter().any(|&j| {
+                    let orig = &self.writes[j];
+                    j != i && orig.field == w.field && orig.value == w.value && by_knowing(j)
+                }))
     }
 
     /// The writes of household `h` replica `r` holds: their change is in its copy of
@@ -489,6 +524,23 @@ impl Model {
         let unseen = live.iter().any(|d| {
             !self.carried.contains_key(d) && !self.writes.iter().any(|w| w.doc == *d) && *d != h
         });
+        // Edits made elsewhere to a replaced document, carried onto a live one (a
+        // carried change's actor names the original change).
+        let copies: BTreeSet<ChangeHash> = live
+            .iter()
+            .filter_map(|d| docs.get(&format!("family:{d}")))
+            .flat_map(|doc| {
+                doc.get_changes_meta(&[])
+                    .into_iter()
+                    .filter_map(|c| {
+                        c.actor
+                            .to_bytes()
+                            .strip_prefix(b"kopa-carry:".as_slice())
+                            .and_then(|h| ChangeHash::try_from(h).ok())
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
         let mut out = BTreeSet::new();
         for (i, w) in self.writes.iter().enumerate() {
             if w.household != h {
@@ -498,6 +550,7 @@ impl Model {
                 Some(d) => d.get_change_meta_by_hash(&w.hash).is_some(),
                 None => {
                     carried.contains(&i)
+                        || copies.contains(&w.hash)
                         || (unseen && projection::is_gone(r.connection(), &w.doc).unwrap())
                 }
             };
@@ -527,6 +580,8 @@ struct Counts {
     conflicts_seen: usize,
     final_files: usize,
     final_passes: usize,
+    /// Imports that left changes waiting for earlier ones (kept, reported).
+    waiting: usize,
 }
 
 struct Mail {
@@ -1131,10 +1186,23 @@ impl World {
                 if gone {
                     continue;
                 }
-                let hashes: Vec<ChangeHash> = change_chunks(&changes)
-                    .into_iter()
-                    .map(|c| automerge::Change::from_bytes(c.to_vec()).unwrap().hash())
-                    .collect();
+                let parsed = kopa_registry::pending::split_changes(&changes).unwrap();
+                // A household erased here takes every document of it, including one
+                // made by a person erasure elsewhere that arrives only now.
+                if !docs.contains_key(&id) && household_erased(reg, &parsed) {
+                    continue;
+                }
+                // Changes waiting for earlier ones are kept, and reported: not lost.
+                let waiting = reg
+                    .waiting_changes()
+                    .unwrap()
+                    .iter()
+                    .any(|w| w.document == id);
+                if waiting {
+                    self.counts.waiting += 1;
+                    continue;
+                }
+                let hashes: Vec<ChangeHash> = parsed.iter().map(|c| c.hash()).collect();
                 let missing = hashes
                     .iter()
                     .filter(|h| {
@@ -1415,27 +1483,6 @@ impl World {
         }
         fail
     }
-}
-
-/// Splits concatenated Automerge change chunks: magic (4), checksum (4), type (1),
-/// length (unsigned LEB128), body.
-fn change_chunks(mut bytes: &[u8]) -> Vec<&[u8]> {
-    let mut out = vec![];
-    while bytes.len() > 9 {
-        let (mut len, mut shift, mut at) = (0usize, 0, 9);
-        loop {
-            let b = bytes[at];
-            len |= usize::from(b & 0x7f) << shift;
-            shift += 7;
-            at += 1;
-            if b & 0x80 == 0 {
-                break;
-            }
-        }
-        out.push(&bytes[..at + len]);
-        bytes = &bytes[at + len..];
-    }
-    out
 }
 
 /// The documents two listings disagree on.
