@@ -234,36 +234,7 @@ fn search_uses_the_index() {
 #[test]
 fn concurrent_edits_become_a_conflict_and_resolving_syncs() {
     let dir = tempfile::tempdir().unwrap();
-    let mut a = replica(dir.path(), "anna", 1);
-    let fid = a
-        .reg
-        .add_family(&family("Petrovs", &["Pēteris;Petrovs;1970;m;parent"]))
-        .unwrap();
-    let mut b = second_device(dir.path(), &mut a, "boris", 2);
-    assert_eq!(b.reg.family(fid).unwrap().summary.name, "Petrovs");
-
-    a.clock.advance_ms(60_000);
-    b.clock.advance_ms(120_000);
-    a.reg
-        .edit_family(
-            fid,
-            &FamilyDraft {
-                contact: Some("+371 20000001".into()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
-    b.reg
-        .edit_family(
-            fid,
-            &FamilyDraft {
-                contact: Some("+371 29999999".into()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
-    a.reg.merge_from(&b.path, PASS).unwrap();
-    b.reg.merge_from(&a.path, PASS).unwrap();
+    let (mut a, mut b, fid) = two_laptops_with_a_contact_conflict(dir.path());
 
     for r in [&a, &b] {
         let c = r.reg.conflicts().unwrap();
