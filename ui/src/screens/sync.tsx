@@ -34,6 +34,8 @@ export function SyncScreen() {
   const destinations = (o?.peers ?? []).filter(
     (p, i, all) => p.via === "file" && all.findIndex((q) => q.via === "file" && q.peer === p.peer) === i,
   );
+  // The chosen destination, or the first known one (never a blank choice).
+  const dest = destinations.some((p) => p.peer === to) ? to : (destinations[0]?.peer ?? "");
   const hub = () =>
     run(async () => {
       const stop = await api.onSyncProgress(setProgress);
@@ -47,9 +49,9 @@ export function SyncScreen() {
   const exportFile = () =>
     run(async () => {
       const today = new Date().toISOString().slice(0, 10);
-      const path = await api.pickSave(`${to}-${today}.kopasync`);
+      const path = await api.pickSave(`${dest}-${today}.kopasync`);
       if (!path) return "";
-      const s = await api.exportSyncFile(to, path);
+      const s = await api.exportSyncFile(dest, path);
       return t("ui-exported", { docs: s.documents, path });
     });
   const importFile = () =>
@@ -99,7 +101,7 @@ export function SyncScreen() {
         <div class="row">
           <div class="field">
             <label for="sync-to">{t("ui-send-to")}</label>
-            <select id="sync-to" value={to} onChange={(e) => setTo((e.target as HTMLSelectElement).value)}>
+            <select id="sync-to" value={dest} onChange={(e) => setTo((e.target as HTMLSelectElement).value)}>
               {destinations.map((p) => (
                 <option value={p.peer}>{p.name}</option>
               ))}
