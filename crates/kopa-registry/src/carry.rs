@@ -157,8 +157,10 @@ pub fn move_conflicts(old: &Automerge, new: &mut Automerge, erased: &TagSet) -> 
     Ok(())
 }
 
-/// Replays onto `target` the changes of `old` (a document `target` replaces) beyond
-/// the heads `target` recorded for it. Returns whether `target` changed.
+/// Replays onto `target` the changes of `old` (a document of the same household that
+/// is not shown: one `target` replaces, or one made by a concurrent move) beyond the
+/// heads `target` recorded for it (or beyond `old`'s own move). Returns whether
+/// `target` changed.
 pub fn carry(
     old: &Automerge,
     old_key: &str,
@@ -170,10 +172,15 @@ pub fn carry(
     };
     let recorded: BTreeMap<String, TagSet> =
         hydrate_prop(target, &fam, "replaced_heads").unwrap_or_default();
-    let Some(recorded) = recorded.get(old_key) else {
-        return Ok(false); // not a document this one replaces: nothing to start from
+    let recorded: Vec<ChangeHash> = match recorded.get(old_key) {
+        Some(r) => r.iter().filter_map(|h| h.parse().ok()).collect(),
+        // A document of the same household that `target` does not replace: made by
+        // a move at the same time as `target` (two devices erased a member before
+        // hearing of each other). What that move copied, `target`'s own move copied
+        // too; what was written to it since (on a device where it was shown) is
+        // carried.
+        None => move_heads(old),
     };
-    let recorded: Vec<ChangeHash> = recorded.iter().filter_map(|h| h.parse().ok()).collect();
     let seen = ancestry(old, &recorded);
     // In causal order, so a change's dependencies are carried before it.
     let beyond: Vec<Change> = old
@@ -421,18 +428,25 @@ fn keep_concurrent(
 
 /// Before replaced family documents are dropped (`projection::drop_erased`), carries
 /// the edits they hold that the move did not see onto their household's shown
-/// document, and stores and re-projects that document. A household erased whole, or
+/// document, and stores and re-projects that document. Edits to a household's other
+/// documents that nothing replaces (made by two moves at the same time: only one is
+/// shown) are carried onto the shown one the same way. A household erased whole, or
 /// whose new document has not arrived here, has nowhere to carry them to.
 pub fn carry_replaced(
     conn: &Connection,
     cache: &mut HashMap<DocId, Automerge>,
     actor: &ActorId,
 ) -> Result<()> {
+    // Replaced documents, and documents of a household that another one outranks
+    // without replacing them (moves made at the same time on two devices).
     let rows: Vec<(String, String)> = conn
         .prepare_cached(
             "SELECT l.family_id, l.household FROM p_lineage l
              JOIN docs d ON d.doc_id = 'family:' || l.family_id
              WHERE l.family_id IN (SELECT family_id FROM p_replaced)
+                OR EXISTS (SELECT 1 FROM p_lineage g WHERE g.household = l.household
+                           AND (g.depth > l.depth
+                                OR (g.depth = l.depth AND g.family_id > l.family_id)))
              ORDER BY l.family_id",
         )?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?

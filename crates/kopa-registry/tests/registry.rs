@@ -646,6 +646,68 @@ fn two_devices_erasing_two_members_of_one_household_at_once_erase_both() {
     );
 }
 
+/// Two laptops erase the same person before hearing of each other: each makes a new
+/// document for the household, and only one of the two is shown once they meet. What
+/// each laptop wrote to its own new document meanwhile, and a note a third laptop
+/// added to the old one, are all shown on every laptop, whichever document wins and
+/// in whatever order the documents arrive.
+#[test]
+fn edits_to_either_of_two_documents_made_by_erasing_at_once_are_all_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = replica(dir.path(), "anna", 21);
+    let (fid, [zaiga, _, _]) = kalnini(&mut a.reg);
+    let mut b = second_device(dir.path(), &mut a, "boris", 22);
+    let mut c = second_device(dir.path(), &mut a, "cilda", 23);
+    a.clock.advance_ms(1_000);
+    let fa = a.reg.erase_person(zaiga.parse().unwrap()).unwrap().unwrap();
+    a.reg
+        .edit_family(
+            fa,
+            &FamilyDraft {
+                contact: Some("+371 26222222".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    b.clock.advance_ms(2_000);
+    let fb = b.reg.erase_person(zaiga.parse().unwrap()).unwrap().unwrap();
+    assert_ne!(fa, fb, "control: two new documents");
+    b.reg
+        .add_note(fb, "2026-11-20", "Boriss: zvanīt pirmdien")
+        .unwrap();
+    c.clock.advance_ms(3_000);
+    c.reg
+        .add_note(fid, "2026-11-20", "Cilda: семья просит одежду")
+        .unwrap();
+
+    // Cilda hears of Anna's document first, then of Boris's; the others hear late.
+    c.reg.merge_from(&a.path, PASS).unwrap();
+    c.reg.merge_from(&b.path, PASS).unwrap();
+    a.reg.merge_from(&c.path, PASS).unwrap();
+    b.reg.merge_from(&a.path, PASS).unwrap();
+    a.reg.merge_from(&b.path, PASS).unwrap();
+    c.reg.merge_from(&a.path, PASS).unwrap();
+    for (r, tag) in [(&mut a, "anna"), (&mut b, "boris"), (&mut c, "cilda")] {
+        let families = r.reg.list_families().unwrap();
+        assert_eq!(families.len(), 1, "{tag}: one household");
+        let shown = r.reg.family(families[0].id.parse().unwrap()).unwrap();
+        assert_eq!(
+            shown.contact.as_deref(),
+            Some("+371 26222222"),
+            "{tag}: Anna's contact"
+        );
+        let notes: Vec<&str> = shown.notes.iter().map(|n| n.text.as_str()).collect();
+        for note in ["Boriss: zvanīt pirmdien", "Cilda: семья просит одежду"] {
+            assert!(notes.contains(&note), "{tag}: {note} in {notes:?}");
+        }
+        assert!(!shown.persons.iter().any(|p| p.id == zaiga), "{tag}");
+        assert!(r.reg.conflicts().unwrap().is_empty(), "{tag}: no conflict");
+        assert!(r.reg.verify_projection().unwrap().is_empty(), "{tag}");
+    }
+    assert_eq!(a.reg.heads().unwrap(), b.reg.heads().unwrap());
+    assert_eq!(a.reg.heads().unwrap(), c.reg.heads().unwrap());
+}
+
 /// Laptop 1 erases Zaiga while laptop 2, offline, edits the household: the contact, a
 /// new note, Pēteris's birth year, a follow-up done, and Zaiga herself. A conflict on
 /// the family's name was pending on both. Returns both laptops, the new household id
