@@ -18,6 +18,8 @@ pub mod projection;
 mod registry;
 pub mod search;
 pub mod store;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 pub mod views;
 
 pub use env::{Clock, Env, Ids, ManualClock, SystemClock};

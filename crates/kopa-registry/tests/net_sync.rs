@@ -4,98 +4,15 @@
 
 use automerge::sync::SyncDoc;
 use automerge::transaction::Transactable;
-use kopa_domain::{Role, Timestamp};
+use kopa_domain::Role;
 use kopa_registry::docs::DocId;
+use kopa_registry::testkit::*;
 use kopa_registry::*;
 use std::path::Path;
 
-const PASS: &str = "pass";
-const T0: i64 = 1_795_424_400_000;
-
-fn env(seed: u64) -> Env {
-    Env::manual(ManualClock::new(Timestamp(T0)), seed)
-}
-
-fn hub(dir: &Path) -> Registry {
-    Registry::create(
-        &dir.join("hub.kopa"),
-        PASS,
-        InitOptions {
-            branch_name: "Latvijas Sarkanais Krusts".into(),
-            municipality: "Rīga".into(),
-            role: Role::Hq,
-            device_name: "hub".into(),
-            user: "hub".into(),
-        },
-        env(1),
-    )
-    .unwrap()
-}
-
-/// A new device of `branch` (a branch id, or `hq`), made from what an invite carries.
-fn join(hub: &mut Registry, dir: &Path, name: &str, branch: &str, seed: u64) -> Registry {
-    let (branch_id, role) = if branch == "hq" {
-        (hub.identity().branch_id, Role::Hq)
-    } else {
-        (branch.to_string(), Role::Branch)
-    };
-    let (_, bname, municipality) = hub.find_branch(&branch_id).unwrap().unwrap();
-    let who = JoinIdentity {
-        branch_id: branch_id.clone(),
-        branch_name: bname,
-        municipality,
-        role: role.as_str().into(),
-    };
-    let docs = hub.starter_docs(&branch_id).unwrap();
-    Registry::create_joined(
-        &dir.join(format!("{name}.kopa")),
-        PASS,
-        &who,
-        docs,
-        name,
-        name,
-        env(seed),
-    )
-    .unwrap()
-}
-
-fn peer_of(r: &Registry, key: &str) -> SyncPeer {
-    let id = r.identity();
-    let hq = id.role == "hq";
-    SyncPeer {
-        state_key: key.into(),
-        peer: if hq { "hq".into() } else { id.branch_id },
-        role: if hq { Role::Hq } else { Role::Branch },
-    }
-}
-
 /// Syncs `r` with `hub`; returns the summary and the bytes that crossed (JSON).
 fn sync(r: &mut Registry, hub: &mut Registry, key: &str) -> Result<(SyncSummary, usize)> {
-    let peer = peer_of(r, key);
-    let mut bytes = 0;
-    let summary = r.sync_with(
-        SyncPeer::hub(),
-        |req| {
-            let wire = serde_json::to_vec(req).unwrap();
-            bytes += wire.len();
-            let resp = hub.serve_sync(peer.clone(), serde_json::from_slice(&wire).unwrap())?;
-            let wire = serde_json::to_vec(&resp).unwrap();
-            bytes += wire.len();
-            Ok(serde_json::from_slice(&wire).unwrap())
-        },
-        |_| {},
-    )?;
-    Ok((summary, bytes))
-}
-
-fn family(reg: &mut Registry, name: &str) -> kopa_domain::FamilyId {
-    reg.add_family(&FamilyDraft {
-        name: Some(name.into()),
-        municipality: Some("Krāslava".into()),
-        members: vec![MemberDraft::parse_spec("m", &format!("Anna;{name};1980;f;parent")).unwrap()],
-        ..Default::default()
-    })
-    .unwrap()
+    sync_through(r, hub, key, None)
 }
 
 fn names(r: &Registry) -> Vec<String> {
@@ -112,11 +29,11 @@ fn names(r: &Registry) -> Vec<String> {
 #[test]
 fn two_laptops_of_a_branch_and_hq_converge_through_the_hub() {
     let dir = tempfile::tempdir().unwrap();
-    let mut hub = hub(dir.path());
+    let mut hub = hub(dir.path(), env(1));
     let kr = hub.register_branch("Krāslava", "Krāslava").unwrap().key();
-    let mut a = join(&mut hub, dir.path(), "a", &kr, 2);
-    let mut a2 = join(&mut hub, dir.path(), "a2", &kr, 3);
-    let mut hq = join(&mut hub, dir.path(), "hq", "hq", 4);
+    let mut a = join(&mut hub, dir.path(), "a", &kr, env(2));
+    let mut a2 = join(&mut hub, dir.path(), "a2", &kr, env(3));
+    let mut hq = join(&mut hub, dir.path(), "hq", "hq", env(4));
     assert_eq!(a.identity().branch_name, "Krāslava");
 
     let fid = family(&mut a, "Ivanovs");
@@ -212,14 +129,14 @@ fn two_laptops_of_a_branch_and_hq_converge_through_the_hub() {
 #[test]
 fn a_branch_cannot_write_what_it_does_not_own_nor_read_other_branches() {
     let dir = tempfile::tempdir().unwrap();
-    let mut hub = hub(dir.path());
+    let mut hub = hub(dir.path(), env(1));
     let kr = hub.register_branch("Krāslava", "Krāslava").unwrap().key();
     let dg = hub
         .register_branch("Daugavpils", "Daugavpils")
         .unwrap()
         .key();
-    let mut a = join(&mut hub, dir.path(), "a", &kr, 2);
-    let mut b = join(&mut hub, dir.path(), "b", &dg, 3);
+    let mut a = join(&mut hub, dir.path(), "a", &kr, env(2));
+    let mut b = join(&mut hub, dir.path(), "b", &dg, env(3));
     let fid = family(&mut a, "Ivanovs");
     sync(&mut a, &mut hub, "a").unwrap();
     sync(&mut b, &mut hub, "b").unwrap();
@@ -287,10 +204,10 @@ fn a_branch_cannot_write_what_it_does_not_own_nor_read_other_branches() {
 #[test]
 fn a_sync_cut_off_midway_loses_nothing_and_duplicates_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let mut hub = hub(dir.path());
+    let mut hub = hub(dir.path(), env(1));
     let kr = hub.register_branch("Krāslava", "Krāslava").unwrap().key();
-    let mut a = join(&mut hub, dir.path(), "a", &kr, 2);
-    let mut a2 = join(&mut hub, dir.path(), "a2", &kr, 3);
+    let mut a = join(&mut hub, dir.path(), "a", &kr, env(2));
+    let mut a2 = join(&mut hub, dir.path(), "a2", &kr, env(3));
     for i in 0..20 {
         family(&mut a, &format!("Ģimene{i}"));
     }
@@ -326,10 +243,10 @@ fn a_sync_cut_off_midway_loses_nothing_and_duplicates_nothing() {
 #[test]
 fn an_erased_family_is_gone_everywhere_and_an_offline_laptop_cannot_bring_it_back() {
     let dir = tempfile::tempdir().unwrap();
-    let mut hub = hub(dir.path());
+    let mut hub = hub(dir.path(), env(1));
     let kr = hub.register_branch("Krāslava", "Krāslava").unwrap().key();
-    let mut a = join(&mut hub, dir.path(), "a", &kr, 2);
-    let mut a2 = join(&mut hub, dir.path(), "a2", &kr, 3);
+    let mut a = join(&mut hub, dir.path(), "a", &kr, env(2));
+    let mut a2 = join(&mut hub, dir.path(), "a2", &kr, env(3));
     let fid = family(&mut a, "Ivanovs");
     family(&mut a, "Ozola");
     sync(&mut a, &mut hub, "a").unwrap();
@@ -381,9 +298,9 @@ fn enrolled_laptops_and_hq(
 ) -> (String, Vec<Registry>, Registry) {
     let kr = hub.register_branch("Krāslava", "Krāslava").unwrap().key();
     let mut l: Vec<Registry> = (0..laptops)
-        .map(|i| join(hub, dir, &format!("l{i}"), &kr, 10 + i as u64))
+        .map(|i| join(hub, dir, &format!("l{i}"), &kr, env(10 + i as u64)))
         .collect();
-    let mut hq = join(hub, dir, "hq", "hq", 4);
+    let mut hq = join(hub, dir, "hq", "hq", env(4));
     for (i, r) in l.iter_mut().enumerate() {
         sync(r, hub, &format!("l{i}")).unwrap();
     }
@@ -397,7 +314,7 @@ fn enrolled_laptops_and_hq(
 #[test]
 fn a_file_to_hq_after_a_network_sync_carries_what_hqs_desktop_lacks() {
     let dir = tempfile::tempdir().unwrap();
-    let mut hub = hub(dir.path());
+    let mut hub = hub(dir.path(), env(1));
     let (_, mut l, mut hq) = enrolled_laptops_and_hq(dir.path(), &mut hub, 1);
     let a = &mut l[0];
     // The family reaches the hub by network, then is edited with no network.
@@ -417,7 +334,7 @@ fn a_file_to_hq_after_a_network_sync_carries_what_hqs_desktop_lacks() {
 #[test]
 fn a_file_from_hq_to_a_branch_reaches_the_laptop_that_never_had_the_family() {
     let dir = tempfile::tempdir().unwrap();
-    let mut hub = hub(dir.path());
+    let mut hub = hub(dir.path(), env(1));
     let (kr, mut l, mut hq) = enrolled_laptops_and_hq(dir.path(), &mut hub, 2);
     let fid = family(&mut l[0], "Ivanovs");
     let (to_hq, _) = l[0].export_sync_file("hq").unwrap();
@@ -440,7 +357,7 @@ fn a_file_from_hq_to_a_branch_reaches_the_laptop_that_never_had_the_family() {
 #[test]
 fn changes_whose_dependencies_are_missing_wait_on_disk_and_apply_when_they_arrive() {
     let dir = tempfile::tempdir().unwrap();
-    let mut hub = hub(dir.path());
+    let mut hub = hub(dir.path(), env(1));
     let (_, mut l, mut hq) = enrolled_laptops_and_hq(dir.path(), &mut hub, 1);
     let a = &mut l[0];
     let backup = dir.path().join("hq-before.kopa");
@@ -482,14 +399,14 @@ fn changes_whose_dependencies_are_missing_wait_on_disk_and_apply_when_they_arriv
 #[test]
 fn devices_learn_each_others_cards_from_the_hub_and_a_revoked_device_is_forgotten() {
     let dir = tempfile::tempdir().unwrap();
-    let mut hub = hub(dir.path());
+    let mut hub = hub(dir.path(), env(1));
     let kr = hub.register_branch("Krāslava", "Krāslava").unwrap().key();
     let (c1, _) = hub.issue_credential(&kr, "Krāslava", Role::Branch).unwrap();
     let (c2, _) = hub.issue_credential(&kr, "Krāslava", Role::Branch).unwrap();
     let (ch, _) = hub.issue_credential("hq", "HQ", Role::Hq).unwrap();
-    let mut a = join(&mut hub, dir.path(), "a", &kr, 2);
-    let mut b = join(&mut hub, dir.path(), "b", &kr, 3);
-    let mut hq = join(&mut hub, dir.path(), "hq", "hq", 4);
+    let mut a = join(&mut hub, dir.path(), "a", &kr, env(2));
+    let mut b = join(&mut hub, dir.path(), "b", &kr, env(3));
+    let mut hq = join(&mut hub, dir.path(), "hq", "hq", env(4));
     let devices = |r: &mut Registry| {
         let mut d: Vec<String> = r
             .sync_status()

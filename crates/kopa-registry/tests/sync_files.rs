@@ -2,11 +2,9 @@
 //! idempotent, and refused whole when anything is wrong.
 
 use kopa_domain::{Role, Timestamp};
+use kopa_registry::testkit::{family, introduce, PASS, T0};
 use kopa_registry::*;
 use std::path::Path;
-
-const PASS: &str = "pass";
-const T0: i64 = 1_795_424_400_000;
 
 fn replica(dir: &Path, name: &str, municipality: &str, role: Role, seed: u64) -> Registry {
     Registry::create(
@@ -22,23 +20,6 @@ fn replica(dir: &Path, name: &str, municipality: &str, role: Role, seed: u64) ->
         Env::manual(ManualClock::new(Timestamp(T0)), seed),
     )
     .unwrap()
-}
-
-fn family(reg: &mut Registry, name: &str) -> kopa_domain::FamilyId {
-    reg.add_family(&FamilyDraft {
-        name: Some(name.into()),
-        municipality: Some("Krāslava".into()),
-        members: vec![MemberDraft::parse_spec("m", &format!("Anna;{name};1980;f;parent")).unwrap()],
-        ..Default::default()
-    })
-    .unwrap()
-}
-
-fn introduce(a: &mut Registry, b: &mut Registry) {
-    let ca = a.identity_card().unwrap();
-    let cb = b.identity_card().unwrap();
-    a.add_peer(&cb).unwrap();
-    b.add_peer(&ca).unwrap();
 }
 
 type Listing = Vec<(String, Vec<String>)>;

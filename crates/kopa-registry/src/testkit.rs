@@ -1,0 +1,233 @@
+//! Fixtures the tests of every crate share (crate feature `testkit`, enabled for tests
+//! only): replicas on real encrypted files with a manual clock, a hub (an HQ replica)
+//! and devices joined from its starter documents, families in both scripts, identity
+//! cards exchanged, and the network sync engine over a function-call transport that
+//! still carries every request and response in its JSON form.
+
+use crate::env::Clock;
+use crate::{
+    Env, Error, FamilyDraft, IdentityCard, InitOptions, JoinIdentity, ManualClock, MemberDraft,
+    Registry, Result, SyncPeer, SyncSummary,
+};
+use kopa_domain::{FamilyId, Role, Timestamp};
+use std::path::{Path, PathBuf};
+
+/// The passphrase of every test replica.
+pub const PASS: &str = "pass";
+/// 2026-11-23 09:00 UTC: the tests' "now".
+pub const T0: i64 = 1_795_424_400_000;
+
+/// A manual clock at `T0` and seeded ids.
+pub fn env(seed: u64) -> Env {
+    Env::manual(ManualClock::new(Timestamp(T0)), seed)
+}
+
+/// A replica with its clock and file.
+pub struct Replica {
+    pub reg: Registry,
+    pub clock: ManualClock,
+    pub path: PathBuf,
+}
+
+impl Replica {
+    /// The first device of a new branch (or HQ, with `Role::Hq`) in `dir/<name>.kopa`.
+    pub fn create(dir: &Path, name: &str, branch: &str, role: Role, seed: u64) -> Replica {
+        let clock = ManualClock::new(Timestamp(T0));
+        let path = dir.join(format!("{name}.kopa"));
+        let reg = Registry::create(
+            &path,
+            PASS,
+            InitOptions {
+                branch_name: branch.into(),
+                municipality: branch.into(),
+                role,
+                device_name: format!("{name}-laptop"),
+                user: name.into(),
+            },
+            Env::manual(clock.clone(), seed),
+        )
+        .unwrap();
+        Replica { reg, clock, path }
+    }
+
+    /// Another device of the same branch: a copy of this replica's file with its own
+    /// device identity, as joining the branch would make it.
+    pub fn second_device(&mut self, dir: &Path, name: &str, seed: u64) -> Replica {
+        let clock = ManualClock::new(self.clock.now());
+        let path = dir.join(format!("{name}.kopa"));
+        let reg = Registry::create_device_of(
+            &path,
+            PASS,
+            &self.path,
+            PASS,
+            &format!("{name}-laptop"),
+            name,
+            Env::manual(clock.clone(), seed),
+        )
+        .unwrap();
+        Replica { reg, clock, path }
+    }
+}
+
+/// The first device of a new branch in Daugavpils, `dir/<name>.kopa`.
+pub fn replica(dir: &Path, name: &str, seed: u64) -> Replica {
+    Replica::create(dir, name, "Daugavpils", Role::Branch, seed)
+}
+
+/// Another device of `first`'s branch (see [`Replica::second_device`]).
+pub fn second_device(dir: &Path, first: &mut Replica, name: &str, seed: u64) -> Replica {
+    first.second_device(dir, name, seed)
+}
+
+/// A family of Krāslava that speaks Russian and Latvian, with its consent given and
+/// `members` as `given;surname;year;gender;role`.
+pub fn family_draft(name: &str, members: &[&str]) -> FamilyDraft {
+    FamilyDraft {
+        name: Some(name.into()),
+        municipality: Some("Kraslava".into()),
+        languages: Some(vec!["ru".into(), "lv".into()]),
+        target_groups: Some(vec!["young-family".into()]),
+        members: members
+            .iter()
+            .map(|m| MemberDraft::parse_spec("member", m).unwrap())
+            .collect(),
+        consent: Some("2026-11-20".into()),
+        ..Default::default()
+    }
+}
+
+/// Everything the replica holds, decrypted, as one plaintext SQLite file's bytes
+/// (written to `dir/<name>-plain.db`).
+pub fn decrypted_bytes(reg: &Registry, dir: &Path, name: &str) -> Vec<u8> {
+    let plain = dir.join(format!("{name}-plain.db"));
+    let _ = std::fs::remove_file(&plain);
+    reg.connection()
+        .execute_batch(&format!(
+            "ATTACH DATABASE '{}' AS plaintext KEY ''; SELECT sqlcipher_export('plaintext'); DETACH DATABASE plaintext;",
+            plain.display()
+        ))
+        .unwrap();
+    std::fs::read(&plain).unwrap()
+}
+
+/// Whether `hay` holds `needle`'s UTF-8 bytes.
+pub fn contains(hay: &[u8], needle: &str) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+/// The hub: HQ's replica that every device joins from, in `dir/hub.kopa`.
+pub fn hub(dir: &Path, env: Env) -> Registry {
+    Registry::create(
+        &dir.join("hub.kopa"),
+        PASS,
+        InitOptions {
+            branch_name: "Latvijas Sarkanais Krusts".into(),
+            municipality: "Rīga".into(),
+            role: Role::Hq,
+            device_name: "hub".into(),
+            user: "hub".into(),
+        },
+        env,
+    )
+    .unwrap()
+}
+
+/// A new device of `branch` (a branch id, or `hq`) in `dir/<device>.kopa`, made from
+/// what an invite carries: the branch's identity and the hub's starter documents.
+pub fn join(hub: &mut Registry, dir: &Path, device: &str, branch: &str, env: Env) -> Registry {
+    let (branch_id, role) = if branch == "hq" {
+        (hub.identity().branch_id, Role::Hq)
+    } else {
+        (branch.to_string(), Role::Branch)
+    };
+    let (_, name, municipality) = hub.find_branch(&branch_id).unwrap().unwrap();
+    let who = JoinIdentity {
+        branch_id: branch_id.clone(),
+        branch_name: name,
+        municipality,
+        role: role.as_str().into(),
+    };
+    let docs = hub.starter_docs(&branch_id).unwrap();
+    Registry::create_joined(
+        &dir.join(format!("{device}.kopa")),
+        PASS,
+        &who,
+        docs,
+        device,
+        device,
+        env,
+    )
+    .unwrap()
+}
+
+/// Each replica trusts the other's identity card (as an invite or a card file does).
+pub fn introduce(a: &mut Registry, b: &mut Registry) {
+    let ca: IdentityCard = a.identity_card().unwrap();
+    let cb: IdentityCard = b.identity_card().unwrap();
+    a.add_peer(&cb).unwrap();
+    b.add_peer(&ca).unwrap();
+}
+
+/// A family of one member, Anna `name`, in Krāslava.
+pub fn family(reg: &mut Registry, name: &str) -> FamilyId {
+    reg.add_family(&FamilyDraft {
+        name: Some(name.into()),
+        municipality: Some("Krāslava".into()),
+        members: vec![MemberDraft::parse_spec("m", &format!("Anna;{name};1980;f;parent")).unwrap()],
+        ..Default::default()
+    })
+    .unwrap()
+}
+
+/// What the hub knows a device as, when it syncs under `state_key`.
+pub fn peer_of(r: &Registry, state_key: &str) -> SyncPeer {
+    let id = r.identity();
+    let hq = id.role == "hq";
+    SyncPeer {
+        state_key: state_key.into(),
+        peer: if hq { "hq".into() } else { id.branch_id },
+        role: if hq { Role::Hq } else { Role::Branch },
+    }
+}
+
+/// How a function-call sync is cut off: after `rounds` rounds the next request is
+/// lost, or (with `answer_lost`) the hub serves it and its answer is lost.
+#[derive(Clone, Copy, Debug)]
+pub struct Cut {
+    pub rounds: u32,
+    pub answer_lost: bool,
+}
+
+/// Syncs `r` with `hub` over a function call that carries JSON both ways, optionally
+/// cut off. Returns the summary and the bytes that crossed.
+pub fn sync_through(
+    r: &mut Registry,
+    hub: &mut Registry,
+    state_key: &str,
+    cut: Option<Cut>,
+) -> Result<(SyncSummary, usize)> {
+    let peer = peer_of(r, state_key);
+    let mut bytes = 0;
+    let mut round = 0;
+    let summary = r.sync_with(
+        SyncPeer::hub(),
+        |req| {
+            round += 1;
+            let cut_here = cut.filter(|c| round > c.rounds);
+            if cut_here.is_some_and(|c| !c.answer_lost) {
+                return Err(Error::Io(std::io::Error::other("request lost")));
+            }
+            let wire = serde_json::to_vec(req).unwrap();
+            bytes += wire.len();
+            let resp = hub.serve_sync(peer.clone(), serde_json::from_slice(&wire).unwrap())?;
+            if cut_here.is_some() {
+                return Err(Error::Io(std::io::Error::other("answer lost")));
+            }
+            let wire = serde_json::to_vec(&resp).unwrap();
+            bytes += wire.len();
+            Ok(serde_json::from_slice(&wire).unwrap())
+        },
+        |_| {},
+    )?;
+    Ok((summary, bytes))
+}
