@@ -334,7 +334,7 @@ fn replay(
                         });
                     }
                 }
-                tx.put(&obj, key.as_str(), v.clone())?;
+                put_new(&mut tx, &obj, &key, v.clone())?;
             }
             OpType::Delete => {
                 // Settling a conflict on the value shown is a delete of the others:
@@ -345,7 +345,7 @@ fn replay(
                     .and_then(|o| old.get_at(&o, key.as_str(), &at).ok().flatten());
                 match left {
                     Some((automerge::Value::Scalar(v), _)) => {
-                        tx.put(&obj, key.as_str(), v.into_owned())?;
+                        put_new(&mut tx, &obj, &key, v.into_owned())?;
                     }
                     Some(_) => continue,
                     None => {
@@ -384,6 +384,25 @@ fn replay(
     }
     let (hash, _) = tx.commit_with(opts);
     Ok((hash, keeps))
+}
+
+/// Puts `value` as a new operation that overwrites every value held there. A plain
+/// put of the value already shown is no operation at all, or only a delete of the
+/// other values, so the copy would not overwrite what the original overwrote, and a
+/// write carried at the same time from elsewhere would then win silently (found by
+/// the chaos test: two resolutions of one conflict, picking different values, carried
+/// onto the new household document, showed one of them without a conflict).
+fn put_new(
+    tx: &mut automerge::transaction::Transaction<'_>,
+    obj: &automerge::ObjId,
+    key: &str,
+    value: automerge::ScalarValue,
+) -> Result<()> {
+    if tx.get(obj, key)?.is_some() {
+        tx.delete(obj, key)?;
+    }
+    tx.put(obj, key, value)?;
+    Ok(())
 }
 
 /// A value the target held that a carried write did not know of.

@@ -179,6 +179,18 @@ pub fn family(reg: &mut Registry, name: &str) -> FamilyId {
     .unwrap()
 }
 
+/// Sets a family's contact (a one-field edit).
+pub fn set_contact(reg: &mut Registry, family: FamilyId, contact: &str) {
+    reg.edit_family(
+        family,
+        &FamilyDraft {
+            contact: Some(contact.into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+}
+
 /// What the hub knows a device as, when it syncs under `state_key`.
 pub fn peer_of(r: &Registry, state_key: &str) -> SyncPeer {
     let id = r.identity();

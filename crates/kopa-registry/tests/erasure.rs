@@ -340,6 +340,53 @@ fn edits_to_either_of_two_documents_made_by_erasing_at_once_are_all_kept() {
     assert_eq!(a.reg.heads().unwrap(), c.reg.heads().unwrap());
 }
 
+/// Two laptops settle a pending conflict on the household's contact differently
+/// while a third erases a member. Both choices are carried onto the household's new
+/// document and meet there as a conflict of the two: neither wins silently, whichever
+/// of them is the value the move copied as shown.
+#[test]
+fn two_different_resolutions_carried_onto_the_new_household_document_stay_a_conflict() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = replica(dir.path(), "anna", 31);
+    let (fid, [zaiga, _, _]) = kalnini(&mut a.reg);
+    let mut b = second_device(dir.path(), &mut a, "boris", 32);
+    let mut c = second_device(dir.path(), &mut a, "cilda", 33);
+    a.clock.advance_ms(60_000);
+    b.clock.advance_ms(120_000);
+    c.clock.advance_ms(180_000);
+    set_contact(&mut a.reg, fid, "+371 20000001");
+    set_contact(&mut b.reg, fid, "+371 29999999");
+    a.reg.merge_from(&b.path, PASS).unwrap();
+    b.reg.merge_from(&a.path, PASS).unwrap();
+    c.reg.merge_from(&a.path, PASS).unwrap();
+    let conflict = c.reg.conflicts().unwrap().remove(0);
+    assert_eq!(conflict.candidates.len(), 2, "control: pending everywhere");
+    // Anna keeps the first value, Boris the second, Cilda erases Zaiga: none has
+    // heard of the others.
+    a.reg.resolve_conflict(&conflict.id, 1).unwrap();
+    b.reg.resolve_conflict(&conflict.id, 2).unwrap();
+    let new = c.reg.erase_person(zaiga.parse().unwrap()).unwrap().unwrap();
+
+    c.reg.merge_from(&a.path, PASS).unwrap();
+    c.reg.merge_from(&b.path, PASS).unwrap();
+    a.reg.merge_from(&c.path, PASS).unwrap();
+    b.reg.merge_from(&c.path, PASS).unwrap();
+    for (r, tag) in [(&mut a, "anna"), (&mut b, "boris"), (&mut c, "cilda")] {
+        let listed = r.reg.conflicts().unwrap();
+        assert_eq!(listed.len(), 1, "{tag}: {listed:?}");
+        assert_eq!(listed[0].record_id, new.key(), "{tag}");
+        assert_eq!(listed[0].field, "contact", "{tag}");
+        let mut values: Vec<String> = listed[0]
+            .candidates
+            .iter()
+            .map(|x| x.value.as_str().unwrap().to_string())
+            .collect();
+        values.sort();
+        assert_eq!(values, ["+371 20000001", "+371 29999999"], "{tag}");
+        assert!(r.reg.verify_projection().unwrap().is_empty(), "{tag}");
+    }
+}
+
 /// Laptop 1 erases Zaiga while laptop 2, offline, edits the household: the contact, a
 /// new note, Pēteris's birth year, a follow-up done, and Zaiga herself. A conflict on
 /// the family's name was pending on both. Returns both laptops, the new household id
