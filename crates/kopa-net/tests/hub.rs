@@ -4,6 +4,7 @@ use automerge::sync::SyncDoc;
 use automerge::transaction::Transactable;
 use kopa_domain::Role;
 use kopa_net::{Hub, Invite, RunningHub};
+use kopa_registry::testkit::{family_in as family, introduce, set_contact as contact};
 use kopa_registry::*;
 use rand::{Rng, SeedableRng};
 use std::path::Path;
@@ -64,34 +65,6 @@ fn sync(r: &mut Registry) -> kopa_net::NetSummary {
 
 fn sync_err(r: &mut Registry) -> String {
     kopa_net::sync(r, |_| {}).unwrap_err().code().to_string()
-}
-
-fn family(reg: &mut Registry, name: &str, municipality: &str) -> kopa_domain::FamilyId {
-    reg.add_family(&FamilyDraft {
-        name: Some(name.into()),
-        municipality: Some(municipality.into()),
-        members: vec![MemberDraft::parse_spec("m", &format!("Anna;{name};1980;f;parent")).unwrap()],
-        ..Default::default()
-    })
-    .unwrap()
-}
-
-fn contact(r: &mut Registry, fid: kopa_domain::FamilyId, c: &str) {
-    r.edit_family(
-        fid,
-        &FamilyDraft {
-            contact: Some(c.into()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
-}
-
-fn introduce(a: &mut Registry, b: &mut Registry) {
-    let ca = a.identity_card().unwrap();
-    let cb = b.identity_card().unwrap();
-    a.add_peer(&cb).unwrap();
-    b.add_peer(&ca).unwrap();
 }
 
 /// The heads of the documents `r` holds, as the hub holds them.

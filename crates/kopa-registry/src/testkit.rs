@@ -170,9 +170,14 @@ pub fn introduce(a: &mut Registry, b: &mut Registry) {
 
 /// A family of one member, Anna `name`, in Krāslava.
 pub fn family(reg: &mut Registry, name: &str) -> FamilyId {
+    family_in(reg, name, "Krāslava")
+}
+
+/// A family of one member, Anna `name`, in `municipality`.
+pub fn family_in(reg: &mut Registry, name: &str, municipality: &str) -> FamilyId {
     reg.add_family(&FamilyDraft {
         name: Some(name.into()),
-        municipality: Some("Krāslava".into()),
+        municipality: Some(municipality.into()),
         members: vec![MemberDraft::parse_spec("m", &format!("Anna;{name};1980;f;parent")).unwrap()],
         ..Default::default()
     })
