@@ -9,6 +9,17 @@ use kopa_registry::{
     EventDraft, GroupDraft, Registry, SessionDraft, TrainingDraft, VolunteerDraft,
 };
 
+/// A write that touched `n` persons' records: the count under `key` in JSON, and in
+/// words (`message`) after the id.
+fn counted(out: &Out, id: &str, key: &str, n: usize, message: &str) {
+    out.written(id, &serde_json::json!({ "id": id, (key): n }), || {
+        format!(
+            "{id}\n{}",
+            out.l10n.tr(message, &[("count", Arg::Num(n as i64))])
+        )
+    });
+}
+
 pub fn group(reg: &mut Registry, cmd: &GroupCmd, out: &Out) -> Result<()> {
     let l10n = out.l10n;
     match cmd {
@@ -29,17 +40,7 @@ pub fn group(reg: &mut Registry, cmd: &GroupCmd, out: &Out) -> Result<()> {
         GroupCmd::Enrol { group, persons } => {
             let gid = parse_id(group)?;
             let n = reg.enrol(gid, persons)?;
-            out.written(
-                &gid.key(),
-                &serde_json::json!({"id": gid.key(), "enrolled": n}),
-                || {
-                    format!(
-                        "{}\n{}",
-                        gid.key(),
-                        l10n.tr("cli-enrolled", &[("count", Arg::Num(n as i64))])
-                    )
-                },
-            );
+            counted(out, &gid.key(), "enrolled", n, "cli-enrolled");
         }
         GroupCmd::List => {
             let list = reg.list_groups()?;
@@ -78,17 +79,7 @@ pub fn session(reg: &mut Registry, cmd: &SessionCmd, out: &Out) -> Result<()> {
         } => {
             let sid = parse_id(session)?;
             let n = reg.mark_attendance(sid, persons, !absent)?;
-            out.written(
-                &sid.key(),
-                &serde_json::json!({"id": sid.key(), "changed": n}),
-                || {
-                    format!(
-                        "{}\n{}",
-                        sid.key(),
-                        l10n.tr("cli-marked", &[("count", Arg::Num(n as i64))])
-                    )
-                },
-            );
+            counted(out, &sid.key(), "changed", n, "cli-marked");
         }
         SessionCmd::Note { session, text } => {
             let sid = parse_id(session)?;

@@ -31,6 +31,18 @@ fn row_errors(errors: &[kopa_import::RowError], l10n: &Localizer) -> Vec<String>
         .collect()
 }
 
+/// The last line of a preview: what was imported (`done`: the message and the name
+/// of its count), else a dry run, else refused.
+fn outcome(imported: usize, done: (&str, &str), a: &ImportArgs, l10n: &Localizer) -> String {
+    if imported > 0 {
+        l10n.tr(done.0, &[(done.1, Arg::Num(imported as i64))])
+    } else if a.dry_run {
+        l10n.tr("cli-import-dry-run", &[])
+    } else {
+        l10n.tr("cli-import-refused", &[])
+    }
+}
+
 /// Exit 3 when rows were bad and nothing was imported.
 fn refused_rows(errors: &[kopa_import::RowError], a: &ImportArgs) -> Result<()> {
     if !errors.is_empty() && !a.skip_bad_rows && !a.dry_run {
@@ -70,16 +82,12 @@ pub fn import(reg: &mut Registry, a: &ImportArgs, out: &Out) -> Result<()> {
                 ],
             )];
             s.extend(row_errors(&p.errors, l10n));
-            s.push(if !p.imported.is_empty() {
-                l10n.tr(
-                    "cli-import-attendance-done",
-                    &[("sessions", Arg::Num(p.imported.len() as i64))],
-                )
-            } else if a.dry_run {
-                l10n.tr("cli-import-dry-run", &[])
-            } else {
-                l10n.tr("cli-import-refused", &[])
-            });
+            s.push(outcome(
+                p.imported.len(),
+                ("cli-import-attendance-done", "sessions"),
+                a,
+                l10n,
+            ));
             s.join("\n")
         });
         return refused_rows(&p.errors, a);
@@ -109,16 +117,12 @@ pub fn import(reg: &mut Registry, a: &ImportArgs, out: &Out) -> Result<()> {
                 )
             ));
         }
-        s.push(if !p.imported.is_empty() {
-            l10n.tr(
-                "cli-import-done",
-                &[("families", Arg::Num(p.imported.len() as i64))],
-            )
-        } else if a.dry_run {
-            l10n.tr("cli-import-dry-run", &[])
-        } else {
-            l10n.tr("cli-import-refused", &[])
-        });
+        s.push(outcome(
+            p.imported.len(),
+            ("cli-import-done", "families"),
+            a,
+            l10n,
+        ));
         s.join("\n")
     });
     refused_rows(&p.errors, a)

@@ -18,6 +18,20 @@ fn new_db(args: &Cli) -> Result<&Path> {
     Ok(path)
 }
 
+/// Prints the new replica's branch id, and `message` naming its branch and file.
+fn made(reg: &Registry, path: &Path, message: &str, out: &Out) {
+    let id = reg.identity();
+    out.written(&id.branch_id, &id, || {
+        out.l10n.tr(
+            message,
+            &[
+                ("branch", Arg::Str(&id.branch_name)),
+                ("path", Arg::Str(&path.display().to_string())),
+            ],
+        )
+    });
+}
+
 pub fn init(args: &Cli, i: &InitArgs, out: &Out) -> Result<()> {
     let l10n = out.l10n;
     let path = new_db(args)?;
@@ -49,16 +63,7 @@ pub fn init(args: &Cli, i: &InitArgs, out: &Out) -> Result<()> {
             )?
         }
     };
-    let id = reg.identity();
-    out.written(&id.branch_id, &id, || {
-        l10n.tr(
-            "cli-created",
-            &[
-                ("branch", Arg::Str(&id.branch_name)),
-                ("path", Arg::Str(&path.display().to_string())),
-            ],
-        )
-    });
+    made(&reg, path, "cli-created", out);
     Ok(())
 }
 
@@ -105,16 +110,7 @@ pub fn join(
     let user = args.user.clone().unwrap_or_else(default_user);
     let device = device.map(str::to_string).unwrap_or_else(host_name);
     let mut reg = kopa_net::join(&bytes, path, &pass, &device, &user)?;
-    let id = reg.identity();
-    out.written(&id.branch_id, &id, || {
-        l10n.tr(
-            "cli-joined",
-            &[
-                ("branch", Arg::Str(&id.branch_name)),
-                ("path", Arg::Str(&path.display().to_string())),
-            ],
-        )
-    });
+    made(&reg, path, "cli-joined", out);
     if !offline {
         if let Err(e) = super::sync::network(&mut reg, out) {
             // The replica exists and works offline; the sync can be retried.
