@@ -2,7 +2,7 @@
 
 use super::parse_id;
 use crate::cli::{IndicatorCmd, ProjectCmd};
-use crate::output::Out;
+use crate::output::{self, Out};
 use crate::Result;
 use kopa_registry::{IndicatorDraft, ProjectDraft, Registry};
 
@@ -26,33 +26,11 @@ pub fn project(reg: &mut Registry, cmd: &ProjectCmd, out: &Out) -> Result<()> {
         }
         ProjectCmd::List => {
             let list = reg.list_projects()?;
-            out.value(&list, || {
-                list.iter()
-                    .map(|p| {
-                        format!(
-                            "{}  {}  {} – {}  ({})",
-                            p.id, p.name, p.start, p.end, p.donor
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            });
+            out.value(&list, || output::projects(&list));
         }
         ProjectCmd::Show { id } => {
             let p = reg.project(parse_id(id)?)?;
-            out.value(&p, || {
-                let mut s = vec![format!(
-                    "{}  {} – {}  ({})",
-                    p.name, p.start, p.end, p.donor
-                )];
-                s.extend(p.indicators.iter().map(|i| {
-                    format!(
-                        "  {}  {}  {}  {:?}  → {}",
-                        i.id, i.name, i.rule, i.params, i.target
-                    )
-                }));
-                s.join("\n")
-            });
+            out.value(&p, || output::project(&p));
         }
     }
     Ok(())
