@@ -113,12 +113,7 @@ fn date(s: &str) -> Res<Date> {
 }
 
 fn id<T: std::str::FromStr>(field: &str, s: &str) -> Res<T> {
-    s.parse().map_err(|_| {
-        Error::from(
-            kopa_domain::ValidationError::new(field, kopa_domain::Code::InvalidId).with_value(s),
-        )
-        .into()
-    })
+    Ok(kopa_domain::validate::id(field, s).map_err(Error::from)?)
 }
 
 fn some(s: &str) -> Option<String> {
@@ -172,7 +167,7 @@ async fn create_branch(state: State<'_, AppState>, input: CreateBranch) -> Res<I
             branch_name: input.name,
             municipality: input.municipality,
             role: kopa_domain::Role::Branch,
-            device_name: device_name(),
+            device_name: env::host_name(),
             user: input.user,
         },
         Env::system(),
@@ -200,7 +195,7 @@ async fn join_hub(
 ) -> Res<Identity> {
     std::fs::create_dir_all(&state.dir).map_err(|e| CommandError::from(Error::Io(e)))?;
     let bytes = std::fs::read(&invite).map_err(|e| CommandError::from(Error::Io(e)))?;
-    let reg = kopa_net::join(&bytes, &state.path(), &passphrase, &device_name(), &user)?;
+    let reg = kopa_net::join(&bytes, &state.path(), &passphrase, &env::host_name(), &user)?;
     Ok(state.set(reg, &passphrase))
 }
 
@@ -208,14 +203,6 @@ async fn join_hub(
 async fn lock(state: State<'_, AppState>) -> Res<()> {
     *state.open.lock().unwrap_or_else(|p| p.into_inner()) = None;
     Ok(())
-}
-
-fn device_name() -> String {
-    std::fs::read_to_string("/etc/hostname")
-        .ok()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "this computer".into())
 }
 
 #[tauri::command]
@@ -453,10 +440,7 @@ async fn export_sync_file(
 ) -> Res<ExportSummary> {
     state.with(|r| {
         let (bytes, summary) = r.export_sync_file(&to)?;
-        let path = Path::new(&path);
-        let tmp = path.with_extension("partial");
-        std::fs::write(&tmp, bytes)?;
-        std::fs::rename(&tmp, path)?;
+        files::write_atomic(Path::new(&path), &bytes)?;
         Ok(summary)
     })
 }
@@ -469,9 +453,7 @@ async fn import_sync_file(state: State<'_, AppState>, path: String) -> Res<Impor
 
 #[tauri::command]
 async fn add_peer(state: State<'_, AppState>, path: String) -> Res<String> {
-    let text = std::fs::read_to_string(&path).map_err(|e| CommandError::from(Error::Io(e)))?;
-    let card: IdentityCard = serde_json::from_str(&text)
-        .map_err(|_| CommandError::from(Error::SyncFile(SyncFileError::Damaged)))?;
+    let card = IdentityCard::read(Path::new(&path))?;
     state.with(|r| r.add_peer(&card).map(|_| card.branch_name.clone()))
 }
 

@@ -348,6 +348,32 @@ pub fn volunteers(list: &[VolunteerView], l10n: &Localizer) -> String {
         .join("\n")
 }
 
+pub fn projects(list: &[ProjectView]) -> String {
+    list.iter()
+        .map(|p| {
+            format!(
+                "{}  {}  {} – {}  ({})",
+                p.id, p.name, p.start, p.end, p.donor
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+pub fn project(p: &ProjectView) -> String {
+    let mut s = vec![format!(
+        "{}  {} – {}  ({})",
+        p.name, p.start, p.end, p.donor
+    )];
+    s.extend(p.indicators.iter().map(|i| {
+        format!(
+            "  {}  {}  {}  {:?}  → {}",
+            i.id, i.name, i.rule, i.params, i.target
+        )
+    }));
+    s.join("\n")
+}
+
 pub fn conflicts(list: &[ConflictView], l10n: &Localizer) -> String {
     if list.is_empty() {
         return l10n.tr("cli-conflicts-none", &[]);

@@ -9,7 +9,9 @@
 
 mod common;
 
-use common::{enrol_branch, free_port, hub_init, join, kopa, run, serve, LIST_HEADER, PASS};
+use common::{
+    enrol_branch, enrol_hq, free_port, hub_init, join, kopa, run, serve, LIST_HEADER, PASS,
+};
 use kopa_registry::{Env, Registry};
 use rand::{Rng, SeedableRng};
 use std::collections::BTreeSet;
@@ -128,12 +130,7 @@ fn two_hundred_kills_during_writes_imports_and_sync_lose_nothing() {
     let port = free_port();
     hub_init(dir, port);
     // The victim is HQ's desktop; the other laptop is a branch's, sending it files.
-    run(
-        dir,
-        &[
-            "hub", "enrol", "--data", "hub", "--role", "hq", "--out", "v.invite",
-        ],
-    );
+    enrol_hq(dir, "v.invite");
     enrol_branch(dir, "Krāslava", "b.invite");
     join(dir, "v.kopa", "v.invite");
     join(dir, "b.kopa", "b.invite");

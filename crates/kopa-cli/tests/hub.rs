@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{enrol_branch, free_port, hub_init, join, kopa, run, serve, LIST_HEADER};
+use common::{enrol_branch, enrol_hq, free_port, hub_init, join, kopa, run, serve, LIST_HEADER};
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -152,19 +152,7 @@ fn a_hub_enrolled_branch_sends_hq_a_file_without_exchanging_cards() {
     let port = free_port();
     hub_init(dir, port);
     enrol_branch(dir, "Krāslava", "a.invite");
-    run(
-        dir,
-        &[
-            "hub",
-            "enrol",
-            "--data",
-            "hub",
-            "--role",
-            "hq",
-            "--out",
-            "hq.invite",
-        ],
-    );
+    enrol_hq(dir, "hq.invite");
     join(dir, "a.kopa", "a.invite");
     join(dir, "hq.kopa", "hq.invite");
     let mut hub = serve(dir, port);

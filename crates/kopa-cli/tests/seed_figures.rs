@@ -4,28 +4,19 @@
 //! seniors, 330 children and youth, 53 regular young parents, 4 intergenerational
 //! events with 487 participants, 3,000 spectators.
 
+mod common;
+
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::Command;
 
 fn kopa(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_kopa"))
-        .current_dir(dir)
+    let out = common::kopa(dir)
         .args(["--db", "hq.kopa"])
         .args(args)
-        .env("KOPA_PASSPHRASE", "s3cret")
-        .env("KOPA_LANG", "en")
-        .env_remove("KOPA_DB")
-        .env_remove("KOPA_USER")
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "kopa {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    String::from_utf8(common::succeeded(out, args)).unwrap()
 }
 
 fn json(dir: &Path, args: &[&str]) -> Value {

@@ -4,31 +4,25 @@
 //! scripts, notes, follow-ups, a group, a session with attendance and guests, an
 //! event, a volunteer's training, a conflict, an erased family's anonymous attendance.
 
+mod common;
+
 use kopa_registry::{store, Env, Registry};
 use serde_json::Value;
 use std::path::Path;
-use std::process::Command;
 
 const PASS: &str = "fixture-2026";
 
 fn json(db: &Path, args: &[&str]) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_kopa"))
+    let dir = db.parent().unwrap();
+    let out = common::kopa(dir)
         .arg("--db")
         .arg(db)
         .arg("--json")
         .args(args)
         .env("KOPA_PASSPHRASE", PASS)
-        .env("KOPA_LANG", "en")
-        .env_remove("KOPA_DB")
-        .env_remove("KOPA_USER")
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "kopa {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
+    serde_json::from_slice(&common::succeeded(out, args)).unwrap_or(Value::Null)
 }
 
 #[test]

@@ -68,6 +68,14 @@ pub fn date(field: &str, value: &str) -> Result<Date> {
         .map_err(|_| ValidationError::new(field, Code::InvalidDate).with_value(value.trim()))
 }
 
+/// A record id typed or pasted by a person (`FamilyId`, `PersonId`…): a value that is
+/// not one is an `invalid-id` error on `field`, carrying what was given.
+pub fn id<T: std::str::FromStr>(field: &str, value: &str) -> Result<T> {
+    value
+        .parse()
+        .map_err(|_| ValidationError::new(field, Code::InvalidId).with_value(value))
+}
+
 /// A date that is not after today (consent, a session that took place).
 pub fn past_date(field: &str, value: &str, ctx: &Context) -> Result<Date> {
     let d = date(field, value)?;
@@ -241,6 +249,13 @@ mod tests {
 
     fn ctx() -> Context {
         Context::builtin(Date::from_ymd(2026, 11, 23).unwrap())
+    }
+
+    #[test]
+    fn an_id_that_is_not_one_names_the_field_and_keeps_the_value() {
+        let e = id::<crate::FamilyId>("family", "nope").unwrap_err();
+        assert_eq!((e.field.as_str(), e.code), ("family", Code::InvalidId));
+        assert_eq!(e.value.as_deref(), Some("nope"));
     }
 
     #[test]

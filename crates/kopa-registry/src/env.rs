@@ -30,6 +30,16 @@ impl SystemClock {
     }
 }
 
+/// This computer's name (`/etc/hostname`), the default device name of a new replica;
+/// "this computer" where there is none.
+pub fn host_name() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "this computer".into())
+}
+
 /// A clock that stands still until moved: for tests and the demo generator.
 #[derive(Clone)]
 pub struct ManualClock(Arc<AtomicI64>);

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod docs;
 pub mod env;
 pub mod error;
+pub mod files;
 pub mod history;
 pub mod pending;
 pub mod projection;

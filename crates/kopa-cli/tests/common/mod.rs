@@ -1,9 +1,11 @@
-//! What the process-level tests share: running the built `kopa` in a folder, and a
-//! `kopa hub serve` on a free port of 127.0.0.1.
+//! What the process-level tests share: running the built `kopa` in a folder, a
+//! `kopa hub serve` on a free port of 127.0.0.1, and [`Kopa`], replicas in a temporary
+//! directory named by file.
 #![allow(dead_code)]
 
+use serde_json::Value;
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 
 pub const PASS: &str = "s3cret";
@@ -25,6 +27,16 @@ pub fn ok(out: Output) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).unwrap()
+}
+
+/// The standard output of `kopa args`, which must have succeeded.
+pub fn succeeded(out: Output, args: &[&str]) -> Vec<u8> {
+    assert!(
+        out.status.success(),
+        "kopa {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
 }
 
 pub fn run(dir: &Path, args: &[&str]) -> String {
@@ -91,6 +103,16 @@ pub fn enrol_branch(dir: &Path, branch: &str, invite: &str) {
     );
 }
 
+/// Writes an invite for an HQ device of the hub in `dir/hub`.
+pub fn enrol_hq(dir: &Path, invite: &str) {
+    run(
+        dir,
+        &[
+            "hub", "enrol", "--data", "hub", "--role", "hq", "--out", invite,
+        ],
+    );
+}
+
 /// Makes the replica `db` from `invite`, without reaching the hub.
 pub fn join(dir: &Path, db: &str, invite: &str) {
     run(dir, &["--db", db, "join", invite, "--offline"]);
@@ -98,3 +120,62 @@ pub fn join(dir: &Path, db: &str, invite: &str) {
 
 /// The header of a participant list in Latvian, as volunteers keep them.
 pub const LIST_HEADER: &str = "Ģimene;Vārds;Uzvārds;Dzimšanas gads;Dzimums;Loma;Pašvaldība\n";
+
+/// Replicas in a temporary directory, each named by its file.
+pub struct Kopa {
+    pub dir: tempfile::TempDir,
+}
+
+impl Kopa {
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+    pub fn db(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+    pub fn run_with(&self, db: &Path, pass: &str, args: &[&str]) -> Output {
+        kopa(self.dir.path())
+            .arg("--db")
+            .arg(db)
+            .args(args)
+            .env("KOPA_PASSPHRASE", pass)
+            .env_remove("KOPA_OTHER_PASSPHRASE")
+            .output()
+            .unwrap()
+    }
+    pub fn run(&self, db: &str, args: &[&str]) -> Output {
+        self.run_with(&self.db(db), PASS, args)
+    }
+    /// Runs and expects success; returns stdout.
+    pub fn ok(&self, db: &str, args: &[&str]) -> String {
+        String::from_utf8(succeeded(self.run(db, args), args)).unwrap()
+    }
+    pub fn json(&self, db: &str, args: &[&str]) -> Value {
+        let mut a = vec!["--json"];
+        a.extend_from_slice(args);
+        serde_json::from_str(&self.ok(db, &a)).unwrap()
+    }
+    pub fn id(&self, db: &str, args: &[&str]) -> String {
+        self.json(db, args)["id"].as_str().unwrap().to_string()
+    }
+}
+
+/// A branch replica `db` of Krāslava on device `laptop-1`, user Inese.
+pub fn init(k: &Kopa, db: &str) {
+    k.ok(
+        db,
+        &[
+            "--user",
+            "Inese",
+            "init",
+            "--branch",
+            "Krāslava",
+            "--municipality",
+            "Kraslava",
+            "--device",
+            "laptop-1",
+        ],
+    );
+}

@@ -73,6 +73,13 @@ pub struct IdentityCard {
 }
 
 impl IdentityCard {
+    /// Reads a card from a file (`kopa sync identity --out`); one that is not a card
+    /// is a damaged sync file.
+    pub fn read(path: &std::path::Path) -> Result<IdentityCard> {
+        let text = std::fs::read_to_string(path)?;
+        serde_json::from_str(&text).map_err(|_| Error::SyncFile(SyncFileError::Damaged))
+    }
+
     /// Whether its role and keys can be used.
     pub fn is_valid(&self) -> bool {
         Role::parse(&self.role).is_some()

@@ -1,0 +1,91 @@
+//! The handlers, one module per command group of `cli.rs`. A new command is an arm in
+//! `main.rs`'s dispatcher and a function in its group's module; what several groups
+//! need (the replica to open, passphrases, id and date arguments) is here.
+
+pub mod activity;
+pub mod backup;
+pub mod families;
+pub mod hq;
+pub mod hub;
+pub mod import;
+pub mod replica;
+pub mod report;
+pub mod setup;
+pub mod sync;
+
+use crate::cli::Cli;
+use crate::{CliError, Result};
+use kopa_i18n::{Arg, Localizer};
+use kopa_registry::{Env, Error, Registry};
+use std::path::Path;
+
+pub fn db(args: &Cli) -> Result<&Path> {
+    args.db
+        .as_deref()
+        .ok_or_else(|| CliError::Usage("--db FILE (or KOPA_DB) is required".into()))
+}
+
+/// The passphrase from `KOPA_PASSPHRASE`, else asked for without echo.
+pub fn passphrase(path: &Path, l10n: &Localizer, new: bool) -> Result<String> {
+    if let Ok(p) = std::env::var("KOPA_PASSPHRASE") {
+        return Ok(p);
+    }
+    let shown = path.display().to_string();
+    let ask = |id: &str| -> Result<String> {
+        rpassword::prompt_password(format!("{} ", l10n.tr(id, &[("path", Arg::Str(&shown))])))
+            .map_err(io)
+    };
+    if new {
+        let first = ask("cli-passphrase-new")?;
+        let again = ask("cli-passphrase-repeat")?;
+        if first != again {
+            return Err(CliError::Usage(l10n.tr("cli-passphrase-mismatch", &[])));
+        }
+        Ok(first)
+    } else {
+        ask("cli-passphrase-prompt")
+    }
+}
+
+pub fn other_passphrase(path: &Path, l10n: &Localizer, fallback: &str) -> Result<String> {
+    if let Ok(p) = std::env::var("KOPA_OTHER_PASSPHRASE") {
+        return Ok(p);
+    }
+    if std::env::var("KOPA_PASSPHRASE").is_ok() {
+        return Ok(fallback.to_string());
+    }
+    let shown = path.display().to_string();
+    rpassword::prompt_password(format!(
+        "{} ",
+        l10n.tr("cli-other-passphrase-prompt", &[("path", Arg::Str(&shown))])
+    ))
+    .map_err(io)
+}
+
+pub fn default_user() -> String {
+    std::env::var("USER").unwrap_or_else(|_| "volunteer".into())
+}
+
+pub fn open(args: &Cli, l10n: &Localizer) -> Result<(Registry, String)> {
+    let path = db(args)?;
+    let pass = passphrase(path, l10n, false)?;
+    let mut reg = Registry::open(path, &pass, Env::system())?;
+    if let Some(u) = &args.user {
+        reg.act_as(u)?;
+    }
+    Ok((reg, pass))
+}
+
+/// An id argument; one that is not an id is a validation error on `id` (exit 3).
+pub fn parse_id<T: std::str::FromStr>(s: &str) -> Result<T> {
+    kopa_domain::validate::id("id", s).map_err(|e| CliError::from(Error::Validation(e)))
+}
+
+pub fn parse_date(s: &str) -> Result<kopa_domain::Date> {
+    kopa_domain::validate::date("date", s).map_err(|e| CliError::from(Error::Validation(e)))
+}
+
+/// A file that could not be read or written.
+pub fn io(e: std::io::Error) -> CliError {
+    CliError::from(Error::Io(e))
+}
