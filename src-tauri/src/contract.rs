@@ -1,15 +1,21 @@
 //! The typed contract between the shell and the UI: request and response types that
 //! exist only here (the views come from the registry and reports), and the generated
-//! TypeScript (`ui/src/bindings.ts`). A test fails when that file is stale.
+//! TypeScript: the types (`ui/src/bindings.ts`) and a typed function per command
+//! (`ui/src/commands.ts`, from the list in `commands.rs`). A test fails when either
+//! file is stale.
 
+use kopa_registry::ErrorCode;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// Every error crosses as a stable code the UI translates (`error-<code>` in the
-/// shared Fluent files), with the field at fault and the value, when there are some.
+/// shared Fluent files), whether trying again can help, and the field at fault and
+/// the value, when there are some.
 #[derive(Clone, Debug, PartialEq, Serialize, TS)]
 pub struct CommandError {
-    pub code: String,
+    pub code: ErrorCode,
+    /// `code.retryable()`: the UI offers to try again.
+    pub retryable: bool,
     pub message: String,
     pub field: Option<String>,
     pub value: Option<String>,
@@ -22,10 +28,9 @@ impl From<kopa_registry::Error> for CommandError {
             _ => (None, None),
         };
         CommandError {
-            code: e.code().to_string(),
-            message: e.to_string(),
             field,
             value,
+            ..CommandError::new(e.code(), e.to_string())
         }
     }
 }
@@ -34,20 +39,16 @@ impl From<kopa_report::ReportError> for CommandError {
     fn from(e: kopa_report::ReportError) -> Self {
         match e {
             kopa_report::ReportError::Registry(e) => (*e).into(),
-            other => CommandError {
-                code: "io".into(),
-                message: other.to_string(),
-                field: None,
-                value: None,
-            },
+            other => CommandError::new(ErrorCode::Io, other.to_string()),
         }
     }
 }
 
 impl CommandError {
-    pub fn new(code: &str, message: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         CommandError {
-            code: code.into(),
+            code,
+            retryable: code.retryable(),
             message: message.into(),
             field: None,
             value: None,
@@ -188,6 +189,7 @@ pub fn typescript() -> String {
         "// Generated from the Rust types by `KOPA_WRITE_BINDINGS=1 cargo test -p kopa-desktop`.\n// Do not edit: CI fails when this file is stale.\n\n",
     );
     let decls = [
+        ErrorCode::decl(),
         CommandError::decl(),
         AppStatus::decl(),
         CreateBranch::decl(),
@@ -241,19 +243,161 @@ pub fn typescript() -> String {
     out
 }
 
+/// One command as `commands.rs` declares it, with its TypeScript types.
+pub struct Signature {
+    pub name: &'static str,
+    pub args: Vec<(&'static str, String)>,
+    pub returns: String,
+}
+
+/// `snake_case` → `camelCase`, as Tauri names the arguments in JavaScript.
+fn camel(s: &str) -> String {
+    let mut out = String::new();
+    let mut upper = false;
+    for c in s.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The names `typescript()` declares.
+fn declared(bindings: &str) -> std::collections::BTreeSet<String> {
+    bindings
+        .lines()
+        .filter_map(|l| l.strip_prefix("export type "))
+        .filter_map(|l| l.split([' ', '<', '=']).next())
+        .map(str::to_string)
+        .collect()
+}
+
+/// A typed function per command, calling it through `call` (`ui/src/invoke.ts`).
+pub fn commands_typescript(commands: &[Signature]) -> String {
+    let known = declared(&typescript());
+    let ts = |t: &str| t.replace("bigint", "number");
+    let mut used = std::collections::BTreeSet::new();
+    let mut body = String::new();
+    for c in commands {
+        let types = c.args.iter().map(|(_, t)| t).chain([&c.returns]);
+        for t in types {
+            for word in t.split(|ch: char| !ch.is_alphanumeric() && ch != '_') {
+                if known.contains(word) {
+                    used.insert(word.to_string());
+                }
+            }
+        }
+        let params: Vec<String> = c
+            .args
+            .iter()
+            .map(|(a, t)| format!("{}: {}", camel(a), ts(t)))
+            .collect();
+        let args = if c.args.is_empty() {
+            String::new()
+        } else {
+            let names: Vec<String> = c.args.iter().map(|(a, _)| camel(a)).collect();
+            format!(", {{ {} }}", names.join(", "))
+        };
+        body.push_str(&format!(
+            "  {}: ({}): Promise<{}> => call(\"{}\"{}),\n",
+            camel(c.name),
+            params.join(", "),
+            ts(&c.returns),
+            c.name,
+            args
+        ));
+    }
+    let mut out = String::from(
+        "// Generated from src-tauri/src/commands.rs by `KOPA_WRITE_BINDINGS=1 cargo test -p kopa-desktop`.\n// Do not edit: CI fails when this file is stale.\n\n",
+    );
+    out.push_str("import { call } from \"./invoke\";\n");
+    let used: Vec<String> = used.into_iter().collect();
+    out.push_str(&format!(
+        "import type {{ {} }} from \"./bindings\";\n\n",
+        used.join(", ")
+    ));
+    out.push_str(
+        "/** One typed function per Tauri command; each rejects with a CommandError. */\n",
+    );
+    out.push_str("export const commands = {\n");
+    out.push_str(&body);
+    out.push_str("};\n");
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn typescript_bindings_are_fresh() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings.ts");
-        let now = super::typescript();
+    use kopa_registry::ErrorCode;
+    use std::path::Path;
+
+    /// Compares a generated file with the committed one (rewriting it first when
+    /// `KOPA_WRITE_BINDINGS` is set).
+    fn fresh(file: &str, now: &str) {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(file);
         if std::env::var("KOPA_WRITE_BINDINGS").is_ok() {
-            std::fs::write(&path, &now).unwrap();
+            std::fs::write(&path, now).unwrap();
         }
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(
             committed == now,
-            "ui/src/bindings.ts is stale: run `KOPA_WRITE_BINDINGS=1 cargo test -p kopa-desktop`"
+            "{file} is stale: run `KOPA_WRITE_BINDINGS=1 cargo test -p kopa-desktop`"
         );
+    }
+
+    #[test]
+    fn typescript_bindings_are_fresh() {
+        fresh("ui/src/bindings.ts", &super::typescript());
+    }
+
+    #[test]
+    fn typescript_commands_are_fresh() {
+        fresh(
+            "ui/src/commands.ts",
+            &super::commands_typescript(&crate::commands()),
+        );
+    }
+
+    /// `build.rs` writes the permission set from the same list.
+    #[test]
+    fn every_command_is_permitted() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("permissions/commands.toml");
+        let set = std::fs::read_to_string(path).unwrap();
+        let commands = crate::commands();
+        for c in &commands {
+            let allow = format!("\"allow-{}\"", c.name.replace('_', "-"));
+            assert!(
+                set.contains(&allow),
+                "{allow} missing from permissions/commands.toml"
+            );
+        }
+        assert_eq!(set.matches("\"allow-").count(), commands.len());
+    }
+
+    /// Every code has its message in every language, so no error shows as an id.
+    #[test]
+    fn every_error_code_is_translated() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/locales");
+        for lang in ["en", "lv", "ru"] {
+            let mut ids = std::collections::HashSet::new();
+            for entry in std::fs::read_dir(root.join(lang)).unwrap() {
+                let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+                for line in text.lines() {
+                    if let Some((id, _)) = line.split_once(" =") {
+                        ids.insert(id.trim().to_string());
+                    }
+                }
+            }
+            let missing: Vec<String> = ErrorCode::ALL
+                .iter()
+                .map(|c| c.fluent_id())
+                .filter(|id| !ids.contains(id))
+                .collect();
+            assert!(missing.is_empty(), "{lang} lacks {missing:?}");
+        }
     }
 }

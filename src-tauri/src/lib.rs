@@ -1,10 +1,64 @@
 //! The desktop shell: thin Tauri commands over the registry's application services.
 //!
-//! Each command takes the open replica from the app state, calls one service, and
-//! maps its error to a [`contract::CommandError`] code the UI translates. No business
-//! rule lives here: validation, search, reports and sync are the core's.
+//! The commands are declared once, in `commands.rs`; each is a function here taking
+//! the [`Cx`] and its arguments. It takes the open replica from the app state, calls
+//! one service, and maps its error to a [`contract::CommandError`] (a typed code the
+//! UI translates). No business rule lives here: validation, search, reports and sync
+//! are the core's.
 
 pub mod contract;
+
+/// Expands the list in `commands.rs`: a `#[tauri::command]` wrapper per command that
+/// calls the function of the same name here (so a signature in the list that does not
+/// match the function fails to build), the handler, and the signatures the TypeScript
+/// generator reads. `build.rs` expands the same list its own way.
+macro_rules! commands {
+    ($($name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty;)*) => {
+        mod invoke {
+            use super::*;
+            $(
+                #[tauri::command]
+                async fn $name(
+                    app: tauri::AppHandle,
+                    state: State<'_, AppState>,
+                    $($arg: $ty),*
+                ) -> Res<$ret> {
+                    super::$name(&Cx { app: &app, state: &state }, $($arg),*)
+                }
+            )*
+
+            pub(super) fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+                tauri::generate_handler![$($name),*]
+            }
+        }
+
+        /// Every command's signature, in the order of `commands.rs`.
+        pub fn commands() -> Vec<contract::Signature> {
+            use ts_rs::TS;
+            vec![$(contract::Signature {
+                name: stringify!($name),
+                args: vec![$((stringify!($arg), <$ty as TS>::name())),*],
+                returns: <$ret as TS>::name(),
+            }),*]
+        }
+    };
+}
+
+include!("commands.rs");
+
+/// What a command gets besides its arguments: the app state (through `Deref`) and the
+/// app handle, for events.
+pub struct Cx<'a> {
+    app: &'a tauri::AppHandle,
+    state: &'a AppState,
+}
+
+impl std::ops::Deref for Cx<'_> {
+    type Target = AppState;
+    fn deref(&self) -> &AppState {
+        self.state
+    }
+}
 
 use contract::*;
 use kopa_domain::reference;
@@ -80,7 +134,7 @@ impl AppState {
         let mut guard = self.open.lock().unwrap_or_else(|p| p.into_inner());
         let open = guard
             .as_mut()
-            .ok_or_else(|| CommandError::new("locked", "the replica is locked"))?;
+            .ok_or_else(|| CommandError::new(ErrorCode::Locked, "the replica is locked"))?;
         Ok(f(&mut open.reg)?)
     }
 
@@ -131,12 +185,15 @@ fn family_draft(f: &FamilyInput) -> FamilyDraft {
         members: f
             .members
             .iter()
-            .map(|m| MemberDraft {
-                given_name: m.given_name.clone(),
-                family_name: m.family_name.clone(),
-                birth_year: m.birth_year.clone(),
-                gender: m.gender.clone(),
-                role: m.role.clone(),
+            .map(|m| {
+                MemberDraft {
+                    given_name: m.given_name.clone(),
+                    family_name: m.family_name.clone(),
+                    birth_year: m.birth_year.clone(),
+                    gender: m.gender.clone(),
+                    role: m.role.clone(),
+                }
+                .in_family(&f.name)
             })
             .collect(),
         ..Default::default()
@@ -145,23 +202,21 @@ fn family_draft(f: &FamilyInput) -> FamilyDraft {
 
 // ----- first run, unlock ---------------------------------------------------------
 
-#[tauri::command]
-async fn app_status(state: State<'_, AppState>) -> Res<AppStatus> {
-    let guard = state.open.lock().unwrap_or_else(|p| p.into_inner());
+fn app_status(cx: &Cx) -> Res<AppStatus> {
+    let guard = cx.open.lock().unwrap_or_else(|p| p.into_inner());
     let identity = guard.as_ref().map(|o| o.reg.identity());
     Ok(AppStatus {
-        has_replica: state.path().exists(),
+        has_replica: cx.path().exists(),
         open: identity.is_some(),
         identity,
         today: kopa_registry::SystemClock.now_date().to_string(),
     })
 }
 
-#[tauri::command]
-async fn create_branch(state: State<'_, AppState>, input: CreateBranch) -> Res<Identity> {
-    std::fs::create_dir_all(&state.dir).map_err(|e| CommandError::from(Error::Io(e)))?;
+fn create_branch(cx: &Cx, input: CreateBranch) -> Res<Identity> {
+    std::fs::create_dir_all(&cx.dir).map_err(|e| CommandError::from(Error::Io(e)))?;
     let reg = Registry::create(
-        &state.path(),
+        &cx.path(),
         &input.passphrase,
         InitOptions {
             branch_name: input.name,
@@ -172,41 +227,31 @@ async fn create_branch(state: State<'_, AppState>, input: CreateBranch) -> Res<I
         },
         Env::system(),
     )?;
-    Ok(state.set(reg, &input.passphrase))
+    Ok(cx.set(reg, &input.passphrase))
 }
 
-#[tauri::command]
-async fn unlock(state: State<'_, AppState>, passphrase: String) -> Res<Identity> {
-    let reg = Registry::open(&state.path(), &passphrase, Env::system())?;
-    Ok(state.set(reg, &passphrase))
+fn unlock(cx: &Cx, passphrase: String) -> Res<Identity> {
+    let reg = Registry::open(&cx.path(), &passphrase, Env::system())?;
+    Ok(cx.set(reg, &passphrase))
 }
 
-#[tauri::command]
-async fn open_demo(state: State<'_, AppState>) -> Res<Identity> {
-    state.open_demo()
+fn open_demo(cx: &Cx) -> Res<Identity> {
+    cx.open_demo()
 }
 
-#[tauri::command]
-async fn join_hub(
-    state: State<'_, AppState>,
-    invite: String,
-    passphrase: String,
-    user: String,
-) -> Res<Identity> {
-    std::fs::create_dir_all(&state.dir).map_err(|e| CommandError::from(Error::Io(e)))?;
+fn join_hub(cx: &Cx, invite: String, passphrase: String, user: String) -> Res<Identity> {
+    std::fs::create_dir_all(&cx.dir).map_err(|e| CommandError::from(Error::Io(e)))?;
     let bytes = std::fs::read(&invite).map_err(|e| CommandError::from(Error::Io(e)))?;
-    let reg = kopa_net::join(&bytes, &state.path(), &passphrase, &env::host_name(), &user)?;
-    Ok(state.set(reg, &passphrase))
+    let reg = kopa_net::join(&bytes, &cx.path(), &passphrase, &env::host_name(), &user)?;
+    Ok(cx.set(reg, &passphrase))
 }
 
-#[tauri::command]
-async fn lock(state: State<'_, AppState>) -> Res<()> {
-    *state.open.lock().unwrap_or_else(|p| p.into_inner()) = None;
+fn lock(cx: &Cx) -> Res<()> {
+    *cx.open.lock().unwrap_or_else(|p| p.into_inner()) = None;
     Ok(())
 }
 
-#[tauri::command]
-async fn choices() -> Res<Choices> {
+fn choices(_: &Cx) -> Res<Choices> {
     let codes = |all: &[&str]| all.iter().map(|s| s.to_string()).collect();
     Ok(Choices {
         municipalities: codes(reference::MUNICIPALITIES),
@@ -227,66 +272,56 @@ async fn choices() -> Res<Choices> {
 
 // ----- families ------------------------------------------------------------------
 
-#[tauri::command]
-async fn overview(state: State<'_, AppState>) -> Res<Overview> {
-    state.with(|r| r.overview())
+fn overview(cx: &Cx) -> Res<Overview> {
+    cx.with(|r| r.overview())
 }
 
-#[tauri::command]
-async fn search_families(state: State<'_, AppState>, query: String) -> Res<Vec<SearchHit>> {
-    state.with(|r| r.search(&query, 30))
+fn search_families(cx: &Cx, query: String) -> Res<Vec<SearchHit>> {
+    cx.with(|r| r.search(&query, 30))
 }
 
-#[tauri::command]
-async fn list_families(state: State<'_, AppState>) -> Res<Vec<FamilySummary>> {
-    state.with(|r| r.list_families())
+fn list_families(cx: &Cx) -> Res<Vec<FamilySummary>> {
+    cx.with(|r| r.list_families())
 }
 
-#[tauri::command]
-async fn family(state: State<'_, AppState>, id: String) -> Res<FamilyDetail> {
+fn family(cx: &Cx, id: String) -> Res<FamilyDetail> {
     let fid: FamilyId = self::id("family", &id)?;
-    state.with(|r| r.family(fid))
+    cx.with(|r| r.family(fid))
 }
 
-#[tauri::command]
-async fn add_family(state: State<'_, AppState>, input: FamilyInput) -> Res<String> {
-    state.with(|r| r.add_family(&family_draft(&input)).map(|f| f.key()))
+fn add_family(cx: &Cx, input: FamilyInput) -> Res<String> {
+    cx.with(|r| r.add_family(&family_draft(&input)).map(|f| f.key()))
 }
 
-#[tauri::command]
-async fn edit_family(state: State<'_, AppState>, id: String, input: FamilyInput) -> Res<bool> {
+fn edit_family(cx: &Cx, id: String, input: FamilyInput) -> Res<bool> {
     let fid: FamilyId = self::id("family", &id)?;
     let mut draft = family_draft(&input);
     draft.members.clear();
-    state.with(|r| r.edit_family(fid, &draft))
+    cx.with(|r| r.edit_family(fid, &draft))
 }
 
-#[tauri::command]
-async fn add_note(state: State<'_, AppState>, family: String, text: String) -> Res<String> {
+fn add_note(cx: &Cx, family: String, text: String) -> Res<String> {
     let fid: FamilyId = self::id("family", &family)?;
-    state.with(|r| {
+    cx.with(|r| {
         let today = r.today().to_string();
         r.add_note(fid, &today, &text).map(|n| n.key())
     })
 }
 
 /// A family's request to be forgotten: gone from every replica as it syncs.
-#[tauri::command]
-async fn erase_family(state: State<'_, AppState>, id: String) -> Res<()> {
+fn erase_family(cx: &Cx, id: String) -> Res<()> {
     let fid: FamilyId = self::id("family", &id)?;
-    state.with(|r| r.erase_family(fid))
+    cx.with(|r| r.erase_family(fid))
 }
 
 /// One member's request: returns the household's new id (none when nobody is left).
-#[tauri::command]
-async fn erase_person(state: State<'_, AppState>, person: String) -> Res<Option<String>> {
+fn erase_person(cx: &Cx, person: String) -> Res<Option<String>> {
     let pid: kopa_domain::PersonId = self::id("person", &person)?;
-    state.with(|r| Ok(r.erase_person(pid)?.map(|f| f.key())))
+    cx.with(|r| Ok(r.erase_person(pid)?.map(|f| f.key())))
 }
 
-#[tauri::command]
-async fn retention(state: State<'_, AppState>) -> Res<RetentionOverview> {
-    state.with(|r| {
+fn retention(cx: &Cx) -> Res<RetentionOverview> {
+    cx.with(|r| {
         Ok(RetentionOverview {
             years: r.retention_years()?,
             due: r.retention_due_now()?,
@@ -294,30 +329,26 @@ async fn retention(state: State<'_, AppState>) -> Res<RetentionOverview> {
     })
 }
 
-#[tauri::command]
-async fn set_retention_years(state: State<'_, AppState>, years: String) -> Res<RetentionOverview> {
+fn set_retention_years(cx: &Cx, years: String) -> Res<RetentionOverview> {
     let n = kopa_domain::validate::number("retention", &years, 0..=i64::from(u32::MAX))
         .map_err(Error::from)?;
-    state.with(|r| r.set_retention_years(n as u32))?;
-    retention(state).await
+    cx.with(|r| r.set_retention_years(n as u32))?;
+    retention(cx)
 }
 
 // ----- groups and sessions ---------------------------------------------------------
 
-#[tauri::command]
-async fn list_groups(state: State<'_, AppState>) -> Res<Vec<GroupSummary>> {
-    state.with(|r| r.list_groups())
+fn list_groups(cx: &Cx) -> Res<Vec<GroupSummary>> {
+    cx.with(|r| r.list_groups())
 }
 
-#[tauri::command]
-async fn group(state: State<'_, AppState>, id: String) -> Res<GroupDetail> {
+fn group(cx: &Cx, id: String) -> Res<GroupDetail> {
     let gid: GroupId = self::id("group", &id)?;
-    state.with(|r| r.group(gid))
+    cx.with(|r| r.group(gid))
 }
 
-#[tauri::command]
-async fn add_group(state: State<'_, AppState>, input: GroupInput) -> Res<String> {
-    state.with(|r| {
+fn add_group(cx: &Cx, input: GroupInput) -> Res<String> {
+    cx.with(|r| {
         r.add_group(&GroupDraft {
             name: input.name,
             activity: input.activity,
@@ -330,18 +361,16 @@ async fn add_group(state: State<'_, AppState>, input: GroupInput) -> Res<String>
     })
 }
 
-#[tauri::command]
-async fn planned_today(state: State<'_, AppState>) -> Res<Vec<GroupSummary>> {
-    state.with(|r| {
+fn planned_today(cx: &Cx) -> Res<Vec<GroupSummary>> {
+    cx.with(|r| {
         let today = r.today();
         r.planned_on(today)
     })
 }
 
-#[tauri::command]
-async fn record_session(state: State<'_, AppState>, input: SessionInput) -> Res<String> {
+fn record_session(cx: &Cx, input: SessionInput) -> Res<String> {
     date(&input.date)?;
-    state.with(|r| {
+    cx.with(|r| {
         r.record_session(&SessionDraft {
             group: input.group,
             date: input.date,
@@ -361,14 +390,12 @@ async fn record_session(state: State<'_, AppState>, input: SessionInput) -> Res<
 
 // ----- volunteers and trainings ----------------------------------------------------
 
-#[tauri::command]
-async fn list_volunteers(state: State<'_, AppState>) -> Res<Vec<VolunteerView>> {
-    state.with(|r| r.list_volunteers())
+fn list_volunteers(cx: &Cx) -> Res<Vec<VolunteerView>> {
+    cx.with(|r| r.list_volunteers())
 }
 
-#[tauri::command]
-async fn add_volunteer(state: State<'_, AppState>, input: VolunteerInput) -> Res<String> {
-    state.with(|r| {
+fn add_volunteer(cx: &Cx, input: VolunteerInput) -> Res<String> {
+    cx.with(|r| {
         r.add_volunteer(&VolunteerDraft {
             given_name: input.given_name,
             family_name: input.family_name,
@@ -379,15 +406,13 @@ async fn add_volunteer(state: State<'_, AppState>, input: VolunteerInput) -> Res
     })
 }
 
-#[tauri::command]
-async fn trainings(state: State<'_, AppState>, volunteer: String) -> Res<Vec<TrainingView>> {
+fn trainings(cx: &Cx, volunteer: String) -> Res<Vec<TrainingView>> {
     let vid = self::id("volunteer", &volunteer)?;
-    state.with(|r| r.trainings(vid))
+    cx.with(|r| r.trainings(vid))
 }
 
-#[tauri::command]
-async fn record_training(state: State<'_, AppState>, input: TrainingInput) -> Res<String> {
-    state.with(|r| {
+fn record_training(cx: &Cx, input: TrainingInput) -> Res<String> {
+    cx.with(|r| {
         r.record_training(&TrainingDraft {
             volunteer: input.volunteer,
             date: input.date,
@@ -400,31 +425,27 @@ async fn record_training(state: State<'_, AppState>, input: TrainingInput) -> Re
 
 // ----- dashboard, conflicts --------------------------------------------------------
 
-#[tauri::command]
-async fn dashboard(state: State<'_, AppState>) -> Res<kopa_report::Dashboard> {
-    let mut guard = state.open.lock().unwrap_or_else(|p| p.into_inner());
+fn dashboard(cx: &Cx) -> Res<kopa_report::Dashboard> {
+    let mut guard = cx.open.lock().unwrap_or_else(|p| p.into_inner());
     let open = guard
         .as_mut()
-        .ok_or_else(|| CommandError::new("locked", "the replica is locked"))?;
+        .ok_or_else(|| CommandError::new(ErrorCode::Locked, "the replica is locked"))?;
     let today = open.reg.today();
     Ok(kopa_report::dashboard(&mut open.reg, today)?)
 }
 
-#[tauri::command]
-async fn conflicts(state: State<'_, AppState>) -> Res<Vec<ConflictView>> {
-    state.with(|r| r.conflicts())
+fn conflicts(cx: &Cx) -> Res<Vec<ConflictView>> {
+    cx.with(|r| r.conflicts())
 }
 
-#[tauri::command]
-async fn resolve_conflict(state: State<'_, AppState>, id: String, pick: usize) -> Res<()> {
-    state.with(|r| r.resolve_conflict(&id, pick))
+fn resolve_conflict(cx: &Cx, id: String, pick: usize) -> Res<()> {
+    cx.with(|r| r.resolve_conflict(&id, pick))
 }
 
 // ----- sync ------------------------------------------------------------------------
 
-#[tauri::command]
-async fn sync_overview(state: State<'_, AppState>) -> Res<SyncOverview> {
-    state.with(|r| {
+fn sync_overview(cx: &Cx) -> Res<SyncOverview> {
+    cx.with(|r| {
         Ok(SyncOverview {
             peers: r.sync_status()?,
             hub: kopa_net::client::hub_address(r)?,
@@ -432,36 +453,28 @@ async fn sync_overview(state: State<'_, AppState>) -> Res<SyncOverview> {
     })
 }
 
-#[tauri::command]
-async fn export_sync_file(
-    state: State<'_, AppState>,
-    to: String,
-    path: String,
-) -> Res<ExportSummary> {
-    state.with(|r| {
+fn export_sync_file(cx: &Cx, to: String, path: String) -> Res<ExportSummary> {
+    cx.with(|r| {
         let (bytes, summary) = r.export_sync_file(&to)?;
         files::write_atomic(Path::new(&path), &bytes)?;
         Ok(summary)
     })
 }
 
-#[tauri::command]
-async fn import_sync_file(state: State<'_, AppState>, path: String) -> Res<ImportSummary> {
+fn import_sync_file(cx: &Cx, path: String) -> Res<ImportSummary> {
     let bytes = std::fs::read(&path).map_err(|e| CommandError::from(Error::Io(e)))?;
-    state.with(|r| r.import_sync_file(&bytes))
+    cx.with(|r| r.import_sync_file(&bytes))
 }
 
-#[tauri::command]
-async fn add_peer(state: State<'_, AppState>, path: String) -> Res<String> {
+fn add_peer(cx: &Cx, path: String) -> Res<String> {
     let card = IdentityCard::read(Path::new(&path))?;
-    state.with(|r| r.add_peer(&card).map(|_| card.branch_name.clone()))
+    cx.with(|r| r.add_peer(&card).map(|_| card.branch_name.clone()))
 }
 
-#[tauri::command]
-async fn hub_sync(app: tauri::AppHandle, state: State<'_, AppState>) -> Res<HubSyncResult> {
-    state.with(|r| {
+fn hub_sync(cx: &Cx) -> Res<HubSyncResult> {
+    cx.with(|r| {
         let s = kopa_net::sync(r, |p| {
-            let _ = app.emit(
+            let _ = cx.app.emit(
                 "sync-progress",
                 SyncProgressEvent {
                     round: p.sync.round,
@@ -483,28 +496,25 @@ async fn hub_sync(app: tauri::AppHandle, state: State<'_, AppState>) -> Res<HubS
 
 // ----- settings ----------------------------------------------------------------------
 
-#[tauri::command]
-async fn set_user(state: State<'_, AppState>, user: String) -> Res<Identity> {
-    state.with(|r| {
+fn set_user(cx: &Cx, user: String) -> Res<Identity> {
+    cx.with(|r| {
         r.set_user(&user)?;
         Ok(r.identity())
     })
 }
 
-#[tauri::command]
-async fn restore(state: State<'_, AppState>, path: String) -> Res<()> {
-    let mut guard = state.open.lock().unwrap_or_else(|p| p.into_inner());
+fn restore(cx: &Cx, path: String) -> Res<()> {
+    let mut guard = cx.open.lock().unwrap_or_else(|p| p.into_inner());
     let open = guard
         .as_mut()
-        .ok_or_else(|| CommandError::new("locked", "the replica is locked"))?;
+        .ok_or_else(|| CommandError::new(ErrorCode::Locked, "the replica is locked"))?;
     let pass = open.passphrase.clone();
     Ok(open.reg.restore(Path::new(&path), &pass)?)
 }
 
-#[tauri::command]
-async fn backup_status(state: State<'_, AppState>) -> Res<BackupOverview> {
-    let status = state.with(|r| r.backup_status(&state.default_backups()))?;
-    let error = state
+fn backup_status(cx: &Cx) -> Res<BackupOverview> {
+    let status = cx.with(|r| r.backup_status(&cx.default_backups()))?;
+    let error = cx
         .backup_error
         .lock()
         .unwrap_or_else(|p| p.into_inner())
@@ -512,24 +522,22 @@ async fn backup_status(state: State<'_, AppState>) -> Res<BackupOverview> {
     Ok(BackupOverview { status, error })
 }
 
-#[tauri::command]
-async fn set_backup_policy(
-    state: State<'_, AppState>,
+fn set_backup_policy(
+    cx: &Cx,
     every_hours: String,
     keep: String,
     dir: String,
 ) -> Res<BackupOverview> {
-    state.with(|r| r.set_backup_policy(&BackupPolicy::parse(&every_hours, &keep, &dir)?))?;
-    state.backup_if_due();
-    backup_status(state).await
+    cx.with(|r| r.set_backup_policy(&BackupPolicy::parse(&every_hours, &keep, &dir)?))?;
+    cx.backup_if_due();
+    backup_status(cx)
 }
 
-#[tauri::command]
-async fn backup(state: State<'_, AppState>, path: String) -> Res<()> {
-    let guard = state.open.lock().unwrap_or_else(|p| p.into_inner());
+fn backup(cx: &Cx, path: String) -> Res<()> {
+    let guard = cx.open.lock().unwrap_or_else(|p| p.into_inner());
     let open = guard
         .as_ref()
-        .ok_or_else(|| CommandError::new("locked", "the replica is locked"))?;
+        .ok_or_else(|| CommandError::new(ErrorCode::Locked, "the replica is locked"))?;
     Ok(open.reg.backup(Path::new(&path), &open.passphrase)?)
 }
 
@@ -567,48 +575,7 @@ pub fn run() {
             });
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            app_status,
-            create_branch,
-            unlock,
-            open_demo,
-            join_hub,
-            lock,
-            choices,
-            overview,
-            search_families,
-            list_families,
-            family,
-            add_family,
-            edit_family,
-            add_note,
-            erase_family,
-            erase_person,
-            retention,
-            set_retention_years,
-            list_groups,
-            group,
-            add_group,
-            planned_today,
-            record_session,
-            dashboard,
-            conflicts,
-            resolve_conflict,
-            sync_overview,
-            export_sync_file,
-            import_sync_file,
-            add_peer,
-            hub_sync,
-            set_user,
-            backup,
-            backup_status,
-            set_backup_policy,
-            restore,
-            list_volunteers,
-            add_volunteer,
-            trainings,
-            record_training,
-        ])
+        .invoke_handler(invoke::handler())
         .run(tauri::generate_context!())
         .expect("the Kopā window could not be opened");
 }

@@ -106,6 +106,18 @@ test("first run: create a branch, register a family, a group, a session; the das
     assert.equal(await app.text("#stat-attendances"), "1");
     await app.screenshot("07-dashboard");
 
+    // A screen whose load fails says why and offers Retry, never "Loading" forever:
+    // the replica is locked behind the UI's back, then unlocked again.
+    await app.exec("window.__TAURI_INTERNALS__.invoke('lock')");
+    await app.click("#nav-groups");
+    await app.find("#retry");
+    await app.waitText("Replika ir aizslēgta");
+    await app.screenshot("07b-load-failed-retry");
+    await app.exec("window.__TAURI_INTERNALS__.invoke('unlock', { passphrase: 'slepena frāze' })");
+    await new Promise((r) => setTimeout(r, 500));
+    await app.click("#retry");
+    await app.waitText("Senioru klubs");
+
     // A backup was made when the branch was created; the schedule is checked like
     // any form.
     await app.click("#nav-settings");

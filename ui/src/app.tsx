@@ -11,6 +11,7 @@ import { SyncScreen } from "./screens/sync";
 import { ConflictsScreen } from "./screens/conflicts";
 import { SettingsScreen } from "./screens/settings";
 import { VolunteersScreen } from "./screens/volunteers";
+import { Loading, useLoad } from "./ui";
 
 export type Route =
   | { name: "today" }
@@ -42,20 +43,23 @@ const NAV: [Route["name"], string][] = [
 ];
 
 export function App() {
-  const [status, setStatus] = useState<AppStatus | null>(null);
+  const load = useLoad<AppStatus>(api.appStatus);
+  const status = load.data;
   const [current, setCurrent] = useState<Lang>(lang());
   // The screen lives here, above the re-keyed tree, so that changing the language
   // redraws every word but leaves the person where they were.
   const [route, setRoute] = useState<Route>({ name: "today" });
-  const refresh = () => api.status().then(setStatus);
-  useEffect(() => {
-    refresh();
-  }, []);
+  const refresh = load.reload;
   const changeLang = (l: Lang) => {
     setLang(l);
     setCurrent(l);
   };
-  if (!status) return <main class="center">{t("ui-loading")}</main>;
+  if (!status)
+    return (
+      <main class="center">
+        <Loading load={load} />
+      </main>
+    );
   const opened = (_: Identity) => {
     setRoute({ name: "today" });
     refresh();

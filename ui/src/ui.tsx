@@ -1,5 +1,6 @@
 // Small shared pieces: fields with their error beside them, buttons, messages.
 import type { ComponentChildren } from "preact";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { CommandError } from "./bindings";
 import { errorText, fieldLabel, t } from "./i18n";
 
@@ -121,6 +122,57 @@ export function Page({ title, children, actions }: { title: string; children: Co
   );
 }
 
-export function Loading() {
+/** What a screen loads: `data` once it came, `error` when loading failed. */
+export type Load<T> = {
+  data: T | null;
+  error: CommandError | null;
+  /** Loads again (keeping what is shown meanwhile); a failure lands in `error`. */
+  reload: () => Promise<void>;
+};
+
+/**
+ * Loads what a screen shows, again whenever `deps` change. A screen renders
+ * `<Loading load={…} />` until `data` is there: it says "Loading", or, when loading
+ * failed, why (translated) and a Retry button. Never "Loading" forever.
+ */
+export function useLoad<T>(fetch: () => Promise<T>, deps: unknown[] = []): Load<T> {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<CommandError | null>(null);
+  // Only the latest load may land: an older one finishing late is dropped.
+  const latest = useRef(0);
+  const reload = async () => {
+    const mine = ++latest.current;
+    setError(null);
+    try {
+      const v = await fetch();
+      if (mine === latest.current) setData(v);
+    } catch (x) {
+      if (mine === latest.current) setError(x as CommandError);
+    }
+  };
+  useEffect(() => {
+    setData(null);
+    reload();
+  }, deps);
+  return { data, error, reload };
+}
+
+/** Until a load is done: "Loading", or the failure and a way to try again. */
+export function Loading({ load }: { load?: { error: CommandError | null; reload: () => unknown } }) {
+  if (load?.error) return <LoadFailed err={load.error} retry={load.reload} />;
   return <p class="muted">{t("ui-loading")}</p>;
+}
+
+/** A load that failed: what went wrong, translated, and Retry. */
+export function LoadFailed({ err, retry }: { err: CommandError; retry: () => unknown }) {
+  return (
+    <div class="error-box load-failed" role="alert">
+      <p>
+        <strong>{t("ui-load-failed")}</strong> {errorText(err)}
+      </p>
+      <button id="retry" type="button" class={err.retryable ? "primary" : undefined} onClick={() => retry()}>
+        {t("ui-retry")}
+      </button>
+    </div>
+  );
 }

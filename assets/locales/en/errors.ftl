@@ -34,6 +34,7 @@ error-no-such-candidate = Conflict { $id } has no value number { $pick }.
 error-not-allowed = This replica's role does not allow that.
 error-corrupt = The replica's data is damaged: { $detail }
 error-storage = The replica could not be written: { $detail }
+error-storage-busy = Another program is using the replica right now. Nothing was lost; try again in a moment.
 error-io = A file could not be read or written: { $detail }
 error-usage = { $detail }
 
@@ -95,6 +96,8 @@ error-net-refused = The hub refused the sync. Nothing was changed. ({ $detail })
 error-net-protocol = The hub and this replica could not understand each other. Nothing was changed. ({ $detail })
 error-net-server = The hub failed while syncing. What arrived is kept; try again later. ({ $detail })
 error-net-busy = The hub is busy with this replica's many requests. What arrived is kept; run the sync again in a few minutes.
+error-net-rate-limited = The hub asks this replica to sync less often. Try again in a few minutes.
+error-net-too-large = The sync was too large for the hub to accept. Nothing was changed.
 error-net-interrupted = The connection to the hub was lost. What arrived is kept; run the sync again. ({ $detail })
 error-net-invite = This is not a Kopā invite, or it is damaged. Ask HQ for a new one.
 error-net-address = The hub address must look like https://host:port. ({ $detail })

@@ -1,6 +1,8 @@
 # The desktop app's own words. Errors, fields and codes come from errors.ftl and codes.ftl.
 
 ui-loading = Loading…
+ui-load-failed = This could not be loaded.
+ui-retry = Try again
 ui-error-unexpected = Something went wrong: { $detail }
 error-passphrase-mismatch = The two passphrases are not the same.
 error-locked = The replica is locked; unlock it with its passphrase.

@@ -34,6 +34,7 @@ error-no-such-candidate = Konfliktam { $id } nav vērtības ar numuru { $pick }.
 error-not-allowed = Šī reģistra loma to neatļauj.
 error-corrupt = Reģistra dati ir bojāti: { $detail }
 error-storage = Reģistrā neizdevās ierakstīt: { $detail }
+error-storage-busy = Replikas datni šobrīd izmanto cita programma. Nekas netika zaudēts; mēģiniet vēlreiz pēc brīža.
 error-io = Datni neizdevās nolasīt vai ierakstīt: { $detail }
 error-usage = { $detail }
 
@@ -95,6 +96,8 @@ error-net-refused = Centrs atteica sinhronizāciju. Nekas netika mainīts. ({ $d
 error-net-protocol = Centrs un šī replika nevarēja saprasties. Nekas netika mainīts. ({ $detail })
 error-net-server = Sinhronizācijas laikā centrā radās kļūda. Saņemtais ir saglabāts; mēģiniet vēlāk. ({ $detail })
 error-net-busy = Centrs ir noslogots ar šīs replikas daudzajiem pieprasījumiem. Saņemtais ir saglabāts; palaidiet sinhronizāciju vēlreiz pēc dažām minūtēm.
+error-net-rate-limited = Centrs lūdz šo repliku sinhronizēt retāk. Mēģiniet vēlreiz pēc dažām minūtēm.
+error-net-too-large = Sinhronizācija bija pārāk liela, lai centrs to pieņemtu. Nekas netika mainīts.
 error-net-interrupted = Savienojums ar centru pārtrūka. Saņemtais ir saglabāts; palaidiet sinhronizāciju vēlreiz. ({ $detail })
 error-net-invite = Tas nav Kopā uzaicinājums, vai tas ir bojāts. Palūdziet centrālajam birojam jaunu.
 error-net-address = Centra adresei jāizskatās šādi: https://resursdators:ports. ({ $detail })

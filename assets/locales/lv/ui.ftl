@@ -1,6 +1,8 @@
 # Darbvirsmas lietotnes vārdi.
 
 ui-loading = Ielādē…
+ui-load-failed = To neizdevās ielādēt.
+ui-retry = Mēģināt vēlreiz
 ui-error-unexpected = Kaut kas nogāja greizi: { $detail }
 error-passphrase-mismatch = Abas paroles nesakrīt.
 error-locked = Replika ir aizslēgta; atslēdziet to ar paroli.

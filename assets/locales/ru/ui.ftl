@@ -1,6 +1,8 @@
 # Слова настольного приложения.
 
 ui-loading = Загрузка…
+ui-load-failed = Не удалось загрузить.
+ui-retry = Повторить
 ui-error-unexpected = Что-то пошло не так: { $detail }
 error-passphrase-mismatch = Пароли не совпадают.
 error-locked = Реплика заблокирована; разблокируйте её паролем.

@@ -70,7 +70,7 @@ impl<'a> Out<'a> {
         let (code, field, message) = match e {
             CliError::Usage(m) => ("usage", None, m.clone()),
             CliError::Waiting(m) => ("sync-waiting", None, m.clone()),
-            CliError::Registry(e) => (e.code(), field_of(e), message(e, self.l10n)),
+            CliError::Registry(e) => (e.code().as_str(), field_of(e), message(e, self.l10n)),
         };
         if self.json {
             let v = serde_json::json!({ "error": { "code": code, "field": field, "message": message } });

@@ -220,6 +220,16 @@ impl MemberDraft {
         })
     }
 
+    /// The member as added to a family called `family`: a member typed without a
+    /// surname takes the family's (most households share one).
+    pub fn in_family(&self, family: &str) -> MemberDraft {
+        let mut m = self.clone();
+        if m.family_name.trim().is_empty() {
+            m.family_name = family.trim().to_string();
+        }
+        m
+    }
+
     pub fn validate(&self, field: &str, ctx: &Context) -> Result<Member> {
         Ok(Member {
             given_name: text(&format!("{field}.given_name"), &self.given_name, MAX_NAME)?,
@@ -246,6 +256,20 @@ pub fn guest_count(field: &str, value: &str) -> Result<(String, i64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_member_without_surname_takes_the_familys() {
+        let m = MemberDraft {
+            given_name: "Anna".into(),
+            ..Default::default()
+        };
+        assert_eq!(m.in_family(" Bērziņi ").family_name, "Bērziņi");
+        let own = MemberDraft {
+            family_name: "Ozola".into(),
+            ..m
+        };
+        assert_eq!(own.in_family("Bērziņi").family_name, "Ozola");
+    }
 
     fn ctx() -> Context {
         Context::builtin(Date::from_ymd(2026, 11, 23).unwrap())

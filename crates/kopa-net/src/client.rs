@@ -2,6 +2,7 @@
 
 use crate::invite::Invite;
 use crate::{pack, transport, unpack, MAX_BODY, PROTOCOL};
+use kopa_registry::ErrorCode;
 use kopa_registry::{
     Env, Error, Registry, Result, SyncPeer, SyncProgress, SyncRequest, SyncResponse, SyncSummary,
 };
@@ -73,7 +74,7 @@ pub fn hub_address(reg: &Registry) -> Result<Option<String>> {
 pub fn sync(reg: &mut Registry, mut progress: impl FnMut(&NetProgress)) -> Result<NetSummary> {
     let not_joined = || {
         transport(
-            "net-not-joined",
+            ErrorCode::NetNotJoined,
             "this replica has not joined a hub (kopa join INVITE)",
         )
     };
@@ -123,13 +124,17 @@ pub fn sync(reg: &mut Registry, mut progress: impl FnMut(&NetProgress)) -> Resul
                 .into_reader()
                 .take(MAX_BODY as u64 + 1)
                 .read_to_end(&mut bytes)
-                .map_err(|e| transport("net-interrupted", e.to_string()))?;
+                .map_err(|e| transport(ErrorCode::NetInterrupted, e.to_string()))?;
             received.set(received.get() + bytes.len());
             if bytes.len() > MAX_BODY {
-                return Err(transport("net-protocol", "the hub's answer is too large"));
+                return Err(transport(
+                    ErrorCode::NetProtocol,
+                    "the hub's answer is too large",
+                ));
             }
-            unpack::<SyncResponse>(&bytes)
-                .ok_or_else(|| transport("net-protocol", "the hub's answer could not be read"))
+            unpack::<SyncResponse>(&bytes).ok_or_else(|| {
+                transport(ErrorCode::NetProtocol, "the hub's answer could not be read")
+            })
         },
         |p| {
             progress(&NetProgress {
@@ -158,33 +163,39 @@ fn from_ureq(e: ureq::Error) -> Error {
                 .unwrap_or_default();
             match status {
                 401 => transport(
-                    "net-unauthorised",
+                    ErrorCode::NetUnauthorised,
                     "the hub no longer accepts this replica's credential (revoked?)",
                 ),
-                403 => transport("net-refused", format!("the hub refused the sync: {code}")),
+                403 => transport(
+                    ErrorCode::NetRefused,
+                    format!("the hub refused the sync: {code}"),
+                ),
                 429 => transport(
-                    "net-busy",
+                    ErrorCode::NetBusy,
                     "the hub is asking this replica to sync less often; try again later",
                 ),
                 400 | 413 => transport(
-                    "net-protocol",
+                    ErrorCode::NetProtocol,
                     format!("the hub could not read the sync ({status} {code})"),
                 ),
-                _ => transport("net-server", format!("the hub failed ({status} {code})")),
+                _ => transport(
+                    ErrorCode::NetServer,
+                    format!("the hub failed ({status} {code})"),
+                ),
             }
         }
         ureq::Error::Transport(t) => {
             if is_certificate_error(&t) {
                 return transport(
-                    "net-certificate",
+                    ErrorCode::NetCertificate,
                     "the hub's certificate is not the one in the invite",
                 );
             }
             match t.kind() {
                 ureq::ErrorKind::Dns | ureq::ErrorKind::ConnectionFailed => {
-                    transport("net-unreachable", t.to_string())
+                    transport(ErrorCode::NetUnreachable, t.to_string())
                 }
-                _ => transport("net-interrupted", t.to_string()),
+                _ => transport(ErrorCode::NetInterrupted, t.to_string()),
             }
         }
     }

@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use kopa_domain::Role;
-use kopa_registry::{Env, Error, InitOptions, Registry, Result, SyncPeer, SyncRequest};
+use kopa_registry::{Env, Error, ErrorCode, InitOptions, Registry, Result, SyncPeer, SyncRequest};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -146,7 +146,7 @@ impl Hub {
     pub fn init(dir: &Path, name: &str, municipality: &str, address: &str) -> Result<Hub> {
         let host = host_of(address).ok_or_else(|| {
             transport(
-                "net-address",
+                ErrorCode::NetAddress,
                 format!("not an https://host:port address: {address}"),
             )
         })?;
@@ -180,7 +180,7 @@ impl Hub {
             }
         }
         let (cert, tls_key, fingerprint) = crate::tls::self_signed(&hosts)
-            .map_err(|e| transport("net-certificate", e.to_string()))?;
+            .map_err(|e| transport(ErrorCode::NetCertificate, e.to_string()))?;
         write_private(&dir.join("tls/key.pem"), tls_key.as_bytes())?;
         std::fs::write(dir.join("tls/cert.pem"), cert).map_err(io)?;
         let config = HubConfig {
@@ -280,8 +280,8 @@ impl Hub {
     pub fn start_with(&self, listen: SocketAddr, limits: Limits) -> Result<RunningHub> {
         let cert = std::fs::read_to_string(self.dir.join("tls/cert.pem")).map_err(io)?;
         let key = std::fs::read_to_string(self.dir.join("tls/key.pem")).map_err(io)?;
-        let tls =
-            crate::tls::server_config(&cert, &key).map_err(|e| transport("net-certificate", e))?;
+        let tls = crate::tls::server_config(&cert, &key)
+            .map_err(|e| transport(ErrorCode::NetCertificate, e))?;
         let app = Arc::new(App {
             reg: Mutex::new(self.registry()?),
             limiter: RateLimiter {
@@ -411,7 +411,7 @@ fn router(app: Arc<App>, limits: Limits) -> Router {
         .with_state(app)
 }
 
-fn refusal(status: StatusCode, code: &str) -> Response {
+fn refusal(status: StatusCode, code: ErrorCode) -> Response {
     (status, axum::Json(serde_json::json!({ "code": code }))).into_response()
 }
 
@@ -426,18 +426,18 @@ async fn sync(State(app): State<Arc<App>>, headers: HeaderMap, body: Body) -> Re
         .map(str::to_string);
     let Some(token) = token else {
         tracing::warn!("sync without a credential");
-        return refusal(StatusCode::UNAUTHORIZED, "net-unauthorised");
+        return refusal(StatusCode::UNAUTHORIZED, ErrorCode::NetUnauthorised);
     };
     if let Err(wait) = app.limiter.take(&token) {
         tracing::warn!(retry_after = wait, "too many requests from one credential");
-        let mut r = refusal(StatusCode::TOO_MANY_REQUESTS, "net-rate-limited");
+        let mut r = refusal(StatusCode::TOO_MANY_REQUESTS, ErrorCode::NetRateLimited);
         r.headers_mut()
             .insert("retry-after", axum::http::HeaderValue::from(wait));
         return r;
     }
     if headers.get("kopa-protocol").and_then(|v| v.to_str().ok()) != Some(PROTOCOL) {
         tracing::warn!("sync with another protocol version");
-        return refusal(StatusCode::BAD_REQUEST, "net-protocol");
+        return refusal(StatusCode::BAD_REQUEST, ErrorCode::NetProtocol);
     }
     let limit = app.limiter.limits.max_body;
     let declared = headers
@@ -446,18 +446,18 @@ async fn sync(State(app): State<Arc<App>>, headers: HeaderMap, body: Body) -> Re
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit as u64) {
         tracing::warn!(declared, limit, "request body larger than the limit");
-        return refusal(StatusCode::PAYLOAD_TOO_LARGE, "net-too-large");
+        return refusal(StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::NetTooLarge);
     }
     let body = match axum::body::to_bytes(body, limit).await {
         Ok(b) => b,
         Err(_) => {
             tracing::warn!(limit, "request body cut off or larger than the limit");
-            return refusal(StatusCode::PAYLOAD_TOO_LARGE, "net-too-large");
+            return refusal(StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::NetTooLarge);
         }
     };
     match tokio::task::spawn_blocking(move || app.answer(&token, &body)).await {
         Ok(r) => r,
-        Err(_) => refusal(StatusCode::INTERNAL_SERVER_ERROR, "net-server"),
+        Err(_) => refusal(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::NetServer),
     }
 }
 
@@ -468,16 +468,16 @@ impl App {
             Ok(Some(c)) => c,
             Ok(None) => {
                 tracing::warn!("sync with an unknown or revoked credential");
-                return refusal(StatusCode::UNAUTHORIZED, "net-unauthorised");
+                return refusal(StatusCode::UNAUTHORIZED, ErrorCode::NetUnauthorised);
             }
             Err(e) => {
-                tracing::error!(code = e.code(), "credential lookup failed");
-                return refusal(StatusCode::INTERNAL_SERVER_ERROR, "net-server");
+                tracing::error!(code = e.code().as_str(), "credential lookup failed");
+                return refusal(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::NetServer);
             }
         };
         let Some(request) = unpack::<SyncRequest>(body) else {
             tracing::warn!(credential = %cred.id, peer = %cred.peer, bytes = body.len(), "malformed sync request");
-            return refusal(StatusCode::BAD_REQUEST, "sync-malformed");
+            return refusal(StatusCode::BAD_REQUEST, ErrorCode::SyncMalformed);
         };
         let messages_in = request.messages.len();
         let peer = SyncPeer {
@@ -502,14 +502,14 @@ impl App {
             Err(e) => {
                 let code = e.code();
                 let status = match code {
-                    "sync-not-owner" | "sync-not-readable" => StatusCode::FORBIDDEN,
-                    "sync-malformed" | "corrupt" => StatusCode::BAD_REQUEST,
+                    ErrorCode::SyncNotOwner | ErrorCode::SyncNotReadable => StatusCode::FORBIDDEN,
+                    ErrorCode::SyncMalformed | ErrorCode::Corrupt => StatusCode::BAD_REQUEST,
                     _ => StatusCode::INTERNAL_SERVER_ERROR,
                 };
                 if status == StatusCode::INTERNAL_SERVER_ERROR {
-                    tracing::error!(credential = %cred.id, peer = %cred.peer, code, "sync failed");
+                    tracing::error!(credential = %cred.id, peer = %cred.peer, code = code.as_str(), "sync failed");
                 } else {
-                    tracing::warn!(credential = %cred.id, peer = %cred.peer, code, "sync refused");
+                    tracing::warn!(credential = %cred.id, peer = %cred.peer, code = code.as_str(), "sync refused");
                 }
                 refusal(status, code)
             }

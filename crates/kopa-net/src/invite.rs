@@ -34,7 +34,12 @@ impl Invite {
     }
 
     pub fn parse(bytes: &[u8]) -> Result<Invite> {
-        let bad = || crate::transport("net-invite", "not a Kopā invite, or a damaged one");
+        let bad = || {
+            crate::transport(
+                kopa_registry::ErrorCode::NetInvite,
+                "not a Kopā invite, or a damaged one",
+            )
+        };
         let invite: Invite = serde_json::from_slice(bytes).map_err(|_| bad())?;
         if invite.kopa_invite != 1 || !invite.hub.starts_with("https://") {
             return Err(bad());

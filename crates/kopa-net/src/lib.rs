@@ -18,7 +18,7 @@ pub use client::{join, sync, NetProgress, NetSummary};
 pub use hub::{Hub, HubConfig, RunningHub};
 pub use invite::Invite;
 
-use kopa_registry::Error;
+use kopa_registry::{Error, ErrorCode};
 
 /// Largest request or response body, compressed.
 pub const MAX_BODY: usize = 64 * 1024 * 1024;
@@ -27,7 +27,7 @@ pub const MAX_UNPACKED: u64 = 512 * 1024 * 1024;
 /// The protocol's version, sent in the `Kopa-Protocol` header.
 pub const PROTOCOL: &str = "2";
 
-pub(crate) fn transport(code: &'static str, message: impl Into<String>) -> Error {
+pub(crate) fn transport(code: ErrorCode, message: impl Into<String>) -> Error {
     Error::Transport {
         code,
         message: message.into(),

@@ -1,5 +1,6 @@
 //! The registry's errors, each with a stable code the CLI and UI translate.
 
+pub use crate::error_code::ErrorCode;
 use kopa_domain::ValidationError;
 
 #[derive(Debug, thiserror::Error)]
@@ -38,33 +39,47 @@ pub enum Error {
     NetSync(crate::NetSyncError),
     /// Raised by a transport (the HTTPS client) and carried through the sync engine.
     #[error("{message}")]
-    Transport { code: &'static str, message: String },
+    Transport { code: ErrorCode, message: String },
 }
 
 impl Error {
     /// Stable code, also the Fluent message id suffix `error-<code>`.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Error::WrongPassphrase => "wrong-passphrase",
-            Error::NoReplica(_) => "no-replica",
-            Error::AlreadyExists(_) => "already-exists",
-            Error::NotFound { .. } => "not-found",
-            Error::Validation(v) => v.code.as_str(),
-            Error::NoSuchCandidate { .. } => "no-such-candidate",
-            Error::NotAllowed { .. } => "not-allowed",
-            Error::Corrupt(_) | Error::Automerge(_) | Error::Hydrate(_) => "corrupt",
-            Error::Sqlite(_) | Error::Migration(_) | Error::Reconcile(_) => "storage",
-            Error::Io(_) => "io",
+            Error::WrongPassphrase => ErrorCode::WrongPassphrase,
+            Error::NoReplica(_) => ErrorCode::NoReplica,
+            Error::AlreadyExists(_) => ErrorCode::AlreadyExists,
+            Error::NotFound { .. } => ErrorCode::NotFound,
+            Error::Validation(v) => v.code.into(),
+            Error::NoSuchCandidate { .. } => ErrorCode::NoSuchCandidate,
+            Error::NotAllowed { .. } => ErrorCode::NotAllowed,
+            Error::Corrupt(_) | Error::Automerge(_) | Error::Hydrate(_) => ErrorCode::Corrupt,
+            Error::Sqlite(e) if is_busy(e) => ErrorCode::StorageBusy,
+            Error::Sqlite(_) | Error::Migration(_) | Error::Reconcile(_) => ErrorCode::Storage,
+            Error::Io(_) => ErrorCode::Io,
             Error::SyncFile(e) => e.code(),
             Error::NetSync(e) => e.code(),
-            Error::Transport { code, .. } => code,
+            Error::Transport { code, .. } => *code,
         }
+    }
+
+    /// Whether trying the same thing again, unchanged, can succeed.
+    pub fn retryable(&self) -> bool {
+        self.code().retryable()
     }
 
     /// Whether this is a validation failure (the person can fix their input).
     pub fn is_validation(&self) -> bool {
         matches!(self, Error::Validation(_) | Error::NoSuchCandidate { .. })
     }
+}
+
+/// Another connection holds the database for longer than the busy timeout.
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
 }
 
 // Document errors are boxed: they are rare and large, and every `Result` pays for

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod docs;
 pub mod env;
 pub mod error;
+mod error_code;
 pub mod files;
 pub mod history;
 pub mod pending;
@@ -24,6 +25,6 @@ pub mod testkit;
 pub mod views;
 
 pub use env::{Clock, Env, Ids, ManualClock, SystemClock};
-pub use error::{Error, Result};
+pub use error::{Error, ErrorCode, Result};
 pub use kopa_domain::validate::MemberDraft;
 pub use registry::*;

@@ -1,8 +1,8 @@
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { api } from "../api";
 import type { CommandError, ConflictView } from "../bindings";
 import { fieldLabel, fmtDateTime, t } from "../i18n";
-import { ErrorBox, Loading, Notice, Page } from "../ui";
+import { ErrorBox, Loading, Notice, Page, useLoad } from "../ui";
 
 function show(v: unknown): string {
   if (v === null || v === undefined) return "—";
@@ -12,13 +12,11 @@ function show(v: unknown): string {
 
 /** Both values side by side, with who set them, where and when; pick one. */
 export function ConflictsScreen() {
-  const [list, setList] = useState<ConflictView[] | null>(null);
+  const conflicts = useLoad<ConflictView[]>(api.conflicts);
   const [err, setErr] = useState<CommandError | null>(null);
-  const load = () => api.conflicts().then(setList);
-  useEffect(() => {
-    load();
-  }, []);
-  if (!list) return <Loading />;
+  const list = conflicts.data;
+  const load = conflicts.reload;
+  if (!list) return <Loading load={conflicts} />;
   const pick = async (id: string, n: number) => {
     try {
       await api.resolveConflict(id, n);

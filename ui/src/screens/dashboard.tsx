@@ -1,8 +1,7 @@
-import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import type { Dashboard, Overview } from "../bindings";
 import { code, fmtNum, monthName, t } from "../i18n";
-import { Loading, Notice, Page } from "../ui";
+import { Loading, Notice, Page, useLoad } from "../ui";
 
 /** Horizontal bars, drawn as SVG so they scale with the text. */
 function Bars({ rows, label }: { rows: [string, number][]; label: string }) {
@@ -26,13 +25,9 @@ function Bars({ rows, label }: { rows: [string, number][]; label: string }) {
 }
 
 export function DashboardScreen() {
-  const [d, setD] = useState<Dashboard | null>(null);
-  const [o, setO] = useState<Overview | null>(null);
-  useEffect(() => {
-    api.dashboard().then(setD);
-    api.overview().then(setO);
-  }, []);
-  if (!d || !o) return <Loading />;
+  const load = useLoad<[Dashboard, Overview]>(() => Promise.all([api.dashboard(), api.overview()]));
+  if (!load.data) return <Loading load={load} />;
+  const [d, o] = load.data;
   return (
     <Page title={t("ui-dashboard-title", { year: String(d.year) })}>
       <ul class="stats" id="overview">

@@ -3,23 +3,26 @@ import { api } from "../api";
 import type { Choices, CommandError, FamilyDetail, FamilySummary, SearchHit } from "../bindings";
 import type { Go } from "../app";
 import { code, fmtDate, t } from "../i18n";
-import { ErrorBox, Field, Loading, Notice, Page, Select } from "../ui";
+import { ErrorBox, Field, Loading, Notice, Page, Select, useLoad } from "../ui";
 
 /** Search as you type (the core's cross-script, typo-tolerant search). */
 export function Families({ go }: { go: Go }) {
   const [q, setQ] = useState("");
   const [hits, setHits] = useState<SearchHit[] | null>(null);
-  const [all, setAll] = useState<FamilySummary[] | null>(null);
+  const [searchErr, setSearchErr] = useState<CommandError | null>(null);
+  const load = useLoad<FamilySummary[]>(api.listFamilies);
+  const all = load.data;
   useEffect(() => {
-    api.listFamilies().then(setAll);
-  }, []);
-  useEffect(() => {
+    setSearchErr(null);
     if (!q.trim()) {
       setHits(null);
       return;
     }
     let live = true;
-    api.searchFamilies(q).then((h) => live && setHits(h));
+    api.searchFamilies(q).then(
+      (h) => live && setHits(h),
+      (x) => live && setSearchErr(x as CommandError),
+    );
     return () => {
       live = false;
     };
@@ -40,7 +43,8 @@ export function Families({ go }: { go: Go }) {
         <label for="family-search">{t("ui-search-label")}</label>
         <input id="family-search" type="search" value={q} autoFocus placeholder={t("ui-search-placeholder")} onInput={(e) => setQ((e.target as HTMLInputElement).value)} />
       </div>
-      {!all && <Loading />}
+      <ErrorBox err={searchErr} />
+      {!all && <Loading load={load} />}
       {hits && hits.length === 0 && <Notice>{t("ui-search-none", { query: q })}</Notice>}
       <p class="muted" aria-live="polite">
         {t("ui-families-count", { count: rows.length })}
@@ -64,21 +68,19 @@ export function Families({ go }: { go: Go }) {
 }
 
 export function FamilyCard({ go, id }: { go: Go; id: string }) {
-  const [f, setF] = useState<FamilyDetail | null>(null);
+  const card = useLoad<FamilyDetail>(() => api.family(id), [id]);
+  const f = card.data;
+  const load = card.reload;
   const [note, setNote] = useState("");
   const [err, setErr] = useState<CommandError | null>(null);
   // Erasure asks once more, naming what goes: the whole family or one member.
   const [erasing, setErasing] = useState<{ person: string; name: string } | "family" | null>(null);
-  const load = () => api.family(id).then(setF);
-  useEffect(() => {
-    load();
-  }, [id]);
   // The question shows where it is asked from: scrolled to, its button focused.
   useEffect(() => {
     if (erasing) document.getElementById("erase-question")?.scrollIntoView({ block: "center" });
     document.getElementById("confirm-erase")?.focus();
   }, [erasing]);
-  if (!f) return <Loading />;
+  if (!f) return <Loading load={card} />;
   const addNote = async (e: Event) => {
     e.preventDefault();
     try {
@@ -231,7 +233,11 @@ type Member = { given_name: string; family_name: string; birth_year: string; gen
 
 /** Adding a family, or editing one (`edit`: its id; members are edited one by one). */
 export function FamilyForm({ go, edit }: { go: Go; edit?: string }) {
-  const [choices, setChoices] = useState<Choices | null>(null);
+  const load = useLoad<[Choices, FamilyDetail | null]>(
+    () => Promise.all([api.choices(), edit ? api.family(edit) : Promise.resolve(null)]),
+    [edit],
+  );
+  const choices = load.data?.[0];
   const [name, setName] = useState("");
   const [municipality, setMunicipality] = useState("");
   const [languages, setLanguages] = useState<string[]>([]);
@@ -240,24 +246,23 @@ export function FamilyForm({ go, edit }: { go: Go; edit?: string }) {
   const [consent, setConsent] = useState("");
   const [members, setMembers] = useState<Member[]>([{ given_name: "", family_name: "", birth_year: "", gender: "", role: "" }]);
   const [err, setErr] = useState<CommandError | null>(null);
+  // The form starts from the family being edited, or empty in the first municipality.
   useEffect(() => {
-    api.choices().then((c) => {
-      setChoices(c);
-      if (!edit) setMunicipality(c.municipalities[0] ?? "");
-    });
-    if (edit) {
-      api.family(edit).then((f) => {
-        setName(f.name);
-        setMunicipality(f.municipality);
-        setLanguages(f.languages);
-        setGroups(f.target_groups);
-        setContact(f.contact ?? "");
-        setConsent(f.consent?.date ?? "");
-        setMembers([]);
-      });
+    if (!load.data) return;
+    const [c, f] = load.data;
+    if (!f) {
+      setMunicipality(c.municipalities[0] ?? "");
+      return;
     }
-  }, [edit]);
-  if (!choices) return <Loading />;
+    setName(f.name);
+    setMunicipality(f.municipality);
+    setLanguages(f.languages);
+    setGroups(f.target_groups);
+    setContact(f.contact ?? "");
+    setConsent(f.consent?.date ?? "");
+    setMembers([]);
+  }, [load.data]);
+  if (!choices) return <Loading load={load} />;
   const toggle = (list: string[], set: (l: string[]) => void, v: string) =>
     set(list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
   const member = (i: number, k: keyof Member, v: string) => setMembers(members.map((m, j) => (j === i ? { ...m, [k]: v } : m)));
@@ -270,7 +275,8 @@ export function FamilyForm({ go, edit }: { go: Go; edit?: string }) {
       target_groups: groups,
       contact,
       consent,
-      members: members.map((m) => ({ ...m, family_name: m.family_name || name })),
+      // A member left without a surname takes the family's (the core's rule).
+      members,
     };
     try {
       if (edit) {

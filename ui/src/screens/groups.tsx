@@ -1,9 +1,9 @@
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { api } from "../api";
 import type { Choices, CommandError, GroupDetail, GroupSummary } from "../bindings";
 import type { Go } from "../app";
 import { code, fmtDate, t, weekday } from "../i18n";
-import { ErrorBox, Field, Loading, Notice, Page, Select } from "../ui";
+import { ErrorBox, Field, Loading, Notice, Page, Select, useLoad } from "../ui";
 
 function schedule(g: { weekday: number | null; time: string | null; place: string | null }): string {
   const parts = [g.weekday ? weekday(g.weekday) : "", g.time ?? "", g.place ?? ""].filter(Boolean);
@@ -11,10 +11,8 @@ function schedule(g: { weekday: number | null; time: string | null; place: strin
 }
 
 export function Groups({ go }: { go: Go }) {
-  const [groups, setGroups] = useState<GroupSummary[] | null>(null);
-  useEffect(() => {
-    api.listGroups().then(setGroups);
-  }, []);
+  const load = useLoad<GroupSummary[]>(api.listGroups);
+  const groups = load.data;
   return (
     <Page
       title={t("ui-nav-groups")}
@@ -24,7 +22,7 @@ export function Groups({ go }: { go: Go }) {
         </button>
       }
     >
-      {!groups && <Loading />}
+      {!groups && <Loading load={load} />}
       {groups && groups.length === 0 && <Notice>{t("ui-no-groups")}</Notice>}
       <ul class="list">
         {(groups ?? []).map((g) => (
@@ -43,11 +41,9 @@ export function Groups({ go }: { go: Go }) {
 }
 
 export function GroupCard({ go, id }: { go: Go; id: string }) {
-  const [g, setG] = useState<GroupDetail | null>(null);
-  useEffect(() => {
-    api.group(id).then(setG);
-  }, [id]);
-  if (!g) return <Loading />;
+  const load = useLoad<GroupDetail>(() => api.group(id), [id]);
+  const g = load.data;
+  if (!g) return <Loading load={load} />;
   return (
     <Page
       title={g.name}
@@ -103,17 +99,15 @@ export function GroupCard({ go, id }: { go: Go; id: string }) {
 }
 
 export function GroupForm({ go }: { go: Go }) {
-  const [choices, setChoices] = useState<Choices | null>(null);
+  const load = useLoad<Choices>(api.choices);
+  const choices = load.data;
   const [name, setName] = useState("");
   const [activity, setActivity] = useState("family-support");
   const [day, setDay] = useState("");
   const [time, setTime] = useState("");
   const [place, setPlace] = useState("");
   const [err, setErr] = useState<CommandError | null>(null);
-  useEffect(() => {
-    api.choices().then(setChoices);
-  }, []);
-  if (!choices) return <Loading />;
+  if (!choices) return <Loading load={load} />;
   const submit = async (e: Event) => {
     e.preventDefault();
     try {

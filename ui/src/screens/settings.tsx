@@ -3,7 +3,7 @@ import { api } from "../api";
 import type { Go } from "../app";
 import type { BackupOverview, CommandError, Identity, RetentionOverview } from "../bindings";
 import { LANGS, errorText, fmtDateTime, t, type Lang } from "../i18n";
-import { ErrorBox, Field, Notice, Page } from "../ui";
+import { ErrorBox, Field, LoadFailed, Notice, Page } from "../ui";
 
 export function SettingsScreen(props: { go: Go; lang: Lang; setLang: (l: Lang) => void; identity: Identity; onIdentity: () => void }) {
   const [user, setUser] = useState(props.identity.user);
@@ -35,10 +35,15 @@ export function SettingsScreen(props: { go: Go; lang: Lang; setLang: (l: Lang) =
     setRetention(r);
     setYears(String(r.years));
   };
-  useEffect(() => {
-    api.backupStatus().then(showBackups, (x) => setErr(x as CommandError));
-    api.retention().then(showRetention, (x) => setErr(x as CommandError));
-  }, []);
+  // The forms below show once their settings have loaded; a failure says why and
+  // offers to load them again.
+  const [loadErr, setLoadErr] = useState<CommandError | null>(null);
+  const loadAll = () => {
+    setLoadErr(null);
+    api.backupStatus().then(showBackups, (x) => setLoadErr(x as CommandError));
+    api.retention().then(showRetention, (x) => setLoadErr(x as CommandError));
+  };
+  useEffect(loadAll, []);
   const saveRetention = async (e: Event) => {
     e.preventDefault();
     try {
@@ -74,6 +79,7 @@ export function SettingsScreen(props: { go: Go; lang: Lang; setLang: (l: Lang) =
   return (
     <Page title={t("ui-nav-settings")}>
       <ErrorBox err={err} fields={["user", "every_hours", "keep", "retention"]} />
+      {loadErr && <LoadFailed err={loadErr} retry={loadAll} />}
       {msg && <Notice>{msg}</Notice>}
       <fieldset class="card">
         <legend>{t("ui-language")}</legend>

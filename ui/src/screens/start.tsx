@@ -1,8 +1,8 @@
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { api } from "../api";
 import type { Choices, CommandError, Identity } from "../bindings";
 import { LANGS, t, type Lang } from "../i18n";
-import { ErrorBox, Field, Select } from "../ui";
+import { ErrorBox, Field, LoadFailed, Select, useLoad } from "../ui";
 
 function LangSwitch({ lang, setLang }: { lang: Lang; setLang: (l: Lang) => void }) {
   return (
@@ -17,7 +17,8 @@ function LangSwitch({ lang, setLang }: { lang: Lang; setLang: (l: Lang) => void 
 }
 
 export function FirstRun(props: { onOpen: (i: Identity) => void; lang: Lang; setLang: (l: Lang) => void }) {
-  const [choices, setChoices] = useState<Choices | null>(null);
+  const load = useLoad<Choices>(api.choices);
+  const choices = load.data;
   const [name, setName] = useState("");
   const [municipality, setMunicipality] = useState("Krāslava");
   const [user, setUser] = useState("");
@@ -27,13 +28,10 @@ export function FirstRun(props: { onOpen: (i: Identity) => void; lang: Lang; set
   const [invitePass, setInvitePass] = useState("");
   const [inviteUser, setInviteUser] = useState("");
   const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    api.choices().then(setChoices);
-  }, []);
   const create = async (e: Event) => {
     e.preventDefault();
     if (pass !== pass2) {
-      setErr({ code: "passphrase-mismatch", message: "", field: "passphrase2", value: null });
+      setErr({ code: "passphrase-mismatch", retryable: false, message: "", field: "passphrase2", value: null });
       return;
     }
     setBusy(true);
@@ -72,6 +70,7 @@ export function FirstRun(props: { onOpen: (i: Identity) => void; lang: Lang; set
       <div class="cards">
         <form class="card" onSubmit={create} aria-labelledby="create-title">
           <h2 id="create-title">{t("ui-create-branch")}</h2>
+          {load.error && <LoadFailed err={load.error} retry={load.reload} />}
           <Field label={t("ui-branch-name")} name="name" value={name} onInput={setName} err={err} autoFocus />
           <Select
             label={t("field-municipality")}

@@ -2,20 +2,18 @@ import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import type { CommandError, SyncOverview, SyncProgressEvent } from "../bindings";
 import { errorText, fmtDateTime, fmtNum, t } from "../i18n";
-import { ErrorBox, Loading, Notice, Page } from "../ui";
+import { ErrorBox, Loading, Notice, Page, useLoad } from "../ui";
 
 export function SyncScreen() {
-  const [o, setO] = useState<SyncOverview | null>(null);
+  const overview = useLoad<SyncOverview>(api.syncOverview);
+  const o = overview.data;
+  const load = overview.reload;
   const [err, setErr] = useState<CommandError | null>(null);
   const [msg, setMsg] = useState<string | null>(null);
   const [progress, setProgress] = useState<SyncProgressEvent | null>(null);
   const [busy, setBusy] = useState(false);
   const [to, setTo] = useState("hq");
-  const load = () => api.syncOverview().then(setO);
-  useEffect(() => {
-    load();
-  }, []);
-  if (!o) return <Loading />;
+  if (!o) return <Loading load={overview} />;
   const run = async (f: () => Promise<string>) => {
     setErr(null);
     setMsg(null);

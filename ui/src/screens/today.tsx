@@ -3,16 +3,12 @@ import { api } from "../api";
 import type { Choices, CommandError, GroupDetail, GroupSummary } from "../bindings";
 import type { Go } from "../app";
 import { code, fmtDate, t } from "../i18n";
-import { ErrorBox, Field, Loading, Notice, Page } from "../ui";
+import { ErrorBox, Field, Loading, Notice, Page, useLoad } from "../ui";
 
 export function Today({ go, today }: { go: Go; today: string }) {
-  const [planned, setPlanned] = useState<GroupSummary[] | null>(null);
-  const [all, setAll] = useState<GroupSummary[]>([]);
-  useEffect(() => {
-    api.plannedToday().then(setPlanned);
-    api.listGroups().then(setAll);
-  }, []);
-  if (!planned) return <Loading />;
+  const load = useLoad<[GroupSummary[], GroupSummary[]]>(() => Promise.all([api.plannedToday(), api.listGroups()]));
+  if (!load.data) return <Loading load={load} />;
+  const [planned, all] = load.data;
   const others = all.filter((g) => !planned.some((p) => p.id === g.id));
   return (
     <Page title={t("ui-today-title", { date: fmtDate(today) })}>
@@ -55,8 +51,7 @@ export function Today({ go, today }: { go: Go; today: string }) {
 /** Recording one session: a checkbox per enrolled member, guest counts, a new family
  * added inline without losing the ticks, a note, saved once. */
 export function RecordSession({ go, group, today }: { go: Go; group: string; today: string }) {
-  const [detail, setDetail] = useState<GroupDetail | null>(null);
-  const [choices, setChoices] = useState<Choices | null>(null);
+  const load = useLoad<[GroupDetail, Choices]>(() => Promise.all([api.group(group), api.choices()]), [group]);
   const [date, setDate] = useState(today);
   const [ticked, setTicked] = useState<Set<string>>(new Set());
   const [guests, setGuests] = useState<Record<string, string>>({});
@@ -67,14 +62,12 @@ export function RecordSession({ go, group, today }: { go: Go; group: string; tod
   const [nf, setNf] = useState({ given: "", family: "", year: "", municipality: "" });
   const [nfErr, setNfErr] = useState<CommandError | null>(null);
   const [saved, setSaved] = useState(false);
+  // A family added inline lives where the group meets, unless changed.
   useEffect(() => {
-    api.group(group).then((g) => {
-      setDetail(g);
-      setNf((n) => ({ ...n, municipality: g.municipality }));
-    });
-    api.choices().then(setChoices);
-  }, [group]);
-  if (!detail || !choices) return <Loading />;
+    if (load.data) setNf((n) => ({ ...n, municipality: load.data?.[0].municipality ?? n.municipality }));
+  }, [load.data]);
+  if (!load.data) return <Loading load={load} />;
+  const [detail, choices] = load.data;
   const toggle = (id: string) => {
     const s = new Set(ticked);
     s.has(id) ? s.delete(id) : s.add(id);

@@ -1,22 +1,20 @@
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { api } from "../api";
 import type { CommandError, TrainingView, VolunteerView } from "../bindings";
 import { fmtDate, fmtNum, t } from "../i18n";
-import { ErrorBox, Field, Loading, Notice, Page, Select } from "../ui";
+import { ErrorBox, Field, Loading, Notice, Page, Select, useLoad } from "../ui";
 
 /** Volunteers and staff, and the trainings each has had. */
 export function VolunteersScreen() {
-  const [list, setList] = useState<VolunteerView[] | null>(null);
+  const volunteers = useLoad<VolunteerView[]>(api.listVolunteers);
+  const list = volunteers.data;
+  const load = volunteers.reload;
   const [given, setGiven] = useState("");
   const [family, setFamily] = useState("");
   const [role, setRole] = useState("volunteer");
   const [err, setErr] = useState<CommandError | null>(null);
   const [open, setOpen] = useState<string | null>(null);
-  const load = () => api.listVolunteers().then(setList);
-  useEffect(() => {
-    load();
-  }, []);
-  if (!list) return <Loading />;
+  if (!list) return <Loading load={volunteers} />;
   const add = async (e: Event) => {
     e.preventDefault();
     try {
@@ -69,15 +67,13 @@ export function VolunteersScreen() {
 }
 
 function Trainings({ volunteer }: { volunteer: string }) {
-  const [list, setList] = useState<TrainingView[] | null>(null);
+  const trainings = useLoad<TrainingView[]>(() => api.trainings(volunteer), [volunteer]);
+  const list = trainings.data;
+  const load = trainings.reload;
   const [date, setDate] = useState("");
   const [topic, setTopic] = useState("");
   const [hours, setHours] = useState("");
   const [err, setErr] = useState<CommandError | null>(null);
-  const load = () => api.trainings(volunteer).then(setList);
-  useEffect(() => {
-    load();
-  }, [volunteer]);
   const add = async (e: Event) => {
     e.preventDefault();
     try {
@@ -93,6 +89,7 @@ function Trainings({ volunteer }: { volunteer: string }) {
   return (
     <div class="card">
       <h3>{t("ui-trainings")}</h3>
+      {!list && <Loading load={trainings} />}
       {list && list.length === 0 && <p class="muted">{t("ui-no-trainings")}</p>}
       <ul class="compact">
         {(list ?? []).map((tr) => (

@@ -49,12 +49,13 @@ pub enum NetSyncError {
 }
 
 impl NetSyncError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::ErrorCode {
+        use crate::ErrorCode as C;
         match self {
-            NetSyncError::NotOwner => "sync-not-owner",
-            NetSyncError::NotReadable => "sync-not-readable",
-            NetSyncError::Malformed => "sync-malformed",
-            NetSyncError::NoProgress(_) => "sync-no-progress",
+            NetSyncError::NotOwner => C::SyncNotOwner,
+            NetSyncError::NotReadable => C::SyncNotReadable,
+            NetSyncError::Malformed => C::SyncMalformed,
+            NetSyncError::NoProgress(_) => C::SyncNoProgress,
         }
     }
 }

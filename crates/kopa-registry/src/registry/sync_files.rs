@@ -46,14 +46,15 @@ pub enum SyncFileError {
 }
 
 impl SyncFileError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::ErrorCode {
+        use crate::ErrorCode as C;
         match self {
-            SyncFileError::NotForUs => "sync-not-for-us",
-            SyncFileError::Damaged => "sync-damaged",
-            SyncFileError::UnknownSigner => "sync-unknown-signer",
-            SyncFileError::BadSignature => "sync-bad-signature",
-            SyncFileError::NotOwner => "sync-not-owner",
-            SyncFileError::UnknownPeer(_) => "sync-unknown-peer",
+            SyncFileError::NotForUs => C::SyncNotForUs,
+            SyncFileError::Damaged => C::SyncDamaged,
+            SyncFileError::UnknownSigner => C::SyncUnknownSigner,
+            SyncFileError::BadSignature => C::SyncBadSignature,
+            SyncFileError::NotOwner => C::SyncNotOwner,
+            SyncFileError::UnknownPeer(_) => C::SyncUnknownPeer,
         }
     }
 }

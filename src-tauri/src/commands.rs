@@ -1,0 +1,63 @@
+// The commands the UI may call: each is declared here once, with its arguments and
+// what it returns, and implemented by the function of the same name in `lib.rs`
+// (`fn name(cx: &Cx, args…) -> Res<T>`). This one list drives:
+//
+// - the Tauri handler (`lib.rs` expands it into `#[tauri::command]` wrappers and
+//   `generate_handler!`; a signature that does not match its function fails to build),
+// - the permissions: `build.rs` includes this file, gives each command an
+//   `allow-<name>` permission and writes the set `commands` the window's capability
+//   grants (`permissions/commands.toml`),
+// - the typed TypeScript functions in `ui/src/commands.ts`, written with
+//   `ui/src/bindings.ts` by `KOPA_WRITE_BINDINGS=1 cargo test -p kopa-desktop`
+//   (a test fails while either file is stale). Arguments are camelCase there.
+//
+// A new command: one line here, its function in `lib.rs`, then regenerate.
+commands! {
+    // First run, unlock.
+    app_status() -> AppStatus;
+    create_branch(input: CreateBranch) -> Identity;
+    unlock(passphrase: String) -> Identity;
+    open_demo() -> Identity;
+    join_hub(invite: String, passphrase: String, user: String) -> Identity;
+    lock() -> ();
+    choices() -> Choices;
+    // Families.
+    overview() -> Overview;
+    search_families(query: String) -> Vec<SearchHit>;
+    list_families() -> Vec<FamilySummary>;
+    family(id: String) -> FamilyDetail;
+    add_family(input: FamilyInput) -> String;
+    edit_family(id: String, input: FamilyInput) -> bool;
+    add_note(family: String, text: String) -> String;
+    erase_family(id: String) -> ();
+    erase_person(person: String) -> Option<String>;
+    retention() -> RetentionOverview;
+    set_retention_years(years: String) -> RetentionOverview;
+    // Groups and sessions.
+    list_groups() -> Vec<GroupSummary>;
+    group(id: String) -> GroupDetail;
+    add_group(input: GroupInput) -> String;
+    planned_today() -> Vec<GroupSummary>;
+    record_session(input: SessionInput) -> String;
+    // Volunteers and trainings.
+    list_volunteers() -> Vec<VolunteerView>;
+    add_volunteer(input: VolunteerInput) -> String;
+    trainings(volunteer: String) -> Vec<TrainingView>;
+    record_training(input: TrainingInput) -> String;
+    // Dashboard, conflicts.
+    dashboard() -> kopa_report::Dashboard;
+    conflicts() -> Vec<ConflictView>;
+    resolve_conflict(id: String, pick: usize) -> ();
+    // Sync.
+    sync_overview() -> SyncOverview;
+    export_sync_file(to: String, path: String) -> ExportSummary;
+    import_sync_file(path: String) -> ImportSummary;
+    add_peer(path: String) -> String;
+    hub_sync() -> HubSyncResult;
+    // Settings.
+    set_user(user: String) -> Identity;
+    backup(path: String) -> ();
+    restore(path: String) -> ();
+    backup_status() -> BackupOverview;
+    set_backup_policy(every_hours: String, keep: String, dir: String) -> BackupOverview;
+}
