@@ -6,6 +6,7 @@
 
 mod activity;
 mod backups;
+mod edit;
 mod engine;
 mod erasure;
 mod families;
@@ -19,7 +20,8 @@ mod volunteers;
 
 pub use activity::*;
 pub use backups::*;
-pub use engine::{Edit, Incoming, InitOptions, Registry};
+pub use edit::Edit;
+pub use engine::{Incoming, InitOptions, Registry};
 pub use families::*;
 pub use hub::*;
 pub use net_sync::*;

@@ -5,16 +5,17 @@
 //! transaction as its chunk and its projection rows. If SQLite fails, the in-memory
 //! document is dropped and reloaded from disk, so memory never runs ahead of the file.
 
+use super::edit::Edit;
 use crate::docs::{self, DocId};
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::pending;
-use crate::projection::{self, map_at, Scope};
+use crate::projection::{self, Scope};
 use crate::store;
 use crate::views::*;
-use automerge::transaction::{CommitOptions, Transactable, Transaction};
+use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{ActorId, Automerge, ReadDoc, ROOT};
-use autosurgeon::{hydrate_prop, reconcile_prop, Hydrate, Reconcile};
+use autosurgeon::reconcile_prop;
 use kopa_domain::validate::{self as v, Context};
 use kopa_domain::*;
 use rusqlite::Connection;
@@ -65,96 +66,6 @@ pub(super) struct Me {
 impl Me {
     pub(super) fn actor(&self) -> ActorId {
         ActorId::from(self.device.0.as_bytes().as_slice())
-    }
-}
-
-/// An open Automerge transaction plus what it touched, for the change's note.
-pub struct Edit<'a> {
-    pub tx: Transaction<'a>,
-    records: Vec<String>,
-    fields: Vec<String>,
-}
-
-impl Edit<'_> {
-    /// Notes that the change concerns `record` (for `history`).
-    pub fn record(&mut self, record: &str) {
-        if !self.records.iter().any(|r| r == record) {
-            self.records.push(record.to_string());
-        }
-    }
-
-    pub fn map(&self, parent: &automerge::ObjId, key: &str) -> Result<automerge::ObjId> {
-        map_at(&self.tx, parent, key)?.ok_or_else(|| Error::Corrupt(format!("missing map {key}")))
-    }
-
-    /// Writes `value` at `key` only if it differs from what is there. Writing an
-    /// unchanged value would silently settle a pending conflict, so it is never done.
-    pub fn set<V>(
-        &mut self,
-        obj: &automerge::ObjId,
-        key: &str,
-        value: &V,
-        field: &str,
-    ) -> Result<()>
-    where
-        V: Reconcile + Hydrate + PartialEq,
-    {
-        let current: Option<V> = hydrate_prop(&self.tx, obj, key).unwrap_or(None);
-        if current.as_ref() != Some(value) {
-            reconcile_prop(&mut self.tx, obj, key, value)?;
-            self.fields.push(field.to_string());
-        }
-        Ok(())
-    }
-
-    /// Adds `key` to a set map (attendance, enrolment); concurrent adds all stay.
-    pub fn add_to_set(&mut self, obj: &automerge::ObjId, key: &str, field: &str) -> Result<()> {
-        if self.tx.get(obj, key)?.is_none() {
-            self.tx.put(obj, key, true)?;
-            self.fields.push(field.to_string());
-        }
-        Ok(())
-    }
-
-    pub fn remove_from_set(
-        &mut self,
-        obj: &automerge::ObjId,
-        key: &str,
-        field: &str,
-    ) -> Result<()> {
-        if self.tx.get(obj, key)?.is_some() {
-            self.tx.delete(obj, key)?;
-            self.fields.push(field.to_string());
-        }
-        Ok(())
-    }
-
-    /// Notes that the change wrote `field` (for the change's note).
-    pub fn touched(&mut self, field: impl Into<String>) {
-        self.fields.push(field.into());
-    }
-
-    /// How many field writes the change holds so far.
-    pub fn changes(&self) -> usize {
-        self.fields.len()
-    }
-
-    /// Whether the change writes anything (an edit that changes nothing is dropped).
-    pub fn changed(&self) -> bool {
-        !self.fields.is_empty()
-    }
-
-    /// Inserts a new record under a fresh id.
-    pub fn insert<V: Reconcile>(
-        &mut self,
-        obj: &automerge::ObjId,
-        key: &str,
-        value: &V,
-    ) -> Result<()> {
-        reconcile_prop(&mut self.tx, obj, key, value)?;
-        self.fields.push("*".into());
-        self.record(key);
-        Ok(())
     }
 }
 
@@ -456,11 +367,7 @@ impl Registry {
         let doc = self.cache.get_mut(&id).expect("document loaded");
         let before = doc.get_heads();
         let out = {
-            let mut edit = Edit {
-                tx: doc.transaction(),
-                records: vec![],
-                fields: vec![],
-            };
+            let mut edit = Edit::new(doc.transaction());
             let out = match f(&mut edit) {
                 Ok(out) => out,
                 Err(e) => {
@@ -468,20 +375,21 @@ impl Registry {
                     return Err(e);
                 }
             };
-            if edit.fields.is_empty() && new_owner.is_none() {
+            if !edit.changed() && new_owner.is_none() {
                 edit.tx.rollback();
                 return Ok(out);
             }
+            let (tx, records, fields) = edit.into_parts();
             let note = ChangeNote {
                 person: me.user.clone(),
                 device: me.device_name.clone(),
                 action: action.to_string(),
-                records: edit.records,
-                fields: edit.fields,
+                records,
+                fields,
                 at: now,
             };
             let message = serde_json::to_string(&note).unwrap_or_default();
-            let (hash, _) = edit.tx.commit_with(
+            let (hash, _) = tx.commit_with(
                 CommitOptions::default()
                     .with_message(message)
                     .with_time(now.0),
