@@ -6,6 +6,7 @@
 //! document is dropped and reloaded from disk, so memory never runs ahead of the file.
 
 use super::edit::Edit;
+use crate::collection::Collection;
 use crate::docs::{self, DocId};
 use crate::env::Env;
 use crate::error::{Error, Result};
@@ -68,16 +69,6 @@ impl Me {
         ActorId::from(self.device.0.as_bytes().as_slice())
     }
 }
-
-/// The maps a branch document is created with: exactly the projected collections.
-const BRANCH_ROOT: &[&str] = projection::BRANCH_COLLECTIONS;
-const REFERENCE_ROOT: &[&str] = &[
-    "projects",
-    "indicators",
-    "links",
-    "municipalities",
-    "activities",
-];
 
 impl Registry {
     pub fn create(path: &Path, passphrase: &str, opts: InitOptions, mut env: Env) -> Result<Self> {
@@ -310,8 +301,9 @@ impl Registry {
     /// Creates the reference document with its skeleton (HQ's, once).
     pub(super) fn create_reference_doc(&mut self) -> Result<()> {
         self.write_new(DocId::Reference, "hq", "reference.create", |e| {
-            for c in REFERENCE_ROOT {
-                e.tx.put_object(ROOT, *c, automerge::ObjType::Map)?;
+            let lists = Collection::REFERENCE.iter().map(|c| c.key());
+            for c in lists.chain(Collection::REFERENCE_LISTS.iter().copied()) {
+                e.tx.put_object(ROOT, c, automerge::ObjType::Map)?;
             }
             Ok(())
         })
@@ -320,9 +312,10 @@ impl Registry {
     /// Creates a branch's activity document with its skeleton.
     pub(super) fn create_branch_doc(&mut self, branch: BranchId, info: &Branch) -> Result<()> {
         self.write_new(DocId::Branch(branch), &branch.key(), "branch.create", |e| {
-            reconcile_prop(&mut e.tx, ROOT, "branch", info)?;
-            for c in BRANCH_ROOT {
-                e.tx.put_object(ROOT, *c, automerge::ObjType::Map)?;
+            reconcile_prop(&mut e.tx, ROOT, Collection::Branch.key(), info)?;
+            // Exactly the projected collections.
+            for c in Collection::BRANCH {
+                e.tx.put_object(ROOT, c.key(), automerge::ObjType::Map)?;
             }
             e.record(&branch.key());
             Ok(())

@@ -1,9 +1,9 @@
 //! Where a record lives, its conflicts and how one is settled, and its history.
 
 use super::Registry;
+use crate::collection::Collection;
 use crate::docs::DocId;
 use crate::error::{Error, Result};
-use crate::projection::{self};
 use crate::views::*;
 use automerge::transaction::Transactable;
 use automerge::ROOT;
@@ -46,17 +46,9 @@ impl Registry {
             id: id.to_string(),
         })?;
         let doc_id: DocId = doc_id.parse()?;
-        let mut path: Vec<String> = match kind.as_str() {
-            "family" => vec!["family".into()],
-            k => {
-                let coll = projection::BRANCH_COLLECTIONS
-                    .iter()
-                    .chain(projection::REFERENCE_COLLECTIONS)
-                    .find(|c| projection::record_kind(c) == k)
-                    .ok_or_else(|| Error::Corrupt(format!("record kind {k}")))?;
-                vec![coll.to_string(), record.clone()]
-            }
-        };
+        let mut path = Collection::of_record_kind(&kind)
+            .ok_or_else(|| Error::Corrupt(format!("record kind {kind}")))?
+            .path(&record);
         path.extend(field.split('.').map(str::to_string));
         let key = path.pop().unwrap_or_default();
         let id_owned = id.to_string();
@@ -88,38 +80,9 @@ impl Registry {
         })
     }
 
-    /// Where a record lives: its document.
-    fn locate(&self, id: &str) -> Result<DocId> {
-        for (sql, is_family) in [
-            ("SELECT doc_id FROM p_families WHERE id = ?1", false),
-            ("SELECT family_id FROM p_persons WHERE id = ?1", true),
-            ("SELECT doc_id FROM p_groups WHERE id = ?1", false),
-            ("SELECT doc_id FROM p_sessions WHERE id = ?1", false),
-            ("SELECT doc_id FROM p_volunteers WHERE id = ?1", false),
-            ("SELECT doc_id FROM p_trainings WHERE id = ?1", false),
-            ("SELECT doc_id FROM p_events WHERE id = ?1", false),
-            ("SELECT doc_id FROM p_projects WHERE id = ?1", false),
-            ("SELECT doc_id FROM p_indicators WHERE id = ?1", false),
-            ("SELECT doc_id FROM p_branches WHERE id = ?1", false),
-        ] {
-            let found: Option<String> = self.db().query_row(sql, [id], |r| r.get(0)).optional()?;
-            if let Some(f) = found {
-                return if is_family {
-                    Ok(DocId::Family(f.parse().map_err(|_| Error::Corrupt(f))?))
-                } else {
-                    f.parse()
-                };
-            }
-        }
-        Err(Error::NotFound {
-            kind: "record",
-            id: id.to_string(),
-        })
-    }
-
     /// The changes that touched a record, oldest first.
     pub fn history(&mut self, id: &str) -> Result<Vec<crate::history::HistoryEntry>> {
-        let doc_id = self.locate(id.trim())?;
+        let doc_id = Collection::locate(self.db(), id.trim())?;
         let doc = self.doc(doc_id)?;
         Ok(crate::history::of_record(doc, id.trim()))
     }
