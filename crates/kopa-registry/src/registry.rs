@@ -6,6 +6,7 @@
 
 mod activity;
 mod backups;
+mod cards;
 mod edit;
 mod engine;
 mod erasure;
@@ -20,6 +21,7 @@ mod volunteers;
 
 pub use activity::*;
 pub use backups::*;
+pub use cards::*;
 pub use edit::Edit;
 pub use engine::{Incoming, InitOptions, Registry};
 pub use families::*;
