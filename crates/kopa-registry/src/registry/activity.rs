@@ -365,6 +365,34 @@ impl Registry {
         })
     }
 
+    /// Attendances per month (`YYYY-MM`) of sessions held from `from` to `to`.
+    pub fn attendance_by_month(&self, from: Date, to: Date) -> Result<Vec<(String, i64)>> {
+        let mut s = self.db().prepare(
+            "SELECT substr(s.date, 1, 7), count(*) FROM p_attendance a JOIN p_sessions s ON s.id = a.session_id
+             WHERE s.date BETWEEN ?1 AND ?2 GROUP BY 1",
+        )?;
+        let rows = s.query_map([from.to_string(), to.to_string()], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Distinct persons who attended from `from` to `to`, per target group of their
+    /// family, the largest first.
+    pub fn persons_by_target_group(&self, from: Date, to: Date) -> Result<Vec<(String, i64)>> {
+        let mut s = self.db().prepare(
+            "SELECT g.value, count(DISTINCT a.person_id)
+             FROM p_attendance a JOIN p_sessions s ON s.id = a.session_id
+             JOIN p_persons p ON p.id = a.person_id
+             JOIN p_family_tags g ON g.family_id = p.family_id AND g.kind = 'target-group'
+             WHERE s.date BETWEEN ?1 AND ?2 GROUP BY 1 ORDER BY 2 DESC",
+        )?;
+        let rows = s.query_map([from.to_string(), to.to_string()], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Groups that usually meet on `day`'s weekday and are running then.
     pub fn planned_on(&self, day: Date) -> Result<Vec<GroupSummary>> {
         let sql = format!(
