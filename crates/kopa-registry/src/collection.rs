@@ -164,6 +164,23 @@ impl Collection {
         }
     }
 
+    /// Fails with `NotFound` unless the projection holds record `id`.
+    pub fn require(self, conn: &Connection, id: &str) -> Result<()> {
+        let (table, col) = self.table();
+        let n: i64 = conn.query_row(
+            &format!("SELECT count(*) FROM {table} WHERE {col} = ?1"),
+            [id],
+            |r| r.get(0),
+        )?;
+        if n == 0 {
+            return Err(Error::NotFound {
+                kind: self.record_kind(),
+                id: id.to_string(),
+            });
+        }
+        Ok(())
+    }
+
     /// Removes one record's rows (and its conflicts) from the projection.
     pub fn forget(self, conn: &Connection, record: &str) -> Result<()> {
         for (table, col) in self.tables() {

@@ -359,7 +359,7 @@ pub fn drop_erased(conn: &Connection) -> Result<Vec<DocId>> {
         "SELECT d.doc_id, g.family_id FROM docs d JOIN ({GONE}) g ON d.doc_id = 'family:' || g.family_id"
     ))?;
     let rows: Vec<(String, String)> = s
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map([], |r| r.try_into())?
         .collect::<rusqlite::Result<_>>()?;
     let mut dropped = vec![];
     let mut households = BTreeSet::new();
@@ -431,7 +431,7 @@ pub fn unerased_members(conn: &Connection) -> Result<Vec<(String, Vec<String>)>>
          ORDER BY f.id, e.person_id",
     )?;
     let rows: Vec<(String, String)> = s
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map([], |r| r.try_into())?
         .collect::<rusqlite::Result<_>>()?;
     let mut out: Vec<(String, Vec<String>)> = vec![];
     for (family, person) in rows {

@@ -2,6 +2,7 @@
 //! the branch's overview counts.
 
 use super::Registry;
+use crate::collection::Collection;
 use crate::error::{Error, Result};
 use crate::projection::map_at;
 use crate::views::*;
@@ -110,18 +111,7 @@ impl Registry {
     }
 
     fn group_exists(&self, id: GroupId) -> Result<()> {
-        let n: i64 = self.db().query_row(
-            "SELECT count(*) FROM p_groups WHERE id = ?1",
-            [id.key()],
-            |r| r.get(0),
-        )?;
-        if n == 0 {
-            return Err(Error::NotFound {
-                kind: "group",
-                id: id.key(),
-            });
-        }
-        Ok(())
+        Collection::Groups.require(self.db(), &id.key())
     }
 
     /// Enrols persons in a group; returns how many were newly enrolled.
@@ -226,17 +216,7 @@ impl Registry {
     ) -> Result<usize> {
         let persons = self.person_ids("person", persons)?;
         let skey = session.key();
-        let n: i64 = self.db().query_row(
-            "SELECT count(*) FROM p_sessions WHERE id = ?1",
-            [&skey],
-            |r| r.get(0),
-        )?;
-        if n == 0 {
-            return Err(Error::NotFound {
-                kind: "session",
-                id: skey,
-            });
-        }
+        Collection::Sessions.require(self.db(), &skey)?;
         self.write(self.branch_doc(), "session.attendance", |e| {
             e.record(&skey);
             let sessions = e.map(&ROOT, "sessions")?;
@@ -293,7 +273,7 @@ impl Registry {
         let (start, end): (Option<String>, Option<String>) = self.db().query_row(
             "SELECT start, end FROM p_groups WHERE id = ?1",
             [&key],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| r.try_into(),
         )?;
         let members = self.persons_where(
             "p.id IN (SELECT person_id FROM p_group_members WHERE group_id = ?1)",
@@ -340,13 +320,13 @@ impl Registry {
         let (place, topics): (Option<String>, String) = self.db().query_row(
             "SELECT place, topics FROM p_sessions WHERE id = ?1",
             [&key],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| r.try_into(),
         )?;
         let mut s = self.db().prepare_cached(
             "SELECT category, count FROM p_session_guests WHERE session_id = ?1 ORDER BY category",
         )?;
         let guests_by_category = s
-            .query_map([&key], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map([&key], |r| r.try_into())?
             .collect::<rusqlite::Result<_>>()?;
         let mut s = self.db().prepare_cached("SELECT volunteer_id FROM p_session_facilitators WHERE session_id = ?1 ORDER BY volunteer_id")?;
         let facilitators = s
@@ -371,9 +351,7 @@ impl Registry {
             "SELECT substr(s.date, 1, 7), count(*) FROM p_attendance a JOIN p_sessions s ON s.id = a.session_id
              WHERE s.date BETWEEN ?1 AND ?2 GROUP BY 1",
         )?;
-        let rows = s.query_map([from.to_string(), to.to_string()], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?;
+        let rows = s.query_map([from.to_string(), to.to_string()], |r| r.try_into())?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -387,9 +365,7 @@ impl Registry {
              JOIN p_family_tags g ON g.family_id = p.family_id AND g.kind = 'target-group'
              WHERE s.date BETWEEN ?1 AND ?2 GROUP BY 1 ORDER BY 2 DESC",
         )?;
-        let rows = s.query_map([from.to_string(), to.to_string()], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?;
+        let rows = s.query_map([from.to_string(), to.to_string()], |r| r.try_into())?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -2,6 +2,7 @@
 //! across branches and the links that merge them (HQ).
 
 use super::Registry;
+use crate::collection::Collection;
 use crate::docs::DocId;
 use crate::error::{Error, Result};
 use crate::projection::map_at;
@@ -314,18 +315,7 @@ impl Registry {
     }
 
     pub(super) fn family_exists(&self, id: FamilyId) -> Result<()> {
-        let n: i64 = self.db().query_row(
-            "SELECT count(*) FROM p_families WHERE id = ?1",
-            [id.key()],
-            |r| r.get(0),
-        )?;
-        if n == 0 {
-            return Err(Error::NotFound {
-                kind: "family",
-                id: id.key(),
-            });
-        }
-        Ok(())
+        Collection::Family.require(self.db(), &id.key())
     }
 
     pub(super) fn family_of_person(&self, person: PersonId) -> Result<FamilyId> {
@@ -370,7 +360,7 @@ impl Registry {
         let (contact, consent_date, consent_scope, consent_by, registered): (Option<String>, Option<String>, Option<String>, Option<String>, String) = c.query_row(
             "SELECT contact, consent_date, consent_scope, consent_by, registered FROM p_families WHERE id = ?1",
             [&key],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            |r| r.try_into(),
         )?;
         let tags = |kind: &str| -> Result<Vec<String>> {
             let mut s = c.prepare_cached(
@@ -505,16 +495,7 @@ impl Registry {
         )?;
         type P = (String, String, String, Option<i64>, String, String);
         let persons: Vec<P> = s
-            .query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
-            })?
+            .query_map([], |r| r.try_into())?
             .collect::<rusqlite::Result<_>>()?;
         let by_id: HashMap<&str, &P> = persons.iter().map(|p| (p.0.as_str(), p)).collect();
         let linked: std::collections::HashSet<(String, String)> = self

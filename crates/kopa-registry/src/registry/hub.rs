@@ -54,7 +54,7 @@ impl Registry {
             .db()
             .prepare("SELECT id, name, municipality FROM p_branches ORDER BY name")?;
         let rows = s
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .query_map([], |r| r.try_into())?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
@@ -134,7 +134,7 @@ impl Registry {
             .query_row(
                 "SELECT id, peer, branch_name, role, created, revoked FROM hub_credentials WHERE token_hash = ?1",
                 [token_hash(token)],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+                |r| r.try_into(),
             )
             .optional()?;
         Ok(row.and_then(|r| credential(r).filter(|c| c.revoked.is_none())))
@@ -146,16 +146,7 @@ impl Registry {
             "SELECT id, peer, branch_name, role, created, revoked FROM hub_credentials ORDER BY created",
         )?;
         let rows: Vec<_> = s
-            .query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
-            })?
+            .query_map([], |r| r.try_into())?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows.into_iter().filter_map(credential).collect())
     }

@@ -547,7 +547,7 @@ impl Registry {
             .query_row(
                 "SELECT last_sent, last_heard FROM sync_log WHERE peer = ?1",
                 [&hub.peer],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| r.try_into(),
             )
             .optional()?
             .unwrap_or((None, None));
@@ -584,7 +584,7 @@ impl Registry {
             "SELECT peer, last_heard FROM sync_log WHERE last_heard IS NOT NULL AND peer <> 'hq' ORDER BY peer",
         )?;
         let rows = s
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map([], |r| r.try_into())?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }

@@ -1,6 +1,7 @@
 //! HQ's reference data: donor projects and their indicators.
 
 use super::Registry;
+use crate::collection::Collection;
 use crate::docs::DocId;
 use crate::error::{Error, Result};
 use crate::views::*;
@@ -112,17 +113,7 @@ impl Registry {
         let project: ProjectId = draft.project.parse().map_err(|_| {
             ValidationError::new("project", Code::InvalidId).with_value(&draft.project)
         })?;
-        let n: i64 = self.db().query_row(
-            "SELECT count(*) FROM p_projects WHERE id = ?1",
-            [project.key()],
-            |r| r.get(0),
-        )?;
-        if n == 0 {
-            return Err(Error::NotFound {
-                kind: "project",
-                id: project.key(),
-            });
-        }
+        Collection::Projects.require(self.db(), &project.key())?;
         let rule = draft.rule.trim().to_lowercase();
         if !INDICATOR_RULES.contains(&rule.as_str()) {
             return Err(ValidationError::new("rule", Code::UnknownRule)

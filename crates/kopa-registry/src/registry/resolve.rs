@@ -38,7 +38,7 @@ impl Registry {
             .query_row(
                 "SELECT doc_id, record_id, record_kind, field FROM p_conflicts WHERE id = ?1",
                 [id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                |r| r.try_into(),
             )
             .optional()?;
         let (doc_id, record, kind, field) = row.ok_or(Error::NotFound {

@@ -253,16 +253,7 @@ impl Registry {
         )?;
         type Row = (String, String, String, String, String, String);
         let rows: Vec<Row> = s
-            .query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
-            })?
+            .query_map([], |r| r.try_into())?
             .collect::<rusqlite::Result<_>>()?;
         let own_key = B64.encode(self.sync_keys()?.0.verifying_key().to_bytes());
         let want = fold(name);
@@ -467,7 +458,7 @@ impl Registry {
             .query_row(
                 "SELECT peer, name, role FROM sync_peers WHERE sign_key = ?1",
                 [&key_b64],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| r.try_into(),
             )
             .optional()?;
         let (peer, peer_name, peer_role) =
@@ -597,18 +588,7 @@ impl Registry {
             i64,
         );
         let rows: Vec<Row> = s
-            .query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                ))
-            })?
+            .query_map([], |r| r.try_into())?
             .collect::<rusqlite::Result<_>>()?;
         drop(s);
         let ts = |t: Option<i64>| t.map(|t| kopa_domain::Timestamp(t).to_rfc3339());
@@ -649,9 +629,7 @@ impl Registry {
              ORDER BY 2",
         )?;
         let heard: Vec<(String, String, Option<i64>, Option<i64>)> = s
-            .query_map([self.me().role == Role::Hq], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })?
+            .query_map([self.me().role == Role::Hq], |r| r.try_into())?
             .collect::<rusqlite::Result<_>>()?;
         for (peer, name, sent, heard) in heard {
             out.push(PeerStatus {

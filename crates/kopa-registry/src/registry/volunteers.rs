@@ -1,7 +1,8 @@
 //! Volunteers and staff, and their trainings.
 
 use super::Registry;
-use crate::error::{Error, Result};
+use crate::collection::Collection;
+use crate::error::Result;
 use crate::views::*;
 use automerge::ROOT;
 use kopa_domain::validate::{self as v};
@@ -31,17 +32,7 @@ impl Registry {
             let id: VolunteerId = s
                 .parse()
                 .map_err(|_| ValidationError::new(&f, Code::InvalidId).with_value(s))?;
-            let n: i64 = self.db().query_row(
-                "SELECT count(*) FROM p_volunteers WHERE id = ?1",
-                [id.key()],
-                |r| r.get(0),
-            )?;
-            if n == 0 {
-                return Err(Error::NotFound {
-                    kind: "volunteer",
-                    id: id.key(),
-                });
-            }
+            Collection::Volunteers.require(self.db(), &id.key())?;
             set.0.insert(id.key());
         }
         Ok(set)
