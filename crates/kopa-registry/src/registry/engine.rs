@@ -71,6 +71,7 @@ impl Me {
 }
 
 impl Registry {
+    /// Creates a new replica file. Refuses to overwrite anything.
     pub fn create(path: &Path, passphrase: &str, opts: InitOptions, mut env: Env) -> Result<Self> {
         let today = env.clock.now().date();
         let ctx = Context::builtin(today);
