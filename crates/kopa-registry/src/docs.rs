@@ -67,7 +67,7 @@ pub struct DocRow {
 
 pub fn list(conn: &Connection) -> Result<Vec<DocRow>> {
     let mut stmt = conn.prepare_cached("SELECT doc_id, owner FROM docs ORDER BY doc_id")?;
-    let rows = rows_of(stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?);
+    let rows = rows_of(stmt.query_map([], |r| r.try_into())?);
     rows
 }
 
@@ -79,7 +79,7 @@ pub fn list_owned(conn: &Connection, owner: &str) -> Result<Vec<DocRow>> {
          UNION ALL SELECT doc_id, owner FROM docs WHERE doc_id = 'reference'
          ORDER BY doc_id",
     )?;
-    let rows = rows_of(stmt.query_map([owner], |r| Ok((r.get(0)?, r.get(1)?)))?);
+    let rows = rows_of(stmt.query_map([owner], |r| r.try_into())?);
     rows
 }
 

@@ -7,6 +7,7 @@
 //! the desktop shell and the hub all sit on top of [`Registry`].
 
 mod carry;
+pub mod collection;
 pub mod conflicts;
 pub mod demo;
 pub mod docs;
@@ -24,6 +25,7 @@ pub mod store;
 pub mod testkit;
 pub mod views;
 
+pub use collection::Collection;
 pub use env::{Clock, Env, Ids, ManualClock, SystemClock};
 pub use error::{Error, ErrorCode, Result};
 pub use kopa_domain::validate::MemberDraft;

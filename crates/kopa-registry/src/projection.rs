@@ -4,6 +4,7 @@
 //! any sequence of local writes and merges, re-projecting everything from scratch
 //! (`rebuild`) yields exactly the rows maintained incrementally (`project`).
 
+use crate::collection::Collection;
 use crate::conflicts;
 use crate::docs::{self, DocId};
 use crate::error::{Error, Result};
@@ -13,20 +14,6 @@ use autosurgeon::hydrate_prop;
 use kopa_domain::*;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::BTreeSet;
-
-/// The collections of a branch document, each a map from record id to record.
-pub const BRANCH_COLLECTIONS: &[&str] = &[
-    "groups",
-    "sessions",
-    "volunteers",
-    "trainings",
-    "events",
-    "erased",
-    "replaced",
-];
-
-/// The collections of the reference document.
-pub const REFERENCE_COLLECTIONS: &[&str] = &["projects", "indicators", "links"];
 
 /// What changed in a document, so only that is re-projected.
 #[derive(Debug, Default)]
@@ -111,9 +98,9 @@ pub fn project(conn: &Connection, id: DocId, doc: &Automerge, scope: &Scope) -> 
                     params![branch, id.to_string(), info.name, info.municipality],
                 )?;
             }
-            project_collections(conn, id, &branch, doc, BRANCH_COLLECTIONS, scope)
+            project_collections(conn, id, &branch, doc, scope)
         }
-        DocId::Reference => project_collections(conn, id, "hq", doc, REFERENCE_COLLECTIONS, scope),
+        DocId::Reference => project_collections(conn, id, "hq", doc, scope),
     }
 }
 
@@ -122,19 +109,19 @@ fn project_collections(
     id: DocId,
     branch: &str,
     doc: &Automerge,
-    collections: &[&str],
     scope: &Scope,
 ) -> Result<()> {
+    let collections = id.collections();
     let mut changes = conflicts::Authors::new(doc);
     match scope {
         Scope::All => {
-            for coll in collections {
-                let Some(obj) = map_at(doc, &ROOT, coll)? else {
+            for &coll in collections {
+                let Some(obj) = map_at(doc, &ROOT, coll.key())? else {
                     continue;
                 };
                 // Rows whose record left the document must go too.
                 for rid in rows_of(conn, coll, id)? {
-                    delete_record(conn, coll, &rid)?;
+                    coll.forget(conn, &rid)?;
                 }
                 for rid in doc.keys(&obj).collect::<Vec<_>>() {
                     project_record(conn, id, branch, doc, coll, &obj, &rid, &mut changes)?;
@@ -142,14 +129,14 @@ fn project_collections(
             }
         }
         Scope::Records(set) => {
-            for (coll, rid) in set {
-                if !collections.contains(&coll.as_str()) {
-                    continue;
-                }
-                let Some(obj) = map_at(doc, &ROOT, coll)? else {
+            for (key, rid) in set {
+                let Some(coll) = Collection::parse(key).filter(|c| collections.contains(c)) else {
                     continue;
                 };
-                delete_record(conn, coll, rid)?;
+                let Some(obj) = map_at(doc, &ROOT, key)? else {
+                    continue;
+                };
+                coll.forget(conn, rid)?;
                 project_record(conn, id, branch, doc, coll, &obj, rid, &mut changes)?;
             }
         }
@@ -157,80 +144,13 @@ fn project_collections(
     Ok(())
 }
 
-fn rows_of(conn: &Connection, coll: &str, id: DocId) -> Result<Vec<String>> {
-    let table = match coll {
-        "groups" => "p_groups",
-        "sessions" => "p_sessions",
-        "volunteers" => "p_volunteers",
-        "trainings" => "p_trainings",
-        "events" => "p_events",
-        "erased" => "p_erased",
-        "replaced" => "p_replaced",
-        "links" => "p_person_links",
-        "projects" => "p_projects",
-        "indicators" => "p_indicators",
-        _ => return Ok(vec![]),
-    };
-    let col = if table == "p_erased" || table == "p_replaced" {
-        "family_id"
-    } else {
-        "id"
-    };
+fn rows_of(conn: &Connection, coll: Collection, id: DocId) -> Result<Vec<String>> {
+    let (table, col) = coll.table();
     let mut stmt = conn.prepare_cached(&format!("SELECT {col} FROM {table} WHERE doc_id = ?1"))?;
     let ids = stmt
         .query_map([id.to_string()], |r| r.get(0))?
         .collect::<rusqlite::Result<Vec<String>>>()?;
     Ok(ids)
-}
-
-/// The record kind of a collection, as shown in conflicts and history.
-pub fn record_kind(coll: &str) -> &'static str {
-    match coll {
-        "groups" => "group",
-        "sessions" => "session",
-        "volunteers" => "volunteer",
-        "trainings" => "training",
-        "events" => "event",
-        "projects" => "project",
-        "indicators" => "indicator",
-        "links" => "person-link",
-        _ => "record",
-    }
-}
-
-fn delete_record(conn: &Connection, coll: &str, rid: &str) -> Result<()> {
-    let stmts: &[&str] = match coll {
-        "groups" => &[
-            "DELETE FROM p_groups WHERE id = ?1",
-            "DELETE FROM p_group_members WHERE group_id = ?1",
-            "DELETE FROM p_group_facilitators WHERE group_id = ?1",
-        ],
-        "sessions" => &[
-            "DELETE FROM p_sessions WHERE id = ?1",
-            "DELETE FROM p_attendance WHERE session_id = ?1",
-            "DELETE FROM p_session_guests WHERE session_id = ?1",
-            "DELETE FROM p_session_facilitators WHERE session_id = ?1",
-        ],
-        "volunteers" => &["DELETE FROM p_volunteers WHERE id = ?1"],
-        "trainings" => &["DELETE FROM p_trainings WHERE id = ?1"],
-        "events" => &[
-            "DELETE FROM p_events WHERE id = ?1",
-            "DELETE FROM p_event_counts WHERE event_id = ?1",
-            "DELETE FROM p_event_participants WHERE event_id = ?1",
-        ],
-        "erased" => &["DELETE FROM p_erased WHERE family_id = ?1"],
-        "replaced" => &["DELETE FROM p_replaced WHERE family_id = ?1"],
-        "links" => &["DELETE FROM p_person_links WHERE id = ?1"],
-        "projects" => &["DELETE FROM p_projects WHERE id = ?1"],
-        "indicators" => &["DELETE FROM p_indicators WHERE id = ?1"],
-        _ => &[],
-    };
-    for sql in stmts {
-        conn.prepare_cached(sql)?.execute([rid])?;
-    }
-    conn.prepare_cached("DELETE FROM p_conflicts WHERE record_id = ?1")?
-        .execute([rid])?;
-    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -239,18 +159,19 @@ fn project_record(
     id: DocId,
     branch: &str,
     doc: &Automerge,
-    coll: &str,
+    coll: Collection,
     coll_obj: &automerge::ObjId,
     rid: &str,
     authors: &mut conflicts::Authors,
 ) -> Result<()> {
     let doc_id = id.to_string();
-    if coll == "erased" || coll == "replaced" {
+    if let Collection::Erased | Collection::Replaced = coll {
         // A tombstone: family id → when it was erased (or superseded).
         if let Some((automerge::Value::Scalar(v), _)) = doc.get(coll_obj, rid)? {
             let at = v.to_i64().unwrap_or(0);
             conn.prepare_cached(&format!(
-                "INSERT OR REPLACE INTO p_{coll}(family_id, doc_id, at) VALUES (?1, ?2, ?3)"
+                "INSERT OR REPLACE INTO {}(family_id, doc_id, at) VALUES (?1, ?2, ?3)",
+                coll.table().0
             ))?
             .execute(params![rid, doc_id, at])?;
         }
@@ -260,7 +181,7 @@ fn project_record(
         return Ok(()); // deleted
     };
     match coll {
-        "groups" => {
+        Collection::Groups => {
             let g: Group = hydrate_prop(doc, coll_obj, rid)?;
             conn.prepare_cached(
                 "INSERT INTO p_groups(id, doc_id, branch, name, activity, municipality, start, end, weekday, time, place)
@@ -283,7 +204,7 @@ fn project_record(
                 f.execute([rid, v])?;
             }
         }
-        "sessions" => {
+        Collection::Sessions => {
             let s: Session = hydrate_prop(doc, coll_obj, rid)?;
             conn.prepare_cached(
                 "INSERT INTO p_sessions(id, doc_id, branch, group_id, date, time, minutes, place, topics, note)
@@ -311,7 +232,7 @@ fn project_record(
                 f.execute([rid, v])?;
             }
         }
-        "volunteers" => {
+        Collection::Volunteers => {
             let v: Volunteer = hydrate_prop(doc, coll_obj, rid)?;
             conn.prepare_cached(
                 "INSERT INTO p_volunteers(id, doc_id, branch, given_name, family_name, role, contact, active)
@@ -319,7 +240,7 @@ fn project_record(
             )?
             .execute(params![rid, doc_id, branch, v.given_name, v.family_name, v.role.as_str(), v.contact, v.active])?;
         }
-        "trainings" => {
+        Collection::Trainings => {
             let t: Training = hydrate_prop(doc, coll_obj, rid)?;
             conn.prepare_cached(
                 "INSERT INTO p_trainings(id, doc_id, branch, volunteer_id, date, topic, tenth_hours)
@@ -327,7 +248,7 @@ fn project_record(
             )?
             .execute(params![rid, doc_id, branch, t.volunteer, t.date.to_string(), t.topic, t.tenth_hours])?;
         }
-        "events" => {
+        Collection::Events => {
             let e: Event = hydrate_prop(doc, coll_obj, rid)?;
             conn.prepare_cached(
                 "INSERT INTO p_events(id, doc_id, branch, name, activity, date, municipality)
@@ -355,7 +276,7 @@ fn project_record(
                 p.execute([rid, person])?;
             }
         }
-        "projects" => {
+        Collection::Projects => {
             let p: Project = hydrate_prop(doc, coll_obj, rid)?;
             let branches: Vec<&String> = p.branches.iter().collect();
             conn.prepare_cached(
@@ -366,14 +287,14 @@ fn project_record(
                 serde_json::to_string(&branches).unwrap_or_default()
             ])?;
         }
-        "links" => {
+        Collection::Links => {
             let l: PersonLink = hydrate_prop(doc, coll_obj, rid)?;
             conn.prepare_cached(
                 "INSERT INTO p_person_links(id, doc_id, a, b, active, by, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
             .execute(params![rid, doc_id, l.a, l.b, l.active, l.by, l.at.to_string()])?;
         }
-        "indicators" => {
+        Collection::Indicators => {
             let i: Indicator = hydrate_prop(doc, coll_obj, rid)?;
             conn.prepare_cached(
                 "INSERT INTO p_indicators(id, doc_id, project_id, name, rule, params, target) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -385,23 +306,12 @@ fn project_record(
         }
         _ => {}
     }
-    conflicts::project(conn, &doc_id, doc, &obj, rid, record_kind(coll), authors)
+    conflicts::project(conn, &doc_id, doc, &obj, rid, coll.record_kind(), authors)
 }
 
 /// Removes a family's projected rows.
 pub fn forget_family(conn: &Connection, family: &str) -> Result<()> {
-    for sql in [
-        "DELETE FROM p_families WHERE id = ?1",
-        "DELETE FROM p_family_tags WHERE family_id = ?1",
-        "DELETE FROM p_persons WHERE family_id = ?1",
-        "DELETE FROM p_notes WHERE family_id = ?1",
-        "DELETE FROM p_follow_ups WHERE family_id = ?1",
-        "DELETE FROM p_search WHERE family_id = ?1",
-        "DELETE FROM p_conflicts WHERE record_id = ?1",
-    ] {
-        conn.prepare_cached(sql)?.execute([family])?;
-    }
-    Ok(())
+    Collection::Family.forget(conn, family)
 }
 
 /// Family ids a tombstone names: erased themselves or of an erased household, or
@@ -449,7 +359,7 @@ pub fn drop_erased(conn: &Connection) -> Result<Vec<DocId>> {
         "SELECT d.doc_id, g.family_id FROM docs d JOIN ({GONE}) g ON d.doc_id = 'family:' || g.family_id"
     ))?;
     let rows: Vec<(String, String)> = s
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map([], |r| r.try_into())?
         .collect::<rusqlite::Result<_>>()?;
     let mut dropped = vec![];
     let mut households = BTreeSet::new();
@@ -521,7 +431,7 @@ pub fn unerased_members(conn: &Connection) -> Result<Vec<(String, Vec<String>)>>
          ORDER BY f.id, e.person_id",
     )?;
     let rows: Vec<(String, String)> = s
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map([], |r| r.try_into())?
         .collect::<rusqlite::Result<_>>()?;
     let mut out: Vec<(String, Vec<String>)> = vec![];
     for (family, person) in rows {
@@ -551,21 +461,11 @@ fn shown_of(conn: &Connection, household: &str) -> Result<Option<String>> {
 
 fn project_family(conn: &Connection, id: DocId, fid: FamilyId, doc: &Automerge) -> Result<()> {
     let key = fid.key();
-    for sql in [
-        "DELETE FROM p_families WHERE id = ?1",
-        "DELETE FROM p_family_tags WHERE family_id = ?1",
-        "DELETE FROM p_persons WHERE family_id = ?1",
-        "DELETE FROM p_notes WHERE family_id = ?1",
-        "DELETE FROM p_follow_ups WHERE family_id = ?1",
-        "DELETE FROM p_search WHERE family_id = ?1",
-        "DELETE FROM p_conflicts WHERE record_id = ?1",
-    ] {
-        conn.prepare_cached(sql)?.execute([&key])?;
-    }
-    let Some(obj) = map_at(doc, &ROOT, "family")? else {
+    forget_family(conn, &key)?;
+    let Some(obj) = map_at(doc, &ROOT, Collection::Family.key())? else {
         return Ok(());
     };
-    let f: Family = hydrate_prop(doc, ROOT, "family")?;
+    let f: Family = hydrate_prop(doc, ROOT, Collection::Family.key())?;
     // A household moves to a new document when a member is erased, and two devices
     // may each have done so: of its documents, one is shown, the same everywhere and
     // whatever the order they arrived in.
@@ -672,7 +572,7 @@ fn project_family(conn: &Connection, id: DocId, fid: FamilyId, doc: &Automerge) 
         doc,
         &obj,
         &key,
-        "family",
+        Collection::Family.record_kind(),
         &mut authors,
     )
 }

@@ -123,7 +123,7 @@ fn query_tier(
                 entry[i] = Some(rank);
             }
         };
-        let rows = exact.query_map([qt], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let rows = exact.query_map([qt], |r| r.try_into())?;
         let mut known = false;
         for row in rows {
             let (tok, fam, person): (String, String, Option<String>) = row?;
@@ -137,7 +137,7 @@ fn query_tier(
             continue;
         }
         let upper = format!("{qt}\u{10FFFF}");
-        let rows = prefix.query_map([qt, &upper], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let rows = prefix.query_map([qt, &upper], |r| r.try_into())?;
         for row in rows {
             let (tok, fam, person): (String, String, Option<String>) = row?;
             record(tok, fam, person, Rank::Prefix);
@@ -146,8 +146,7 @@ fn query_tier(
             let mut keys = deletions(qt);
             keys.push(qt.clone());
             for key in keys {
-                let rows =
-                    typo.query_map([&key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+                let rows = typo.query_map([&key], |r| r.try_into())?;
                 for row in rows {
                     let (tok, fam, person, word): (String, String, Option<String>, String) = row?;
                     let close = *distance

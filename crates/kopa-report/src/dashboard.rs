@@ -56,31 +56,11 @@ pub fn dashboard(reg: &mut Registry, today: Date) -> Result<Dashboard> {
             });
         }
     }
-    let conn = reg.connection();
     let mut months: BTreeMap<String, i64> = (1..=today.0.month() as u8)
         .map(|m| (format!("{year}-{m:02}"), 0))
         .collect();
-    let mut s = conn.prepare(
-        "SELECT substr(s.date, 1, 7), count(*) FROM p_attendance a JOIN p_sessions s ON s.id = a.session_id
-         WHERE s.date BETWEEN ?1 AND ?2 GROUP BY 1",
-    )?;
-    let (f, t) = (from.to_string(), today.to_string());
-    for row in s.query_map([&f, &t], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-    })? {
-        let (m, n) = row?;
-        months.insert(m, n);
-    }
-    let mut s = conn.prepare(
-        "SELECT g.value, count(DISTINCT a.person_id)
-         FROM p_attendance a JOIN p_sessions s ON s.id = a.session_id
-         JOIN p_persons p ON p.id = a.person_id
-         JOIN p_family_tags g ON g.family_id = p.family_id AND g.kind = 'target-group'
-         WHERE s.date BETWEEN ?1 AND ?2 GROUP BY 1 ORDER BY 2 DESC",
-    )?;
-    let persons_by_target_group = s
-        .query_map([&f, &t], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    months.extend(reg.attendance_by_month(from, today)?);
+    let persons_by_target_group = reg.persons_by_target_group(from, today)?;
     Ok(Dashboard {
         year,
         indicators,

@@ -7,9 +7,11 @@
 //! and the desktop app (at unlock and while open) follow the same one.
 
 use super::Registry;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::store;
 use kopa_domain::validate as v;
 use kopa_domain::{Code, Timestamp, ValidationError};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -140,6 +142,45 @@ fn range(field: &str, value: u32, ok: std::ops::RangeInclusive<i64>) -> Result<u
 }
 
 impl Registry {
+    /// Writes an encrypted copy of the whole replica to `dest` (refuses to overwrite),
+    /// consistent even while the replica is in use, then checks it opens.
+    pub fn backup(&self, dest: &Path, passphrase: &str) -> Result<()> {
+        if dest.exists() {
+            return Err(Error::AlreadyExists(dest.display().to_string()));
+        }
+        let partial = dest.with_extension("partial");
+        let _ = std::fs::remove_file(&partial);
+        {
+            let mut out = Connection::open(&partial)?;
+            out.pragma_update(None, "key", passphrase)?;
+            let b = rusqlite::backup::Backup::new(self.db(), &mut out)?;
+            b.run_to_completion(256, std::time::Duration::from_millis(0), None)?;
+        }
+        check_copy(&partial, passphrase)?;
+        std::fs::rename(&partial, dest)?;
+        Ok(())
+    }
+
+    /// Replaces this replica's content with a backup's, after checking the backup
+    /// opens with `passphrase`, passes the integrity check and is of the same branch.
+    pub fn restore(&mut self, src: &Path, passphrase: &str) -> Result<()> {
+        let backup = check_copy(src, passphrase)?;
+        let branch = store::get_meta(&backup, "branch_id")?;
+        if branch.as_deref() != Some(self.me().branch.key().as_str()) {
+            return Err(Error::NotAllowed {
+                role: self.me().role.as_str().into(),
+                action: "restore another branch's backup",
+            });
+        }
+        self.replace_content(&backup)
+    }
+
+    /// Changes the passphrase (the whole file is re-encrypted).
+    pub fn change_passphrase(&mut self, new_passphrase: &str) -> Result<()> {
+        v::text("passphrase", new_passphrase, 1024)?;
+        self.rekey(new_passphrase)
+    }
+
     /// The replica's backup schedule: daily, keeping 14, unless set.
     pub fn backup_policy(&self) -> Result<BackupPolicy> {
         let number = |key, default| -> Result<u32> {
@@ -184,7 +225,7 @@ impl Registry {
     /// the newest `keep`. Returns the new file.
     pub fn backup_into(&self, dir: &Path, passphrase: &str, keep: u32) -> Result<PathBuf> {
         std::fs::create_dir_all(dir)?;
-        let path = dir.join(file_name(self.env.clock.now()));
+        let path = dir.join(file_name(self.now()));
         self.backup(&path, passphrase)?;
         prune_backups(dir, keep)?;
         Ok(path)
@@ -196,7 +237,7 @@ impl Registry {
         let policy = self.backup_policy()?;
         let dir = self.backup_dir(default_dir)?;
         match self.next_due(&policy, &dir)? {
-            Some(due) if due <= self.env.clock.now() => {
+            Some(due) if due <= self.now() => {
                 Ok(Some(self.backup_into(&dir, passphrase, policy.keep)?))
             }
             _ => Ok(None),
@@ -223,9 +264,20 @@ impl Registry {
         }
         Ok(Some(match dated_backups(dir)?.last() {
             Some(b) => Timestamp(b.at.0 + i64::from(policy.every_hours) * HOUR_MS),
-            None => self.env.clock.now(),
+            None => self.now(),
         }))
     }
+}
+
+/// Opens a backup copy and proves it whole: the passphrase works, SQLite's integrity
+/// check passes, and it is a Kopā replica.
+fn check_copy(path: &Path, passphrase: &str) -> Result<Connection> {
+    let conn = store::open(path, passphrase, false)?;
+    let ok: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    if ok != "ok" {
+        return Err(Error::Corrupt(format!("backup integrity check: {ok}")));
+    }
+    Ok(conn)
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! What a hub keeps beside the documents: the branches it enrolled and the
 //! credentials it handed out; and how a new replica is made from an invite.
 
-use super::{write_identity, Me, Registry};
+use super::engine::{write_identity, Me};
+use super::Registry;
 use crate::docs::{self, DocId, DocRow};
 use crate::env::Env;
 use crate::error::{Error, Result};
@@ -16,7 +17,6 @@ use rand::RngCore;
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use std::path::Path;
 
 /// Who a credential belongs to, as the hub sees it on each request.
@@ -51,10 +51,10 @@ impl Registry {
     /// The branches this replica knows of: (id, name, municipality).
     pub fn branches(&self) -> Result<Vec<(String, String, String)>> {
         let mut s = self
-            .conn
+            .db()
             .prepare("SELECT id, name, municipality FROM p_branches ORDER BY name")?;
         let rows = s
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .query_map([], |r| r.try_into())?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
@@ -71,19 +71,18 @@ impl Registry {
     /// HQ registers a new branch: its activity document is created here, once, and
     /// handed to the branch's first device in its invite.
     pub fn register_branch(&mut self, name: &str, municipality: &str) -> Result<BranchId> {
-        if self.me.role != Role::Hq {
+        if self.me().role != Role::Hq {
             return Err(Error::NotAllowed {
-                role: self.me.role.as_str().into(),
+                role: self.me().role.as_str().into(),
                 action: "register branches",
             });
         }
-        let ctx = Context::builtin(self.env.clock.now().date());
+        let ctx = Context::builtin(self.now().date());
         let info = Branch {
             name: v::text("branch", name, v::MAX_NAME)?,
             municipality: v::municipality("municipality", municipality, &ctx)?,
         };
-        let now = self.env.clock.now().0 as u64;
-        let branch = BranchId::new(now, self.env.ids.random10());
+        let branch = self.fresh(BranchId::new);
         self.create_branch_doc(branch, &info)?;
         Ok(branch)
     }
@@ -92,7 +91,7 @@ impl Registry {
     /// reference data (the rest arrives with its first sync).
     pub fn starter_docs(&mut self, branch_id: &str) -> Result<Vec<(DocRow, Vec<u8>)>> {
         let mut out = vec![];
-        for row in docs::list(&self.conn)? {
+        for row in docs::list(self.db())? {
             let wanted = row.id == DocId::Reference
                 || matches!(row.id, DocId::Branch(b) if b.key() == branch_id);
             if wanted {
@@ -117,10 +116,13 @@ impl Registry {
         let mut idb = [0u8; 8];
         rand::rngs::OsRng.fill_bytes(&mut idb);
         let id: String = idb.iter().map(|b| format!("{b:02x}")).collect();
-        self.conn.execute(
-            "INSERT INTO hub_credentials(id, token_hash, peer, branch_name, role, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![id, token_hash(&token), peer, branch_name, role.as_str(), self.env.clock.now().0],
-        )?;
+        let now = self.now().0;
+        self.bookkeep(|c| {
+            Ok(c.execute(
+                "INSERT INTO hub_credentials(id, token_hash, peer, branch_name, role, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![id, token_hash(&token), peer, branch_name, role.as_str(), now],
+            )?)
+        })?;
         Ok((id, token))
     }
 
@@ -128,12 +130,11 @@ impl Registry {
     /// Read from the file on every request, so a revocation made by another process
     /// takes effect on the next request.
     pub fn check_credential(&self, token: &str) -> Result<Option<Credential>> {
-        let row: Option<(String, String, String, String, i64, Option<i64>)> = self
-            .conn
+        let row: Option<(String, String, String, String, i64, Option<i64>)> = self.db()
             .query_row(
                 "SELECT id, peer, branch_name, role, created, revoked FROM hub_credentials WHERE token_hash = ?1",
                 [token_hash(token)],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+                |r| r.try_into(),
             )
             .optional()?;
         Ok(row.and_then(|r| credential(r).filter(|c| c.revoked.is_none())))
@@ -141,20 +142,11 @@ impl Registry {
 
     /// Every credential handed out, revoked ones included.
     pub fn credentials(&self) -> Result<Vec<Credential>> {
-        let mut s = self.conn.prepare(
+        let mut s = self.db().prepare(
             "SELECT id, peer, branch_name, role, created, revoked FROM hub_credentials ORDER BY created",
         )?;
         let rows: Vec<_> = s
-            .query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
-            })?
+            .query_map([], |r| r.try_into())?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows.into_iter().filter_map(credential).collect())
     }
@@ -162,11 +154,13 @@ impl Registry {
     /// Revokes every credential of a branch (by name or id), or one credential by
     /// its id. Returns how many were revoked.
     pub fn revoke(&mut self, who: &str) -> Result<usize> {
-        let now = self.env.clock.now().0;
-        let n = self.conn.execute(
-            "UPDATE hub_credentials SET revoked = ?2 WHERE id = ?1 AND revoked IS NULL",
-            params![who.trim(), now],
-        )?;
+        let now = self.now().0;
+        let n = self.bookkeep(|c| {
+            Ok(c.execute(
+                "UPDATE hub_credentials SET revoked = ?2 WHERE id = ?1 AND revoked IS NULL",
+                params![who.trim(), now],
+            )?)
+        })?;
         if n > 0 {
             return Ok(n);
         }
@@ -180,24 +174,26 @@ impl Registry {
                 })
             }
         };
-        let peer = if self.me.role == Role::Hq && peer == self.me.branch.key() {
+        let peer = if self.me().role == Role::Hq && peer == self.me().branch.key() {
             "hq".to_string()
         } else {
             peer
         };
-        Ok(self.conn.execute(
-            "UPDATE hub_credentials SET revoked = ?2 WHERE peer = ?1 AND revoked IS NULL",
-            params![peer, now],
-        )?)
+        self.bookkeep(|c| {
+            Ok(c.execute(
+                "UPDATE hub_credentials SET revoked = ?2 WHERE peer = ?1 AND revoked IS NULL",
+                params![peer, now],
+            )?)
+        })
     }
 
     /// A setting kept in the replica (hub address, pinned certificate…).
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
-        store::get_meta(&self.conn, key)
+        store::get_meta(self.db(), key)
     }
 
     pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
-        store::set_meta(&self.conn, key, value)
+        self.bookkeep(|c| store::set_meta(c, key, value))
     }
 
     /// Makes a new replica of the branch an invite names, starting from the documents
@@ -232,12 +228,7 @@ impl Registry {
         }
         let conn = store::open(path, passphrase, true)?;
         write_identity(&conn, &me)?;
-        let mut reg = Registry {
-            conn,
-            cache: HashMap::new(),
-            me,
-            env,
-        };
+        let mut reg = Registry::assemble(conn, me, env);
         reg.merge_docs(loaded)?;
         Ok(reg)
     }

@@ -20,6 +20,7 @@
 //! A batch that carries changes to a document its sender may not write, or names a
 //! document it may not read, is refused whole before anything changes.
 
+use super::cards::{cards_digest, CARD_SENT};
 use super::{Incoming, Registry};
 use crate::docs::{self, DocId, DocRow};
 use crate::error::{Error, Result};
@@ -239,7 +240,7 @@ impl Registry {
         let mine = self.my_peer();
         if peer.peer == mine {
             true // another device of the same branch, or HQ and its hub
-        } else if self.me.role == Role::Hq {
+        } else if self.me().role == Role::Hq {
             row.id == DocId::Reference || row.owner == peer.peer
         } else {
             peer.role == Role::Hq && (row.id == DocId::Reference || row.owner == mine)
@@ -256,7 +257,7 @@ impl Registry {
         claimed: &str,
     ) -> Result<bool> {
         let mine = self.my_peer();
-        let owner = docs::owner(&self.conn, id)?.unwrap_or_else(|| claimed.to_string());
+        let owner = docs::owner(self.db(), id)?.unwrap_or_else(|| claimed.to_string());
         Ok(if peer == mine {
             true
         } else if peer_role == Role::Hq.as_str() {
@@ -273,17 +274,17 @@ impl Registry {
     fn may_send_changes(&self, peer: &SyncPeer, row: &DocRow) -> bool {
         let mine = self.my_peer();
         peer.peer == mine
-            || self.me.role == Role::Hq
+            || self.me().role == Role::Hq
             || (row.id != DocId::Reference && row.owner == mine)
     }
 
     /// The documents this replica shares with `peer`.
     fn shared_docs(&self, peer: &SyncPeer) -> Result<Vec<DocRow>> {
         // HQ holds every branch's documents but shares with a branch only its own.
-        let candidates = if self.me.role == Role::Hq && peer.peer != self.my_peer() {
-            docs::list_owned(&self.conn, &peer.peer)?
+        let candidates = if self.me().role == Role::Hq && peer.peer != self.my_peer() {
+            docs::list_owned(self.db(), &peer.peer)?
         } else {
-            docs::list(&self.conn)?
+            docs::list(self.db())?
         };
         Ok(candidates
             .into_iter()
@@ -314,7 +315,7 @@ impl Registry {
 
     fn load_state(&self, key: &str, id: DocId) -> Result<State> {
         let bytes: Option<Vec<u8>> = self
-            .conn
+            .db()
             .query_row(
                 "SELECT state FROM sync_states WHERE peer = ?1 AND doc_id = ?2",
                 params![key, id.to_string()],
@@ -337,7 +338,7 @@ impl Registry {
 
     fn is_erased(&self, id: DocId) -> Result<bool> {
         Ok(match id {
-            DocId::Family(f) => crate::projection::is_gone(&self.conn, &f.key())?,
+            DocId::Family(f) => crate::projection::is_gone(self.db(), &f.key())?,
             _ => false,
         })
     }
@@ -368,7 +369,7 @@ impl Registry {
         let mut out = vec![];
         for (id, owner) in rows {
             let row = DocRow { id, owner };
-            let held = docs::owner(&self.conn, id)?.is_some();
+            let held = docs::owner(self.db(), id)?.is_some();
             let heads = if held {
                 self.doc(id)?.get_heads()
             } else {
@@ -424,7 +425,7 @@ impl Registry {
             if !message.have.iter().all(|h| sane_bloom(&h.bloom)) {
                 return Err(malformed("a bloom filter Automerge cannot use"));
             }
-            let owner = docs::owner(&self.conn, id)?.unwrap_or_else(|| m.owner.clone());
+            let owner = docs::owner(self.db(), id)?.unwrap_or_else(|| m.owner.clone());
             let row = DocRow { id, owner };
             if !message.changes.is_empty()
                 && !self.may_write(&peer.peer, peer.role.as_str(), id, &m.owner)?
@@ -456,7 +457,7 @@ impl Registry {
                 },
             ));
         }
-        let now = self.env.clock.now().0;
+        let now = self.now().0;
         let result = self.apply_incoming(items, |tx: &Connection, items| {
             for (row, inc) in items {
                 if let Incoming::Sync { state, .. } = inc {
@@ -520,121 +521,16 @@ impl Registry {
         })
     }
 
-    /// On a hub: keeps the card a device sent with its sync, if it is the card of a
-    /// device of the branch (or HQ) its credential is for.
-    fn keep_device_card(&mut self, peer: &SyncPeer, card: &crate::IdentityCard) -> Result<()> {
-        if card.peer() != peer.peer || card.role != peer.role.as_str() || !card.is_valid() {
-            return Ok(()); // not that device's own card: not handed on
-        }
-        self.conn.execute(
-            "INSERT INTO hub_devices(state_key, peer, card, updated) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT(state_key) DO UPDATE SET peer = excluded.peer, card = excluded.card, updated = excluded.updated",
-            params![
-                peer.state_key,
-                peer.peer,
-                serde_json::to_string(card).unwrap_or_default(),
-                self.env.clock.now().0
-            ],
-        )?;
-        Ok(())
-    }
-
-    /// On a hub: the cards of the devices `peer` exchanges sync files with: the other
-    /// devices of its branch and HQ's (every device, for HQ), never a revoked one.
-    fn device_cards_for(&self, peer: &SyncPeer) -> Result<Vec<crate::IdentityCard>> {
-        let mut s = self.conn.prepare_cached(
-            "SELECT d.card FROM hub_devices d
-             WHERE d.state_key <> ?1 AND (d.peer = ?2 OR d.peer = 'hq' OR ?3)
-               AND NOT EXISTS (SELECT 1 FROM hub_credentials c
-                               WHERE c.id = d.state_key AND c.revoked IS NOT NULL)",
-        )?;
-        let cards: Vec<String> = s
-            .query_map(
-                params![peer.state_key, peer.peer, peer.role == Role::Hq],
-                |r| r.get(0),
-            )?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut out: Vec<crate::IdentityCard> = cards
-            .iter()
-            .filter_map(|c| serde_json::from_str(c).ok())
-            .collect();
-        out.sort_by(|a, b| a.sign_key.cmp(&b.sign_key));
-        out.dedup_by(|a, b| a.sign_key == b.sign_key);
-        Ok(out)
-    }
-
-    /// On a hub: the cards a new device of `peer` starts with (its invite carries them,
-    /// so even a device that joins offline can exchange sync files at once).
-    pub fn device_cards(&self, peer: &str, role: Role) -> Result<Vec<crate::IdentityCard>> {
-        self.device_cards_for(&SyncPeer {
-            state_key: String::new(),
-            peer: peer.into(),
-            role,
-        })
-    }
-
-    /// The cards this replica learnt from its hub.
-    fn hub_cards(&self) -> Result<Vec<crate::IdentityCard>> {
-        let mut s = self.conn.prepare_cached(
-            "SELECT branch_id, name, role, device, sign_key, recipient, peer FROM sync_peers
-             WHERE source = 'hub' ORDER BY sign_key",
-        )?;
-        let rows = s
-            .query_map([], |r| {
-                let role: String = r.get(2)?;
-                let peer: String = r.get(6)?;
-                Ok(crate::IdentityCard {
-                    branch_id: r.get::<_, Option<String>>(0)?.unwrap_or(peer),
-                    branch_name: r.get(1)?,
-                    role,
-                    device: r.get(3)?,
-                    sign_key: r.get(4)?,
-                    recipient: r.get(5)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
-    }
-
-    /// Replaces the cards learnt from the hub with its current list (a device the
-    /// hub no longer lists was revoked). Cards exchanged by hand stay.
-    pub fn learn_hub_cards(&mut self, cards: &[crate::IdentityCard]) -> Result<()> {
-        let own = self.identity_card()?;
-        let tx = self.conn.unchecked_transaction()?;
-        tx.execute("DELETE FROM sync_peers WHERE source = 'hub'", [])?;
-        for card in cards {
-            if card.sign_key == own.sign_key || !card.is_valid() {
-                continue;
-            }
-            tx.execute(
-                "INSERT INTO sync_peers(sign_key, peer, name, role, device, recipient, source, branch_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'hub', ?7)
-                 ON CONFLICT(sign_key) DO NOTHING",
-                params![
-                    card.sign_key,
-                    card.peer(),
-                    card.branch_name,
-                    card.role,
-                    card.device,
-                    card.recipient,
-                    card.branch_id
-                ],
-            )?;
-        }
-        tx.commit()?;
-        Ok(())
-    }
-
     /// What the hub has acknowledged by network sync (the heads each document's sync
     /// state shares with it), if this replica ever synced with one.
     pub(crate) fn network_status(&mut self) -> Result<Option<crate::PeerStatus>> {
         let hub = SyncPeer::hub();
-        let states: i64 = self.conn.query_row(
+        let states: i64 = self.db().query_row(
             "SELECT count(*) FROM sync_states WHERE peer = ?1",
             [&hub.state_key],
             |r| r.get(0),
         )?;
-        if states == 0 || self.me.device_name == "hub" {
+        if states == 0 || self.me().device_name == "hub" {
             return Ok(None);
         }
         let mut unsent = 0;
@@ -648,11 +544,11 @@ impl Registry {
             unsent += doc.get_changes_meta(&known).len();
         }
         let (sent, heard): (Option<i64>, Option<i64>) = self
-            .conn
+            .db()
             .query_row(
                 "SELECT last_sent, last_heard FROM sync_log WHERE peer = ?1",
                 [&hub.peer],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| r.try_into(),
             )
             .optional()?
             .unwrap_or((None, None));
@@ -670,22 +566,26 @@ impl Registry {
         }))
     }
 
-    fn note_sent(&self, peer: &str) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO sync_log(peer, last_sent) VALUES (?1, ?2)
-             ON CONFLICT(peer) DO UPDATE SET last_sent = excluded.last_sent",
-            params![peer, self.env.clock.now().0],
-        )?;
-        Ok(())
+    /// Notes when something was last sent to `peer` (by file or network).
+    pub(super) fn note_sent(&self, peer: &str) -> Result<()> {
+        let now = self.now().0;
+        self.bookkeep(|c| {
+            c.execute(
+                "INSERT INTO sync_log(peer, last_sent) VALUES (?1, ?2)
+                 ON CONFLICT(peer) DO UPDATE SET last_sent = excluded.last_sent",
+                params![peer, now],
+            )?;
+            Ok(())
+        })
     }
 
     /// When each branch was last heard from (ms since the epoch).
     pub fn heard_from(&self) -> Result<Vec<(String, i64)>> {
-        let mut s = self.conn.prepare(
+        let mut s = self.db().prepare(
             "SELECT peer, last_heard FROM sync_log WHERE last_heard IS NOT NULL AND peer <> 'hq' ORDER BY peer",
         )?;
         let rows = s
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map([], |r| r.try_into())?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
@@ -693,17 +593,19 @@ impl Registry {
     /// Keeps what the hub says of when it last heard from each branch (an HQ replica
     /// reports which branches it is missing).
     fn note_heard(&self, heard: &[(String, i64)]) -> Result<()> {
-        if self.me.role != Role::Hq {
+        if self.me().role != Role::Hq {
             return Ok(());
         }
-        for (peer, at) in heard {
-            self.conn.execute(
-                "INSERT INTO sync_log(peer, last_heard) VALUES (?1, ?2)
-                 ON CONFLICT(peer) DO UPDATE SET last_heard = max(coalesce(last_heard, 0), excluded.last_heard)",
-                params![peer, at],
-            )?;
-        }
-        Ok(())
+        self.bookkeep(|c| {
+            for (peer, at) in heard {
+                c.execute(
+                    "INSERT INTO sync_log(peer, last_heard) VALUES (?1, ?2)
+                     ON CONFLICT(peer) DO UPDATE SET last_heard = max(coalesce(last_heard, 0), excluded.last_heard)",
+                    params![peer, at],
+                )?;
+            }
+            Ok(())
+        })
     }
 
     /// Runs a whole sync with `peer` over `transport` (one request, one response per
@@ -784,30 +686,6 @@ impl Registry {
         }
         Err(Error::NetSync(NetSyncError::NoProgress(MAX_ROUNDS)))
     }
-}
-
-/// The setting that records the card the hub has of this replica (its signing key).
-const CARD_SENT: &str = "hub_has_card";
-
-/// A digest of a list of identity cards, the same on both sides for the same list.
-pub fn cards_digest(cards: &[crate::IdentityCard]) -> String {
-    let mut keys: Vec<String> = cards
-        .iter()
-        .map(|c| {
-            format!(
-                "{} {} {} {} {} {}",
-                c.sign_key, c.recipient, c.branch_id, c.role, c.device, c.branch_name
-            )
-        })
-        .collect();
-    keys.sort();
-    keys.dedup();
-    let mut h = Sha256::new();
-    for k in keys {
-        h.update(k.as_bytes());
-        h.update(b"\n");
-    }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Whether Automerge can use a bloom filter a peer sent. Automerge trusts the

@@ -190,7 +190,7 @@ impl Registry {
     /// This replica's signing key and age identity, made on first use.
     fn sync_keys(&self) -> Result<(SigningKey, age::x25519::Identity)> {
         use age::secrecy::ExposeSecret;
-        let sign = match store::get_meta(&self.conn, "sync_sign_key")? {
+        let sign = match store::get_meta(self.db(), "sync_sign_key")? {
             Some(k) => {
                 let bytes: [u8; 32] = B64
                     .decode(k)
@@ -201,21 +201,21 @@ impl Registry {
             }
             None => {
                 let key = SigningKey::generate(&mut rand::rngs::OsRng);
-                store::set_meta(&self.conn, "sync_sign_key", &B64.encode(key.to_bytes()))?;
+                self.bookkeep(|c| {
+                    store::set_meta(c, "sync_sign_key", &B64.encode(key.to_bytes()))
+                })?;
                 key
             }
         };
-        let age_id = match store::get_meta(&self.conn, "sync_age_identity")? {
+        let age_id = match store::get_meta(self.db(), "sync_age_identity")? {
             Some(k) => k
                 .parse::<age::x25519::Identity>()
                 .map_err(|_| Error::Corrupt("age identity".into()))?,
             None => {
                 let id = age::x25519::Identity::generate();
-                store::set_meta(
-                    &self.conn,
-                    "sync_age_identity",
-                    id.to_string().expose_secret(),
-                )?;
+                self.bookkeep(|c| {
+                    store::set_meta(c, "sync_age_identity", id.to_string().expose_secret())
+                })?;
                 id
             }
         };
@@ -226,10 +226,10 @@ impl Registry {
     pub fn identity_card(&self) -> Result<IdentityCard> {
         let (sign, age_id) = self.sync_keys()?;
         Ok(IdentityCard {
-            branch_id: self.me.branch.key(),
-            branch_name: self.me.branch_name.clone(),
-            role: self.me.role.as_str().into(),
-            device: self.me.device_name.clone(),
+            branch_id: self.me().branch.key(),
+            branch_name: self.me().branch_name.clone(),
+            role: self.me().role.as_str().into(),
+            device: self.me().device_name.clone(),
             sign_key: B64.encode(sign.verifying_key().to_bytes()),
             recipient: age_id.to_public().to_string(),
         })
@@ -240,35 +240,28 @@ impl Registry {
         if !card.is_valid() {
             return Err(Error::SyncFile(SyncFileError::Damaged));
         }
-        self.conn.execute(
-            "INSERT INTO sync_peers(sign_key, peer, name, role, device, recipient, source, branch_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'card', ?7)
-             ON CONFLICT(sign_key) DO UPDATE SET peer = excluded.peer, name = excluded.name,
-                role = excluded.role, device = excluded.device, recipient = excluded.recipient,
-                source = 'card', branch_id = excluded.branch_id",
-            params![card.sign_key, card.peer(), card.branch_name, card.role, card.device, card.recipient, card.branch_id],
-        )?;
-        Ok(())
+        self.bookkeep(|c| {
+            c.execute(
+                "INSERT INTO sync_peers(sign_key, peer, name, role, device, recipient, source, branch_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'card', ?7)
+                 ON CONFLICT(sign_key) DO UPDATE SET peer = excluded.peer, name = excluded.name,
+                    role = excluded.role, device = excluded.device, recipient = excluded.recipient,
+                    source = 'card', branch_id = excluded.branch_id",
+                params![card.sign_key, card.peer(), card.branch_name, card.role, card.device, card.recipient, card.branch_id],
+            )?;
+            Ok(())
+        })
     }
 
     /// Finds a peer by `hq`, branch id or branch name (diacritics optional): its
     /// name, role and every known replica of it (never this one).
     fn resolve_peer(&self, name: &str) -> Result<(String, String, Vec<Replica>)> {
-        let mut s = self.conn.prepare(
+        let mut s = self.db().prepare(
             "SELECT peer, name, role, recipient, sign_key, device FROM sync_peers ORDER BY device, sign_key",
         )?;
         type Row = (String, String, String, String, String, String);
         let rows: Vec<Row> = s
-            .query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
-            })?
+            .query_map([], |r| r.try_into())?
             .collect::<rusqlite::Result<_>>()?;
         let own_key = B64.encode(self.sync_keys()?.0.verifying_key().to_bytes());
         let want = fold(name);
@@ -290,27 +283,27 @@ impl Registry {
     }
 
     pub(crate) fn my_peer(&self) -> String {
-        if self.me.role == Role::Hq {
+        if self.me().role == Role::Hq {
             "hq".into()
         } else {
-            self.me.branch.key()
+            self.me().branch.key()
         }
     }
 
     /// The documents a peer may receive from this replica.
     fn docs_for(&self, peer: &str, peer_role: &str) -> Result<Vec<DocRow>> {
         let mine = self.my_peer();
-        Ok(docs::list(&self.conn)?
+        Ok(docs::list(self.db())?
             .into_iter()
             .filter(|d| {
                 if peer == mine {
                     true // another device of the same branch (or of HQ)
-                } else if self.me.role == Role::Hq {
+                } else if self.me().role == Role::Hq {
                     // HQ sends a branch the reference data and that branch's own documents.
                     d.id == DocId::Reference || d.owner == peer
                 } else {
                     // A branch sends only what it owns, and only to HQ or itself.
-                    peer_role == Role::Hq.as_str() && d.owner == self.me.branch.key()
+                    peer_role == Role::Hq.as_str() && d.owner == self.me().branch.key()
                 }
             })
             .collect())
@@ -321,7 +314,7 @@ impl Registry {
     /// acknowledged the document.
     fn acked(&mut self, key: &str, id: DocId) -> Result<Option<Vec<ChangeHash>>> {
         let heads: Option<String> = self
-            .conn
+            .db()
             .query_row(
                 "SELECT heads FROM sync_acks WHERE peer = ?1 AND doc_id = ?2",
                 [key, &id.to_string()],
@@ -419,7 +412,7 @@ impl Registry {
             v: 1,
             from: card,
             to: peer.clone(),
-            created: self.env.clock.now().0,
+            created: self.now().0,
             docs: entries,
         };
         let json = serde_json::to_vec(&payload).map_err(|e| Error::Corrupt(e.to_string()))?;
@@ -440,11 +433,7 @@ impl Registry {
         let mut w = encryptor.wrap_output(&mut out)?;
         w.write_all(&inner)?;
         w.finish()?;
-        self.conn.execute(
-            "INSERT INTO sync_log(peer, last_sent) VALUES (?1, ?2)
-             ON CONFLICT(peer) DO UPDATE SET last_sent = excluded.last_sent",
-            params![peer, self.env.clock.now().0],
-        )?;
+        self.note_sent(&peer)?;
         let summary = ExportSummary {
             to: peer,
             documents: with_changes,
@@ -473,11 +462,11 @@ impl Registry {
         let sig_bytes: [u8; 64] = inner[40..104].try_into().map_err(damaged)?;
         let body = &inner[104..];
         let sender: Option<(String, String, String)> = self
-            .conn
+            .db()
             .query_row(
                 "SELECT peer, name, role FROM sync_peers WHERE sign_key = ?1",
                 [&key_b64],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| r.try_into(),
             )
             .optional()?;
         let (peer, peer_name, peer_role) =
@@ -518,7 +507,7 @@ impl Registry {
     pub fn import_sync_file(&mut self, file: &[u8]) -> Result<ImportSummary> {
         let (peer, peer_name, peer_role, sig_id, payload) = self.open_sync_file(file)?;
         let signer = payload.from.sign_key.clone();
-        let seen: i64 = self.conn.query_row(
+        let seen: i64 = self.db().query_row(
             "SELECT count(*) FROM sync_imported WHERE hash = ?1",
             [&sig_id],
             |r| r.get(0),
@@ -536,7 +525,7 @@ impl Registry {
         let mut acks = vec![];
         for entry in payload.docs {
             let id: DocId = entry.id.parse().map_err(damaged)?;
-            let owner = docs::owner(&self.conn, id)?.unwrap_or(entry.owner.clone());
+            let owner = docs::owner(self.db(), id)?.unwrap_or(entry.owner.clone());
             if !self.may_write(&peer, &peer_role, id, &entry.owner)? {
                 return Err(Error::SyncFile(SyncFileError::NotOwner));
             }
@@ -547,7 +536,7 @@ impl Registry {
                 items.push((DocRow { id, owner }, Incoming::Changes(changes)));
             }
         }
-        let now = self.env.clock.now().0;
+        let now = self.now().0;
         let ack_peer = peer.clone();
         let (merge, _) = self.apply_incoming(items, |tx: &Connection, _| {
             // The signer's heads: what that one replica has (never its branch's).
@@ -590,7 +579,7 @@ impl Registry {
     /// at HQ, branches heard of only through the hub.
     pub fn sync_status(&mut self) -> Result<Vec<PeerStatus>> {
         let own_key = B64.encode(self.sync_keys()?.0.verifying_key().to_bytes());
-        let mut s = self.conn.prepare(
+        let mut s = self.db().prepare(
             "SELECT p.sign_key, p.peer, p.name, p.role, p.device, l.last_sent, p.last_heard,
                     (SELECT count(*) FROM sync_acks a WHERE a.peer = p.sign_key)
              FROM sync_peers p LEFT JOIN sync_log l ON l.peer = p.peer
@@ -607,18 +596,7 @@ impl Registry {
             i64,
         );
         let rows: Vec<Row> = s
-            .query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                ))
-            })?
+            .query_map([], |r| r.try_into())?
             .collect::<rusqlite::Result<_>>()?;
         drop(s);
         let ts = |t: Option<i64>| t.map(|t| kopa_domain::Timestamp(t).to_rfc3339());
@@ -652,16 +630,14 @@ impl Registry {
             out.push(net);
         }
         // At HQ: when each branch was last heard of through the hub.
-        let mut s = self.conn.prepare(
+        let mut s = self.db().prepare(
             "SELECT l.peer, coalesce(b.name, l.peer), l.last_sent, l.last_heard
              FROM sync_log l LEFT JOIN p_branches b ON b.id = l.peer
              WHERE l.peer <> 'hq' AND l.last_heard IS NOT NULL AND ?1
              ORDER BY 2",
         )?;
         let heard: Vec<(String, String, Option<i64>, Option<i64>)> = s
-            .query_map([self.me.role == Role::Hq], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })?
+            .query_map([self.me().role == Role::Hq], |r| r.try_into())?
             .collect::<rusqlite::Result<_>>()?;
         for (peer, name, sent, heard) in heard {
             out.push(PeerStatus {
@@ -681,7 +657,7 @@ impl Registry {
 
     /// Changes kept here that wait for changes not yet arrived, per document.
     pub fn waiting_changes(&self) -> Result<Vec<crate::views::Waiting>> {
-        crate::pending::summary(&self.conn)
+        crate::pending::summary(self.db())
     }
 }
 
