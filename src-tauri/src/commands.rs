@@ -38,7 +38,7 @@ commands! {
     group(id: String) -> GroupDetail;
     add_group(input: GroupInput) -> String;
     planned_today() -> Vec<GroupSummary>;
-    record_session(input: SessionInput) -> String;
+    record_session(input: SessionDraft) -> String;
     // Volunteers and trainings.
     list_volunteers() -> Vec<VolunteerView>;
     add_volunteer(input: VolunteerInput) -> String;

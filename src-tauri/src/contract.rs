@@ -105,16 +105,6 @@ pub struct GroupInput {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Deserialize, TS)]
-pub struct SessionInput {
-    pub group: String,
-    pub date: String,
-    pub attended: Vec<String>,
-    /// `(category, count)`: adult, child, senior, volunteer, other.
-    pub guests: Vec<(String, i64)>,
-    pub note: String,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Deserialize, TS)]
 pub struct VolunteerInput {
     pub given_name: String,
     pub family_name: String,
@@ -196,7 +186,7 @@ pub fn typescript() -> String {
         MemberInput::decl(),
         FamilyInput::decl(),
         GroupInput::decl(),
-        SessionInput::decl(),
+        kopa_registry::SessionDraft::decl(),
         Choices::decl(),
         VolunteerInput::decl(),
         TrainingInput::decl(),

@@ -62,7 +62,7 @@ impl std::ops::Deref for Cx<'_> {
 
 use contract::*;
 use kopa_domain::reference;
-use kopa_domain::{Date, FamilyId, GroupId};
+use kopa_domain::{FamilyId, GroupId};
 use kopa_registry::views::*;
 use kopa_registry::*;
 use std::path::{Path, PathBuf};
@@ -160,10 +160,6 @@ impl AppState {
         let reg = Registry::open(&path, DEMO_PASSPHRASE, Env::system())?;
         Ok(self.set(reg, DEMO_PASSPHRASE))
     }
-}
-
-fn date(s: &str) -> Res<Date> {
-    Ok(kopa_domain::validate::date("date", s).map_err(Error::from)?)
 }
 
 fn id<T: std::str::FromStr>(field: &str, s: &str) -> Res<T> {
@@ -368,24 +364,8 @@ fn planned_today(cx: &Cx) -> Res<Vec<GroupSummary>> {
     })
 }
 
-fn record_session(cx: &Cx, input: SessionInput) -> Res<String> {
-    date(&input.date)?;
-    cx.with(|r| {
-        r.record_session(&SessionDraft {
-            group: input.group,
-            date: input.date,
-            attended: input.attended,
-            guests: input
-                .guests
-                .iter()
-                .filter(|(_, n)| *n > 0)
-                .map(|(c, n)| format!("{c}={n}"))
-                .collect(),
-            note: some(&input.note),
-            ..Default::default()
-        })
-        .map(|s| s.key())
-    })
+fn record_session(cx: &Cx, input: SessionDraft) -> Res<String> {
+    cx.with(|r| r.record_session(&input).map(|s| s.key()))
 }
 
 // ----- volunteers and trainings ----------------------------------------------------

@@ -29,11 +29,20 @@ export type FamilyInput = { name: string, municipality: string, languages: Array
 
 export type GroupInput = { name: string, activity: string, weekday: string, time: string, place: string, };
 
-export type SessionInput = { group: string, date: string, attended: Array<string>, 
+export type SessionDraft = { group: string, date: string, time: string | null, 
 /**
- * `(category, count)`: adult, child, senior, volunteer, other.
+ * Minutes, 90 when left out.
  */
-guests: Array<[string, number]>, note: string, };
+minutes: string | null, place: string | null, 
+/**
+ * What the session was about ("bērna aprūpes pamati, vecumposmu īpatnības").
+ */
+topics: string | null, attended: Array<string>, 
+/**
+ * Unregistered guests, `(category, count)`: adult, child, senior, volunteer,
+ * other. A category counted twice adds up; a count of 0 is left out.
+ */
+guests: Array<[string, number]>, facilitators: Array<string>, note: string | null, };
 
 export type Choices = { municipalities: Array<string>, activities: Array<string>, languages: Array<string>, target_groups: Array<string>, genders: Array<string>, roles: Array<string>, guest_categories: Array<string>, };
 
@@ -125,7 +134,15 @@ export type GroupSummary = { id: string, name: string, activity: string, municip
  */
 member_count: number, session_count: number, };
 
-export type SessionSummary = { id: string, group_id: string, group_name: string, date: string, time: string | null, minutes: number, attended: number, guests: number, note: string, };
+export type SessionSummary = { id: string, 
+/**
+ * The branch that held it.
+ */
+branch: string, group_id: string, group_name: string, date: string, time: string | null, minutes: number, attended: number, guests: number, 
+/**
+ * What the session was about, as the volunteer wrote it.
+ */
+topics: string, note: string, };
 
 export type GroupDetail = { start: string | null, end: string | null, members: Array<PersonView>, facilitators: Array<VolunteerView>, sessions: Array<SessionSummary>, id: string, name: string, activity: string, municipality: string, weekday: number | null, time: string | null, place: string | null, 
 /**
@@ -133,7 +150,15 @@ export type GroupDetail = { start: string | null, end: string | null, members: A
  */
 member_count: number, session_count: number, };
 
-export type SessionDetail = { place: string | null, topics: string, attendance: Array<PersonView>, guests_by_category: Array<[string, number]>, facilitators: Array<string>, id: string, group_id: string, group_name: string, date: string, time: string | null, minutes: number, attended: number, guests: number, note: string, };
+export type SessionDetail = { place: string | null, attendance: Array<PersonView>, guests_by_category: Array<[string, number]>, facilitators: Array<string>, id: string, 
+/**
+ * The branch that held it.
+ */
+branch: string, group_id: string, group_name: string, date: string, time: string | null, minutes: number, attended: number, guests: number, 
+/**
+ * What the session was about, as the volunteer wrote it.
+ */
+topics: string, note: string, };
 
 export type VolunteerView = { id: string, given_name: string, family_name: string, role: string, active: boolean, trainings: number, 
 /**

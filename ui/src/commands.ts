@@ -2,7 +2,7 @@
 // Do not edit: CI fails when this file is stale.
 
 import { call } from "./invoke";
-import type { AppStatus, BackupOverview, Choices, ConflictView, CreateBranch, Dashboard, ExportSummary, FamilyDetail, FamilyInput, FamilySummary, GroupDetail, GroupInput, GroupSummary, HubSyncResult, Identity, ImportSummary, Overview, RetentionOverview, SearchHit, SessionInput, SyncOverview, TrainingInput, TrainingView, VolunteerInput, VolunteerView } from "./bindings";
+import type { AppStatus, BackupOverview, Choices, ConflictView, CreateBranch, Dashboard, ExportSummary, FamilyDetail, FamilyInput, FamilySummary, GroupDetail, GroupInput, GroupSummary, HubSyncResult, Identity, ImportSummary, Overview, RetentionOverview, SearchHit, SessionDraft, SyncOverview, TrainingInput, TrainingView, VolunteerInput, VolunteerView } from "./bindings";
 
 /** One typed function per Tauri command; each rejects with a CommandError. */
 export const commands = {
@@ -28,7 +28,7 @@ export const commands = {
   group: (id: string): Promise<GroupDetail> => call("group", { id }),
   addGroup: (input: GroupInput): Promise<string> => call("add_group", { input }),
   plannedToday: (): Promise<Array<GroupSummary>> => call("planned_today"),
-  recordSession: (input: SessionInput): Promise<string> => call("record_session", { input }),
+  recordSession: (input: SessionDraft): Promise<string> => call("record_session", { input }),
   listVolunteers: (): Promise<Array<VolunteerView>> => call("list_volunteers"),
   addVolunteer: (input: VolunteerInput): Promise<string> => call("add_volunteer", { input }),
   trainings: (volunteer: string): Promise<Array<TrainingView>> => call("trainings", { volunteer }),

@@ -66,6 +66,7 @@ field-attended = Attended
 field-facilitator = Facilitator
 field-volunteer = Volunteer
 field-topic = Topic
+field-topics = Topics
 field-hours = Hours
 field-note = Note
 field-group = Group

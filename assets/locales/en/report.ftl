@@ -12,6 +12,7 @@ report-period = Period
 report-reference-date = Ages at
 report-sheet-summary = Summary
 report-sheet-stamp = Computed from
+report-sheet-sessions = Sessions
 report-dim-age-band = Age band
 report-dim-gender = Gender
 report-dim-target-group = Target group

@@ -66,6 +66,7 @@ field-attended = Apmeklēja
 field-facilitator = Vadītājs
 field-volunteer = Brīvprātīgais
 field-topic = Tēma
+field-topics = Tēmas
 field-hours = Stundas
 field-note = Piezīme
 field-group = Grupa

@@ -12,6 +12,7 @@ report-period = Periods
 report-reference-date = Vecums uz
 report-sheet-summary = Kopsavilkums
 report-sheet-stamp = Aprēķināts no
+report-sheet-sessions = Nodarbības
 report-dim-age-band = Vecuma grupa
 report-dim-gender = Dzimums
 report-dim-target-group = Mērķa grupa

@@ -66,6 +66,7 @@ field-attended = Присутствовали
 field-facilitator = Ведущий
 field-volunteer = Волонтёр
 field-topic = Тема
+field-topics = Темы
 field-hours = Часы
 field-note = Заметка
 field-group = Группа

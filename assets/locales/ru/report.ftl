@@ -12,6 +12,7 @@ report-period = Период
 report-reference-date = Возраст на
 report-sheet-summary = Сводка
 report-sheet-stamp = Рассчитано по
+report-sheet-sessions = Занятия
 report-dim-age-band = Возрастная группа
 report-dim-gender = Пол
 report-dim-target-group = Целевая группа

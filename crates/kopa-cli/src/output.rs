@@ -315,8 +315,8 @@ pub fn sessions(list: &[SessionSummary], l10n: &Localizer) -> String {
 
 pub fn session(x: &SessionDetail, l10n: &Localizer) -> String {
     let mut s = vec![session_line(&x.summary, l10n).trim().to_string()];
-    if !x.topics.is_empty() {
-        s.push(x.topics.clone());
+    if !x.summary.topics.is_empty() {
+        s.push(x.summary.topics.clone());
     }
     s.push(format!("{}:", l10n.tr("cli-attendance", &[])));
     s.extend(x.attendance.iter().map(person_line));

@@ -243,13 +243,13 @@ impl MemberDraft {
     }
 }
 
-/// `CATEGORY=N` guest counts.
-pub fn guest_count(field: &str, value: &str) -> Result<(String, i64)> {
-    let (cat, n) = value
-        .split_once('=')
-        .ok_or_else(|| ValidationError::new(field, Code::InvalidGuests).with_value(value))?;
-    let cat = text(field, cat, 40)?.to_lowercase();
-    let n = number(field, n, 0..=100_000)?;
+/// A head count of one category (guests of a session, an event's spectators): the
+/// category lower-cased, the count between 0 and 100,000.
+pub fn head_count(field: &str, category: &str, n: i64) -> Result<(String, i64)> {
+    let cat = text(field, category, 40)?.to_lowercase();
+    if !(0..=100_000).contains(&n) {
+        return Err(ValidationError::new(field, Code::NumberRange).with_value(n.to_string()));
+    }
     Ok((cat, n))
 }
 
@@ -321,12 +321,16 @@ mod tests {
         );
         assert_eq!(tenth_hours("hours", "1,5").unwrap(), 15);
         assert_eq!(
-            guest_count("guests", "child=3").unwrap(),
+            head_count("guests", " Child ", 3).unwrap(),
             ("child".into(), 3)
         );
         assert_eq!(
-            guest_count("guests", "child").unwrap_err().code,
-            Code::InvalidGuests
+            head_count("guests", "child", -1).unwrap_err().code,
+            Code::NumberRange
+        );
+        assert_eq!(
+            head_count("guests", " ", 1).unwrap_err().code,
+            Code::Required
         );
     }
 }

@@ -43,6 +43,16 @@ impl Default for DemoOptions {
     }
 }
 
+/// A week's theme for the sessions (as the seeds' lectures for young parents).
+const TOPICS: &[&str] = &[
+    "Bērna aprūpes pamati",
+    "Vecumposmu īpatnības",
+    "Veselīgs uzturs ģimenē",
+    "Семейный бюджет",
+    "Drošība internetā",
+    "Общение с подростком",
+];
+
 const LV_MALE: &[&str] = &[
     "Jānis",
     "Andris",
@@ -428,13 +438,10 @@ pub fn fill(
                 .collect();
             let mut guests = vec![];
             if rng.gen_bool(0.25) {
-                guests.push(format!(
-                    "{}={}",
-                    ["adult", "child", "senior"]
-                        .choose(&mut rng)
-                        .expect("categories"),
-                    rng.gen_range(1..4)
-                ));
+                let category = ["adult", "child", "senior"]
+                    .choose(&mut rng)
+                    .expect("categories");
+                guests.push((category.to_string(), rng.gen_range(1..4)));
             }
             reg.record_session(&SessionDraft {
                 group: gid.key(),
@@ -446,6 +453,8 @@ pub fn fill(
                         .expect("durations")
                         .to_string(),
                 ),
+                // What was done, in the volunteers' words (the week's theme).
+                topics: Some(TOPICS[week as usize % TOPICS.len()].into()),
                 attended,
                 guests,
                 facilitators: facilitators[..1 + usize::from(rng.gen_bool(0.3))].to_vec(),
@@ -478,8 +487,8 @@ pub fn fill(
             date: day.to_string(),
             municipality: None,
             head_counts: vec![
-                format!("participants={}", rng.gen_range(90..160)),
-                format!("spectators={}", rng.gen_range(0..400)),
+                ("participants".into(), rng.gen_range(90..160)),
+                ("spectators".into(), rng.gen_range(0..400)),
             ],
             participants,
         })?;

@@ -124,6 +124,8 @@ pub struct GroupSummary {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SessionSummary {
     pub id: String,
+    /// The branch that held it.
+    pub branch: String,
     pub group_id: String,
     pub group_name: String,
     pub date: String,
@@ -131,6 +133,8 @@ pub struct SessionSummary {
     pub minutes: i64,
     pub attended: i64,
     pub guests: i64,
+    /// What the session was about, as the volunteer wrote it.
+    pub topics: String,
     pub note: String,
 }
 
@@ -152,7 +156,6 @@ pub struct SessionDetail {
     #[serde(flatten)]
     pub summary: SessionSummary,
     pub place: Option<String>,
-    pub topics: String,
     pub attendance: Vec<PersonView>,
     pub guests_by_category: Vec<(String, i64)>,
     pub facilitators: Vec<String>,

@@ -46,6 +46,9 @@ pub struct Report {
     pub last_heard: Vec<(String, Option<String>)>,
     /// Branch id → name, for the branch breakdown.
     pub branches: BTreeMap<String, String>,
+    /// The sessions held in the period by the project's branches, oldest first, with
+    /// what each was about: the activity log a donor asks for beside the figures.
+    pub sessions: Vec<kopa_registry::views::SessionSummary>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -542,6 +545,9 @@ pub fn compute(
 ) -> Result<Report> {
     let p = reg.project(project)?;
     let facts = load(reg.connection(), from, to, reference)?;
+    let mut sessions = reg.list_sessions(from, to)?;
+    sessions.retain(|s| p.branches.is_empty() || p.branches.contains(&s.branch));
+    sessions.reverse();
     let indicators = p
         .indicators
         .iter()
@@ -578,6 +584,7 @@ pub fn compute(
             .into_iter()
             .map(|(id, name, _)| (id, name))
             .collect(),
+        sessions,
         last_heard: reg
             .sync_status()?
             .into_iter()

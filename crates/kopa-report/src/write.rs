@@ -163,6 +163,36 @@ pub fn write_xlsx(report: &Report, path: &Path, l: &Localizer) -> Result<()> {
         }
         sheet.autofit();
     }
+    if !report.sessions.is_empty() {
+        let sheet = wb.add_worksheet();
+        sheet.set_name(l.tr("report-sheet-sessions", &[]))?;
+        for (c, id) in [
+            "field-date",
+            "report-dim-branch",
+            "field-group",
+            "field-minutes",
+            "field-attended",
+            "field-guests",
+            "field-topics",
+        ]
+        .iter()
+        .enumerate()
+        {
+            sheet.write_string_with_format(0, c as u16, l.tr(id, &[]), &bold)?;
+        }
+        for (i, s) in report.sessions.iter().enumerate() {
+            let row = 1 + i as u32;
+            let branch = report.branches.get(&s.branch).unwrap_or(&s.branch);
+            sheet.write_string(row, 0, &s.date)?;
+            sheet.write_string(row, 1, branch)?;
+            sheet.write_string(row, 2, &s.group_name)?;
+            sheet.write_number(row, 3, s.minutes as f64)?;
+            sheet.write_number(row, 4, s.attended as f64)?;
+            sheet.write_number(row, 5, s.guests as f64)?;
+            sheet.write_string(row, 6, &s.topics)?;
+        }
+        sheet.autofit();
+    }
     let stamp = wb.add_worksheet();
     stamp.set_name(l.tr("report-sheet-stamp", &[]))?;
     let mut row = 0u32;

@@ -95,6 +95,7 @@ fn fixture() -> Fixture {
         reg.record_session(&SessionDraft {
             group: parents.key(),
             date: day.into(),
+            topics: (day == "2026-03-02").then(|| "Bērna aprūpes pamati, режим сна".into()),
             attended,
             ..Default::default()
         })
@@ -112,7 +113,7 @@ fn fixture() -> Fixture {
         name: "Paaudžu diena".into(),
         activity: "intergenerational".into(),
         date: "2026-05-01".into(),
-        head_counts: vec!["participants=118".into(), "spectators=300".into()],
+        head_counts: vec![("participants".into(), 118), ("spectators".into(), 300)],
         participants: vec![senior.clone(), teen.clone()],
         ..Default::default()
     })
@@ -336,6 +337,50 @@ fn xlsx_and_csv_read_back_in_latvian_and_russian() {
         );
     }
     let _ = &f.persons;
+}
+
+/// Beside the figures, the sessions the project's branches held in the period, each
+/// with its group, attendance and what it was about, oldest first, as a sheet of
+/// its own in the workbook.
+#[test]
+fn the_sessions_sheet_lists_each_session_with_its_topics() {
+    let mut f = fixture();
+    let r = year(&mut f.reg, f.project, "2026-12-31");
+    let dates: Vec<&str> = r.sessions.iter().map(|s| s.date.as_str()).collect();
+    assert_eq!(
+        dates,
+        [
+            "2026-03-02",
+            "2026-03-04",
+            "2026-03-09",
+            "2026-03-16",
+            "2026-03-23",
+            "2026-03-30"
+        ]
+    );
+    assert_eq!(r.sessions[0].topics, "Bērna aprūpes pamati, режим сна");
+    assert_eq!(r.sessions[0].attended, 2);
+    let dir = tempfile::tempdir().unwrap();
+    for (lang, sheet, header) in [
+        (Lang::Lv, "Nodarbības", "Tēmas"),
+        (Lang::Ru, "Занятия", "Темы"),
+    ] {
+        let x = dir.path().join(format!("s-{lang}.xlsx"));
+        write_xlsx(&r, &x, &Localizer::new(lang)).unwrap();
+        let mut wb: Xlsx<_> = open_workbook(&x).unwrap();
+        let names = wb.sheet_names();
+        let rows: Vec<Vec<String>> = wb
+            .worksheet_range(sheet)
+            .unwrap_or_else(|e| panic!("{e}: {names:?}"))
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect();
+        assert_eq!(rows.len(), 7, "{rows:?}");
+        assert_eq!(rows[0][6], header);
+        assert_eq!(rows[1][0], "2026-03-02");
+        assert_eq!(rows[1][6], "Bērna aprūpes pamati, режим сна");
+        assert_eq!(rows[1][4], "2");
+    }
 }
 
 #[test]

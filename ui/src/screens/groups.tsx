@@ -80,6 +80,7 @@ export function GroupCard({ go, id }: { go: Go; id: string }) {
             <th scope="col">{t("field-date")}</th>
             <th scope="col">{t("field-attended")}</th>
             <th scope="col">{t("field-guests")}</th>
+            <th scope="col">{t("field-topics")}</th>
             <th scope="col">{t("field-note")}</th>
           </tr>
         </thead>
@@ -89,6 +90,7 @@ export function GroupCard({ go, id }: { go: Go; id: string }) {
               <td>{fmtDate(s.date)}</td>
               <td class="num">{s.attended}</td>
               <td class="num">{s.guests}</td>
+              <td>{s.topics}</td>
               <td>{s.note}</td>
             </tr>
           ))}

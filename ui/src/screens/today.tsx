@@ -55,6 +55,7 @@ export function RecordSession({ go, group, today }: { go: Go; group: string; tod
   const [date, setDate] = useState(today);
   const [ticked, setTicked] = useState<Set<string>>(new Set());
   const [guests, setGuests] = useState<Record<string, string>>({});
+  const [topics, setTopics] = useState("");
   const [note, setNote] = useState("");
   const [err, setErr] = useState<CommandError | null>(null);
   const [extra, setExtra] = useState<{ id: string; name: string }[]>([]);
@@ -104,8 +105,13 @@ export function RecordSession({ go, group, today }: { go: Go; group: string; tod
       await api.recordSession({
         group,
         date,
+        time: null,
+        minutes: null,
+        place: null,
+        topics,
         attended: [...ticked],
         guests: Object.entries(guests).map(([c, n]) => [c, Number(n) || 0]),
+        facilitators: [],
         note,
       });
       setSaved(true);
@@ -121,9 +127,10 @@ export function RecordSession({ go, group, today }: { go: Go; group: string; tod
   return (
     <Page title={t("ui-record-title", { group: detail.name })}>
       <form onSubmit={save} class="record">
-        <ErrorBox err={err} fields={["date", "note"]} />
+        <ErrorBox err={err} fields={["date", "topics", "note"]} />
         {saved && <Notice>{t("ui-saved")}</Notice>}
         <Field label={t("field-date")} name="date" type="date" value={date} onInput={setDate} err={err} />
+        <Field label={t("field-topics")} name="topics" value={topics} onInput={setTopics} err={err} />
         <fieldset>
           <legend>{t("ui-who-came", { count: ticked.size })}</legend>
           {people.length === 0 && <p class="muted">{t("ui-no-members")}</p>}

@@ -1,6 +1,6 @@
 //! `kopa group`, `session`, `volunteer`, `training`, `event`: the branch's activity.
 
-use super::{parse_date, parse_id};
+use super::{head_counts, parse_date, parse_id};
 use crate::cli::{EventCmd, GroupCmd, SessionCmd, TrainingCmd, VolunteerCmd};
 use crate::output::{self, Out};
 use crate::Result;
@@ -66,7 +66,7 @@ pub fn session(reg: &mut Registry, cmd: &SessionCmd, out: &Out) -> Result<()> {
                 place: r.place.clone(),
                 topics: r.topics.clone(),
                 attended: r.attended.clone(),
-                guests: r.guests.clone(),
+                guests: head_counts("guests", &r.guests)?,
                 facilitators: r.facilitator.clone(),
                 note: r.note.clone(),
             })?;
@@ -174,7 +174,7 @@ pub fn event(reg: &mut Registry, cmd: &EventCmd, out: &Out) -> Result<()> {
                 activity: activity.clone(),
                 date: date.clone(),
                 municipality: municipality.clone(),
-                head_counts: count.clone(),
+                head_counts: head_counts("count", count)?,
                 participants: participant.clone(),
             })?;
             out.id(&id.key());

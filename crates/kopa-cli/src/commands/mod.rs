@@ -85,6 +85,27 @@ pub fn parse_date(s: &str) -> Result<kopa_domain::Date> {
     kopa_domain::validate::date("date", s).map_err(|e| CliError::from(Error::Validation(e)))
 }
 
+/// `CATEGORY=N` arguments (`--guests child=3`, `--count spectators=300`) as typed
+/// counts; one without `=` or a number is a validation error on `field[i]`.
+pub fn head_counts(field: &str, args: &[String]) -> Result<Vec<(String, i64)>> {
+    use kopa_domain::validate::number;
+    use kopa_domain::{Code, ValidationError};
+    let invalid = |e: ValidationError| CliError::from(Error::Validation(e));
+    args.iter()
+        .enumerate()
+        .map(|(i, arg)| {
+            let at = format!("{field}[{}]", i + 1);
+            let (cat, n) = arg.split_once('=').ok_or_else(|| {
+                invalid(ValidationError::new(&at, Code::InvalidGuests).with_value(arg))
+            })?;
+            Ok((
+                cat.to_string(),
+                number(&at, n, 0..=100_000).map_err(invalid)?,
+            ))
+        })
+        .collect()
+}
+
 /// A file that could not be read or written.
 pub fn io(e: std::io::Error) -> CliError {
     CliError::from(Error::Io(e))

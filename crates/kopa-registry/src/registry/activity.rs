@@ -25,17 +25,24 @@ pub struct GroupDraft {
     pub end: Option<String>,
 }
 
-#[derive(Clone, Debug, Default)]
+/// A session as recorded: by the CLI, the desktop form (this is its contract) and
+/// the attendance import. Fields left out take their defaults.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(default)]
 pub struct SessionDraft {
     pub group: String,
     pub date: String,
     pub time: Option<String>,
+    /// Minutes, 90 when left out.
     pub minutes: Option<String>,
     pub place: Option<String>,
+    /// What the session was about ("bērna aprūpes pamati, vecumposmu īpatnības").
     pub topics: Option<String>,
     pub attended: Vec<String>,
-    /// `CATEGORY=N`.
-    pub guests: Vec<String>,
+    /// Unregistered guests, `(category, count)`: adult, child, senior, volunteer,
+    /// other. A category counted twice adds up; a count of 0 is left out.
+    pub guests: Vec<(String, i64)>,
     pub facilitators: Vec<String>,
     pub note: Option<String>,
 }
@@ -46,8 +53,8 @@ pub struct EventDraft {
     pub activity: String,
     pub date: String,
     pub municipality: Option<String>,
-    /// `CATEGORY=N`.
-    pub head_counts: Vec<String>,
+    /// Head counts `(category, count)`: participants, spectators…
+    pub head_counts: Vec<(String, i64)>,
     pub participants: Vec<String>,
 }
 
@@ -157,9 +164,11 @@ impl Registry {
         self.group_exists(group)?;
         let attended = self.person_ids("attended", &draft.attended)?;
         let mut guests = BTreeMap::new();
-        for (i, g) in draft.guests.iter().enumerate() {
-            let (cat, n) = v::guest_count(&format!("guests[{}]", i + 1), g)?;
-            *guests.entry(cat).or_insert(0) += n;
+        for (i, (cat, n)) in draft.guests.iter().enumerate() {
+            let (cat, n) = v::head_count(&format!("guests[{}]", i + 1), cat, *n)?;
+            if n > 0 {
+                *guests.entry(cat).or_insert(0) += n;
+            }
         }
         let session = Session {
             group: group.key(),
@@ -180,7 +189,13 @@ impl Registry {
                 .map(|t| v::optional_text("place", t, v::MAX_NAME))
                 .transpose()?
                 .flatten(),
-            topics: draft.topics.clone().unwrap_or_default().trim().to_string(),
+            topics: draft
+                .topics
+                .as_deref()
+                .map(|t| v::optional_text("topics", t, v::MAX_TEXT))
+                .transpose()?
+                .flatten()
+                .unwrap_or_default(),
             facilitators: self.volunteer_ids("facilitator", &draft.facilitators)?,
             attendance: attended.iter().cloned().collect(),
             guests,
@@ -317,11 +332,11 @@ impl Registry {
                 kind: "session",
                 id: key.clone(),
             })?;
-        let (place, topics): (Option<String>, String) = self.db().query_row(
-            "SELECT place, topics FROM p_sessions WHERE id = ?1",
-            [&key],
-            |r| r.try_into(),
-        )?;
+        let place: Option<String> =
+            self.db()
+                .query_row("SELECT place FROM p_sessions WHERE id = ?1", [&key], |r| {
+                    r.get(0)
+                })?;
         let mut s = self.db().prepare_cached(
             "SELECT category, count FROM p_session_guests WHERE session_id = ?1 ORDER BY category",
         )?;
@@ -335,7 +350,6 @@ impl Registry {
         Ok(SessionDetail {
             summary,
             place,
-            topics,
             attendance: self.persons_where(
                 "p.id IN (SELECT person_id FROM p_attendance WHERE session_id = ?1)",
                 &key,
@@ -388,8 +402,8 @@ impl Registry {
     pub fn add_event(&mut self, draft: &EventDraft) -> Result<EventId> {
         let ctx = self.context()?;
         let mut head_counts = BTreeMap::new();
-        for (i, g) in draft.head_counts.iter().enumerate() {
-            let (cat, n) = v::guest_count(&format!("count[{}]", i + 1), g)?;
+        for (i, (cat, n)) in draft.head_counts.iter().enumerate() {
+            let (cat, n) = v::head_count(&format!("count[{}]", i + 1), cat, *n)?;
             *head_counts.entry(cat).or_insert(0) += n;
         }
         let event = Event {
@@ -450,7 +464,8 @@ fn group_summary(r: &rusqlite::Row) -> rusqlite::Result<GroupSummary> {
 const SESSION_SUMMARY: &str =
     "SELECT s.id, s.group_id, coalesce(g.name, ''), s.date, s.time, s.minutes,
     (SELECT count(*) FROM p_attendance a WHERE a.session_id = s.id),
-    (SELECT coalesce(sum(count), 0) FROM p_session_guests q WHERE q.session_id = s.id), s.note
+    (SELECT coalesce(sum(count), 0) FROM p_session_guests q WHERE q.session_id = s.id), s.topics,
+    s.note, s.branch
     FROM p_sessions s LEFT JOIN p_groups g ON g.id = s.group_id";
 
 fn session_summary(r: &rusqlite::Row) -> rusqlite::Result<SessionSummary> {
@@ -463,6 +478,8 @@ fn session_summary(r: &rusqlite::Row) -> rusqlite::Result<SessionSummary> {
         minutes: r.get(5)?,
         attended: r.get(6)?,
         guests: r.get(7)?,
-        note: r.get(8)?,
+        topics: r.get(8)?,
+        note: r.get(9)?,
+        branch: r.get(10)?,
     })
 }
