@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 command -v tauri-driver >/dev/null || cargo install tauri-driver --version '^2' --locked
-[ -d ui/dist ] || (cd ui && npm run build)
+# Always rebuilt: a dist/ left from an earlier run would test a stale UI.
+(cd ui && npm run build)
 # The UI is served from the binary (custom protocol), as in a release.
 cargo build -p kopa-cli -p kopa-desktop --features kopa-desktop/custom-protocol
 rm -rf target/e2e-screens
