@@ -115,6 +115,12 @@ pub fn contains(hay: &[u8], needle: &str) -> bool {
     hay.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
 
+/// `a` merges `b`'s file, then `b` merges `a`'s: two laptops meeting.
+pub fn meet(a: &mut Replica, b: &mut Replica) {
+    a.reg.merge_from(&b.path, PASS).unwrap();
+    b.reg.merge_from(&a.path, PASS).unwrap();
+}
+
 /// The hub: HQ's replica that every device joins from, in `dir/hub.kopa`.
 pub fn hub(dir: &Path, env: Env) -> Registry {
     Registry::create(

@@ -94,18 +94,9 @@ fn two_laptops_with_a_contact_conflict(dir: &Path) -> (Replica, Replica, FamilyI
     a.clock.advance_ms(60_000);
     b.clock.advance_ms(120_000);
     for (r, contact) in [(&mut a, "+371 20000001"), (&mut b, "+371 29999999")] {
-        r.reg
-            .edit_family(
-                fid,
-                &FamilyDraft {
-                    contact: Some(contact.into()),
-                    ..Default::default()
-                },
-            )
-            .unwrap();
+        set_contact(&mut r.reg, fid, contact);
     }
-    a.reg.merge_from(&b.path, PASS).unwrap();
-    b.reg.merge_from(&a.path, PASS).unwrap();
+    meet(&mut a, &mut b);
     assert_eq!(a.reg.conflicts().unwrap().len(), 1);
     assert_eq!(b.reg.conflicts().unwrap().len(), 1);
     (a, b, fid)
@@ -134,8 +125,7 @@ fn keeping_the_shown_value_on_one_laptop_and_the_other_value_on_another_stays_a_
     b.reg.resolve_conflict(&id, hidden).unwrap();
     assert!(a.reg.conflicts().unwrap().is_empty());
     assert!(b.reg.conflicts().unwrap().is_empty());
-    a.reg.merge_from(&b.path, PASS).unwrap();
-    b.reg.merge_from(&a.path, PASS).unwrap();
+    meet(&mut a, &mut b);
     for r in [&mut a, &mut b] {
         let c = r.reg.conflicts().unwrap();
         assert_eq!(c.len(), 1, "two different choices are a conflict: {c:?}");
@@ -158,17 +148,8 @@ fn keeping_the_shown_value_meets_a_concurrent_edit_as_a_conflict() {
     let (mut a, mut b, fid) = two_laptops_with_a_contact_conflict(dir.path());
     let (id, shown, _) = shown_pick(&a, fid);
     a.reg.resolve_conflict(&id, shown).unwrap();
-    b.reg
-        .edit_family(
-            fid,
-            &FamilyDraft {
-                contact: Some("+371 26666666".into()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
-    a.reg.merge_from(&b.path, PASS).unwrap();
-    b.reg.merge_from(&a.path, PASS).unwrap();
+    set_contact(&mut b.reg, fid, "+371 26666666");
+    meet(&mut a, &mut b);
     for r in [&a, &b] {
         let c = r.reg.conflicts().unwrap();
         assert_eq!(c.len(), 1, "{c:?}");
@@ -187,8 +168,7 @@ fn two_laptops_keeping_the_same_value_settle_the_conflict() {
     let kept = a.reg.family(fid).unwrap().contact;
     a.reg.resolve_conflict(&id, shown).unwrap();
     b.reg.resolve_conflict(&id, shown).unwrap();
-    a.reg.merge_from(&b.path, PASS).unwrap();
-    b.reg.merge_from(&a.path, PASS).unwrap();
+    meet(&mut a, &mut b);
     for r in [&a, &b] {
         assert!(r.reg.conflicts().unwrap().is_empty());
         assert_eq!(r.reg.family(fid).unwrap().contact, kept);

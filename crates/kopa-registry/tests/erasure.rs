@@ -50,15 +50,7 @@ fn erasure_removes_a_family_everywhere_and_it_cannot_come_back() {
     );
 
     a.reg.erase_family(fid).unwrap();
-    b.reg
-        .edit_family(
-            fid,
-            &FamilyDraft {
-                contact: Some("+371 2".into()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    set_contact(&mut b.reg, fid, "+371 2");
     assert!(matches!(a.reg.family(fid), Err(Error::NotFound { .. })));
     assert_eq!(a.reg.list_families().unwrap().len(), 1);
     assert_eq!(
@@ -253,8 +245,7 @@ fn two_devices_erasing_two_members_of_one_household_at_once_erase_both() {
     b.clock.advance_ms(1_000);
     b.reg.erase_person(liga.parse().unwrap()).unwrap().unwrap();
 
-    a.reg.merge_from(&b.path, PASS).unwrap();
-    b.reg.merge_from(&a.path, PASS).unwrap();
+    meet(&mut a, &mut b);
     a.reg.merge_from(&b.path, PASS).unwrap();
     for (r, tag) in [(&mut a, "s1"), (&mut b, "s2")] {
         let families = r.reg.list_families().unwrap();
@@ -292,15 +283,7 @@ fn edits_to_either_of_two_documents_made_by_erasing_at_once_are_all_kept() {
     let mut c = second_device(dir.path(), &mut a, "cilda", 23);
     a.clock.advance_ms(1_000);
     let fa = a.reg.erase_person(zaiga.parse().unwrap()).unwrap().unwrap();
-    a.reg
-        .edit_family(
-            fa,
-            &FamilyDraft {
-                contact: Some("+371 26222222".into()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    set_contact(&mut a.reg, fa, "+371 26222222");
     b.clock.advance_ms(2_000);
     let fb = b.reg.erase_person(zaiga.parse().unwrap()).unwrap().unwrap();
     assert_ne!(fa, fb, "control: two new documents");
@@ -316,8 +299,7 @@ fn edits_to_either_of_two_documents_made_by_erasing_at_once_are_all_kept() {
     c.reg.merge_from(&a.path, PASS).unwrap();
     c.reg.merge_from(&b.path, PASS).unwrap();
     a.reg.merge_from(&c.path, PASS).unwrap();
-    b.reg.merge_from(&a.path, PASS).unwrap();
-    a.reg.merge_from(&b.path, PASS).unwrap();
+    meet(&mut b, &mut a);
     c.reg.merge_from(&a.path, PASS).unwrap();
     for (r, tag) in [(&mut a, "anna"), (&mut b, "boris"), (&mut c, "cilda")] {
         let families = r.reg.list_families().unwrap();
@@ -356,8 +338,7 @@ fn two_different_resolutions_carried_onto_the_new_household_document_stay_a_conf
     c.clock.advance_ms(180_000);
     set_contact(&mut a.reg, fid, "+371 20000001");
     set_contact(&mut b.reg, fid, "+371 29999999");
-    a.reg.merge_from(&b.path, PASS).unwrap();
-    b.reg.merge_from(&a.path, PASS).unwrap();
+    meet(&mut a, &mut b);
     c.reg.merge_from(&a.path, PASS).unwrap();
     let conflict = c.reg.conflicts().unwrap().remove(0);
     assert_eq!(conflict.candidates.len(), 2, "control: pending everywhere");
@@ -416,8 +397,7 @@ fn erase_while_another_laptop_edits(
             )
             .unwrap();
     }
-    a.reg.merge_from(&b.path, PASS).unwrap();
-    b.reg.merge_from(&a.path, PASS).unwrap();
+    meet(&mut a, &mut b);
     for r in [&a, &b] {
         assert_eq!(r.reg.conflicts().unwrap().len(), 1, "control: pending");
     }
@@ -429,15 +409,7 @@ fn erase_while_another_laptop_edits(
         .erase_person(zaiga.parse().unwrap())
         .unwrap()
         .expect("two stay");
-    b.reg
-        .edit_family(
-            fid,
-            &FamilyDraft {
-                contact: Some("+371 26111111".into()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    set_contact(&mut b.reg, fid, "+371 26111111");
     b.reg
         .add_note(fid, "2026-11-23", "Ģimene pārceļas uz Preiļiem")
         .unwrap();
@@ -532,11 +504,9 @@ fn erasing_a_person_keeps_what_another_laptop_changed_in_the_household_meanwhile
         let (mut a, mut b, new, ids) = erase_while_another_laptop_edits(dir.path());
         if eraser_first {
             // Laptop 2's documents reach laptop 1 first, then the other way.
-            a.reg.merge_from(&b.path, PASS).unwrap();
-            b.reg.merge_from(&a.path, PASS).unwrap();
+            meet(&mut a, &mut b);
         } else {
-            b.reg.merge_from(&a.path, PASS).unwrap();
-            a.reg.merge_from(&b.path, PASS).unwrap();
+            meet(&mut b, &mut a);
         }
         let tag = if eraser_first { "a-first" } else { "b-first" };
         check_nothing_else_lost(&mut a, dir.path(), &format!("{tag}-a"), new, &ids);
@@ -606,26 +576,9 @@ fn an_edit_carried_into_the_new_household_document_after_newer_edits_there_is_a_
     a.clock.advance_ms(1_000);
     b.clock.advance_ms(2_000);
     // Anna edits the new document, Boris the old one, the same field.
-    a.reg
-        .edit_family(
-            new,
-            &FamilyDraft {
-                contact: Some("+371 27000000".into()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
-    b.reg
-        .edit_family(
-            fid,
-            &FamilyDraft {
-                contact: Some("+371 26000000".into()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
-    b.reg.merge_from(&a.path, PASS).unwrap();
-    a.reg.merge_from(&b.path, PASS).unwrap();
+    set_contact(&mut a.reg, new, "+371 27000000");
+    set_contact(&mut b.reg, fid, "+371 26000000");
+    meet(&mut b, &mut a);
     for r in [&mut a, &mut b] {
         let c = r.reg.conflicts().unwrap();
         assert_eq!(c.len(), 1, "{c:?}");

@@ -71,14 +71,7 @@ fn two_laptops_of_a_branch_and_hq_converge_through_the_hub() {
 
     // Concurrent edits of one family on the two laptops: a conflict, listed on both.
     let edit = |r: &mut Registry, contact: &str| {
-        r.edit_family(
-            fid,
-            &FamilyDraft {
-                contact: Some(contact.into()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+        set_contact(r, fid, contact);
     };
     edit(&mut a, "+371 20000001");
     edit(&mut a2, "+371 20000002");
@@ -255,14 +248,7 @@ fn an_erased_family_is_gone_everywhere_and_an_offline_laptop_cannot_bring_it_bac
 
     // A erases the family while A2 is offline and edits it.
     a.erase_family(fid).unwrap();
-    a2.edit_family(
-        fid,
-        &FamilyDraft {
-            contact: Some("+371 29999999".into()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    set_contact(&mut a2, fid, "+371 29999999");
     sync(&mut a, &mut hub, "a").unwrap();
     assert_eq!(names(&hub), vec!["Ozola"]);
     sync(&mut a2, &mut hub, "a2").unwrap();
@@ -279,14 +265,7 @@ fn an_erased_family_is_gone_everywhere_and_an_offline_laptop_cannot_bring_it_bac
 }
 
 fn contact(reg: &mut Registry, fid: kopa_domain::FamilyId, value: &str) {
-    reg.edit_family(
-        fid,
-        &FamilyDraft {
-            contact: Some(value.into()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    set_contact(reg, fid, value);
 }
 
 /// A branch laptop and HQ's desktop, both enrolled through the hub and synced

@@ -212,8 +212,7 @@ fn attendance_marks_from_two_facilitators_add_up() {
     let mut b = second_device(dir.path(), &mut a, "boris", 2);
     a.reg.mark_attendance(s, &people[..1], true).unwrap();
     b.reg.mark_attendance(s, &people[1..], true).unwrap();
-    a.reg.merge_from(&b.path, PASS).unwrap();
-    b.reg.merge_from(&a.path, PASS).unwrap();
+    meet(&mut a, &mut b);
     for r in [&a, &b] {
         assert_eq!(r.reg.session(s).unwrap().summary.attended, 2);
         assert!(r.reg.conflicts().unwrap().is_empty());

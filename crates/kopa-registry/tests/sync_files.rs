@@ -2,7 +2,7 @@
 //! idempotent, and refused whole when anything is wrong.
 
 use kopa_domain::{Role, Timestamp};
-use kopa_registry::testkit::{family, introduce, PASS, T0};
+use kopa_registry::testkit::{family, introduce, set_contact, PASS, T0};
 use kopa_registry::*;
 use std::path::Path;
 
@@ -78,22 +78,8 @@ fn weekly_round_trip_acknowledges_and_converges() {
     );
 
     // Concurrent edits on the branch and at HQ meet as a conflict on both sides.
-    a.edit_family(
-        fid,
-        &FamilyDraft {
-            contact: Some("branch".into()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    hq.edit_family(
-        fid,
-        &FamilyDraft {
-            contact: Some("hq".into()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    set_contact(&mut a, fid, "branch");
+    set_contact(&mut hq, fid, "hq");
     let (to_hq, s) = a.export_sync_file("hq").unwrap();
     assert_eq!(s.documents, 1, "only the edited family");
     let (to_a, _) = hq.export_sync_file("Krāslava").unwrap();
@@ -159,14 +145,7 @@ fn bad_files_are_refused_and_change_nothing() {
             [b.identity().branch_id, format!("family:{fid}")],
         )
         .unwrap();
-    b.edit_family(
-        fid,
-        &FamilyDraft {
-            contact: Some("hijacked".into()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    set_contact(&mut b, fid, "hijacked");
     let (crafted, _) = b.export_sync_file("hq").unwrap();
     assert_eq!(refused(&mut hq, &crafted), SyncFileError::NotOwner);
     assert_eq!(hq.family(fid).unwrap().contact, None);
