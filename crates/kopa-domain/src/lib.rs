@@ -8,6 +8,7 @@
 pub mod date;
 pub mod error;
 pub mod id;
+pub mod indicator;
 pub mod model;
 pub mod reference;
 pub mod text;
@@ -16,4 +17,5 @@ pub mod validate;
 pub use date::{Date, Timestamp};
 pub use error::{Code, ValidationError};
 pub use id::*;
+pub use indicator::{Param, Rule};
 pub use model::*;

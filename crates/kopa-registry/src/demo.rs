@@ -8,7 +8,7 @@ use crate::env::{Env, ManualClock};
 use crate::error::Result;
 use crate::registry::*;
 use kopa_domain::validate::MemberDraft as MemberDraft_;
-use kopa_domain::{Date, Role, Timestamp};
+use kopa_domain::{Date, Param, Role, Rule, Timestamp};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -521,51 +521,60 @@ pub fn donor_project(
     for (name, rule, params, target) in [
         (
             "Senioru sasniegts",
-            "distinct-persons",
-            vec!["age-band=65+"],
+            Rule::DistinctPersons,
+            vec![(Param::AgeBand, "65+")],
             "40",
         ),
         (
             "Bērni un jaunieši sasniegti",
-            "distinct-persons",
-            vec!["age-band=0-25"],
+            Rule::DistinctPersons,
+            vec![(Param::AgeBand, "0-25")],
             "60",
         ),
-        ("Apmeklējumi kopā", "attendances", vec![], "3000"),
-        ("Nodarbības notikušas", "sessions-held", vec![], "450"),
+        ("Apmeklējumi kopā", Rule::Attendances, vec![], "3000"),
+        ("Nodarbības notikušas", Rule::SessionsHeld, vec![], "450"),
         (
             "Funkcionējošas ģimeņu atbalsta grupas",
-            "functioning-groups",
-            vec!["activity=family-support", "min-sessions=20"],
+            Rule::FunctioningGroups,
+            vec![
+                (Param::Activity, "family-support"),
+                (Param::MinSessions, "20"),
+            ],
             "2",
         ),
         (
             "Jaunie vecāki apmeklē regulāri",
-            "regular-participants",
-            vec!["activity=young-parents", "min-percent=60"],
+            Rule::RegularParticipants,
+            vec![
+                (Param::Activity, "young-parents"),
+                (Param::MinPercent, "60"),
+            ],
             "8",
         ),
         (
             "Paaudžu pasākumu dalībnieki",
-            "event-head-counts",
+            Rule::EventHeadCounts,
             vec![
-                "activity=intergenerational",
-                "category=registered,participants",
+                (Param::Activity, "intergenerational"),
+                (Param::Category, "registered,participants"),
             ],
             "487",
         ),
         (
             "Apmācīti darbinieki un brīvprātīgie",
-            "trained-volunteers",
-            vec!["min-hours=4"],
+            Rule::TrainedVolunteers,
+            vec![(Param::MinHours, "4")],
             "6",
         ),
     ] {
         reg.put_indicator(&IndicatorDraft {
             project: project.key(),
             name: name.into(),
-            rule: rule.into(),
-            params: params.into_iter().map(String::from).collect(),
+            rule,
+            params: params
+                .into_iter()
+                .map(|(p, v)| (p, v.to_string()))
+                .collect(),
             target: target.into(),
         })?;
     }

@@ -155,12 +155,19 @@ fn fixture() -> Fixture {
             branches: vec![],
         })
         .unwrap();
+    // Rules and parameters as HQ types them (`kopa indicator add --rule … --param k=v`).
     let ind = |reg: &mut Registry, name: &str, rule: &str, params: &[&str], target: &str| {
         reg.add_indicator(&IndicatorDraft {
             project: project.key(),
             name: name.into(),
-            rule: rule.into(),
-            params: params.iter().map(|s| s.to_string()).collect(),
+            rule: rule.parse().unwrap(),
+            params: params
+                .iter()
+                .map(|s| {
+                    let (k, v) = s.split_once('=').unwrap();
+                    (k.parse().unwrap(), v.to_string())
+                })
+                .collect(),
             target: target.into(),
         })
         .unwrap();
@@ -380,6 +387,45 @@ fn the_sessions_sheet_lists_each_session_with_its_topics() {
         assert_eq!(rows[1][0], "2026-03-02");
         assert_eq!(rows[1][6], "Bērna aprūpes pamati, режим сна");
         assert_eq!(rows[1][4], "2");
+    }
+}
+
+/// An indicator whose rule this version does not know (a newer HQ wrote it into the
+/// reference document) makes the report fail with `unknown-rule`, naming the
+/// indicator: a donor figure is never a silent 0.
+#[test]
+fn a_rule_this_version_does_not_know_is_an_error_not_a_zero() {
+    use automerge::transaction::Transactable;
+    use automerge::{ReadDoc, ROOT};
+    let mut f = fixture();
+    let mut docs = f.reg.export_docs().unwrap();
+    let (row, doc) = docs
+        .iter_mut()
+        .find(|(r, _)| r.id == kopa_registry::docs::DocId::Reference)
+        .unwrap();
+    let (_, indicators) = doc.get(ROOT, "indicators").unwrap().unwrap();
+    let first = doc.keys(&indicators).next().unwrap();
+    let (_, ind) = doc.get(&indicators, first.as_str()).unwrap().unwrap();
+    let mut tx = doc.transaction();
+    tx.put(&ind, "rule", "hours-volunteered").unwrap();
+    tx.commit();
+    let incoming = vec![(row.clone(), doc.clone())];
+    f.reg.merge_docs(incoming).unwrap();
+    let err = compute(
+        &mut f.reg,
+        f.project,
+        "2026-01-01".parse().unwrap(),
+        "2026-12-31".parse().unwrap(),
+        "2026-12-31".parse().unwrap(),
+    )
+    .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("hours-volunteered"), "{text}");
+    match err {
+        kopa_report::ReportError::Registry(e) => {
+            assert_eq!(e.code().as_str(), "unknown-rule")
+        }
+        other => panic!("{other:?}"),
     }
 }
 

@@ -3,8 +3,9 @@
 use super::parse_id;
 use crate::cli::{IndicatorCmd, ProjectCmd};
 use crate::output::{self, Out};
-use crate::Result;
-use kopa_registry::{IndicatorDraft, ProjectDraft, Registry};
+use crate::{CliError, Result};
+use kopa_domain::{Code, Param, Rule, ValidationError};
+use kopa_registry::{Error, IndicatorDraft, ProjectDraft, Registry};
 
 pub fn project(reg: &mut Registry, cmd: &ProjectCmd, out: &Out) -> Result<()> {
     match cmd {
@@ -48,12 +49,32 @@ pub fn indicator(reg: &mut Registry, cmd: &IndicatorCmd, out: &Out) -> Result<()
             let id = reg.add_indicator(&IndicatorDraft {
                 project: project.clone(),
                 name: name.clone(),
-                rule: rule.clone(),
-                params: param.clone(),
+                rule: Rule::parse("rule", rule).map_err(invalid)?,
+                params: indicator_params(param)?,
                 target: target.clone(),
             })?;
             out.id(&id.key());
         }
     }
     Ok(())
+}
+
+fn invalid(e: ValidationError) -> CliError {
+    CliError::from(Error::Validation(e))
+}
+
+/// `--param KEY=VALUE` arguments as typed parameters; an unknown key, or one
+/// without `=`, is `invalid-param` on `param[i]`.
+fn indicator_params(args: &[String]) -> Result<Vec<(Param, String)>> {
+    args.iter()
+        .enumerate()
+        .map(|(i, arg)| {
+            let field = format!("param[{}]", i + 1);
+            let (key, value) = arg.split_once('=').ok_or_else(|| {
+                invalid(ValidationError::new(&field, Code::InvalidParam).with_value(arg))
+            })?;
+            let param = Param::parse(&field, key).map_err(|e| invalid(e.with_value(arg)))?;
+            Ok((param, value.trim().to_string()))
+        })
+        .collect()
 }

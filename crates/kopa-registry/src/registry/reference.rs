@@ -11,32 +11,6 @@ use kopa_domain::*;
 use rusqlite::OptionalExtension;
 use std::collections::BTreeMap;
 
-/// Indicator rule types (see `kopa-report`).
-pub const INDICATOR_RULES: &[&str] = &[
-    "distinct-persons",
-    "attendances",
-    "sessions-held",
-    "functioning-groups",
-    "regular-participants",
-    "event-head-counts",
-    "trained-volunteers",
-];
-
-/// Indicator parameters: thresholds and filters.
-pub const INDICATOR_PARAMS: &[&str] = &[
-    "min-sessions",
-    "min-percent",
-    "min-hours",
-    "category",
-    "target-group",
-    "age-band",
-    "gender",
-    "activity",
-    "municipality",
-    "language",
-    "branch",
-];
-
 #[derive(Clone, Debug, Default)]
 pub struct ProjectDraft {
     pub name: String,
@@ -46,13 +20,14 @@ pub struct ProjectDraft {
     pub branches: Vec<String>,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct IndicatorDraft {
     pub project: String,
     pub name: String,
-    pub rule: String,
-    /// `key=value`: thresholds (`min-sessions=8`) and filters (`activity=senior-club`).
-    pub params: Vec<String>,
+    pub rule: Rule,
+    /// Thresholds (`MinSessions`, "8": a whole number in the parameter's range) and
+    /// filters (`Activity`, "senior-club").
+    pub params: Vec<(Param, String)>,
     pub target: String,
 }
 
@@ -114,25 +89,16 @@ impl Registry {
             ValidationError::new("project", Code::InvalidId).with_value(&draft.project)
         })?;
         Collection::Projects.require(self.db(), &project.key())?;
-        let rule = draft.rule.trim().to_lowercase();
-        if !INDICATOR_RULES.contains(&rule.as_str()) {
-            return Err(ValidationError::new("rule", Code::UnknownRule)
-                .with_value(&draft.rule)
-                .into());
-        }
+        let rule = draft.rule.as_str().to_string();
         let mut params = BTreeMap::new();
-        for (i, p) in draft.params.iter().enumerate() {
+        for (i, (param, value)) in draft.params.iter().enumerate() {
             let field = format!("param[{}]", i + 1);
-            let (k, val) = p
-                .split_once('=')
-                .ok_or_else(|| ValidationError::new(&field, Code::InvalidParam).with_value(p))?;
-            let k = k.trim().to_lowercase();
-            if !INDICATOR_PARAMS.contains(&k.as_str()) {
-                return Err(ValidationError::new(&field, Code::InvalidParam)
-                    .with_value(p)
-                    .into());
-            }
-            params.insert(k, val.trim().to_string());
+            // A threshold that is not a number would count as its default.
+            let value = match param.threshold() {
+                Some(range) => v::number(&field, value, range)?.to_string(),
+                None => v::text(&field, value, v::MAX_NAME)?,
+            };
+            params.insert(param.as_str().to_string(), value);
         }
         let indicator = Indicator {
             project: project.key(),
