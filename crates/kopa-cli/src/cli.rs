@@ -483,7 +483,7 @@ impl FamilyArgs {
         let mut members = vec![];
         for (i, m) in self.members.iter().enumerate() {
             members.push(
-                MemberDraft::parse_spec(&format!("member[{}]", i + 1), m)
+                member_spec(&format!("member[{}]", i + 1), m)
                     .map_err(|e| CliError::from(kopa_registry::Error::from(e)))?,
             );
         }
@@ -689,4 +689,53 @@ pub enum ProjectionCmd {
         #[arg(long)]
         verify: bool,
     },
+}
+
+/// A member as typed on the command line, `GIVEN;FAMILY;BIRTH_YEAR;GENDER;ROLE`
+/// (trailing parts may be left out); fewer than two parts or more than five is
+/// `invalid-member` on `field`.
+pub fn member_spec(
+    field: &str,
+    spec: &str,
+) -> std::result::Result<MemberDraft, kopa_domain::ValidationError> {
+    let parts: Vec<&str> = spec.split(';').map(str::trim).collect();
+    if parts.len() < 2 || parts.len() > 5 {
+        return Err(
+            kopa_domain::ValidationError::new(field, kopa_domain::Code::InvalidMember)
+                .with_value(spec),
+        );
+    }
+    let part = |i: usize| parts.get(i).copied().unwrap_or("").to_string();
+    Ok(MemberDraft {
+        given_name: part(0),
+        family_name: part(1),
+        birth_year: part(2),
+        gender: part(3),
+        role: part(4),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_member_spec_splits_into_its_fields() {
+        let m = member_spec("member[1]", " Anna ; Ivanova;1984;f;parent").unwrap();
+        assert_eq!(
+            (
+                m.given_name.as_str(),
+                m.family_name.as_str(),
+                m.birth_year.as_str()
+            ),
+            ("Anna", "Ivanova", "1984")
+        );
+        assert_eq!(member_spec("member[1]", "Anna;Ivanova").unwrap().role, "");
+        let e = member_spec("member[2]", "Anna").unwrap_err();
+        assert_eq!(
+            (e.field.as_str(), e.code),
+            ("member[2]", kopa_domain::Code::InvalidMember)
+        );
+        assert!(member_spec("member[1]", "a;b;c;d;e;f").is_err());
+    }
 }

@@ -2,6 +2,7 @@
 
 use kopa_domain::{Role, Timestamp};
 use kopa_import::{import_families, Options};
+use kopa_registry::testkit::member;
 use kopa_registry::*;
 use std::path::{Path, PathBuf};
 
@@ -128,7 +129,7 @@ fn possible_duplicates_are_shown_before_import() {
     reg.add_family(&FamilyDraft {
         name: Some("Иванов".into()),
         municipality: Some("Dagda".into()),
-        members: vec![MemberDraft::parse_spec("m", "Сергей;Иванов;1960;m;grandparent").unwrap()],
+        members: vec![member("Сергей;Иванов;1960;m;grandparent")],
         ..Default::default()
     })
     .unwrap();
@@ -207,7 +208,7 @@ mod attendance {
     fn branch(dir: &Path) -> (Registry, String, Vec<String>) {
         let mut reg = registry(dir);
         let mut ids = vec![];
-        for (name, member) in [
+        for (name, spec) in [
             ("Ivanovs", "Sergejs;Ivanovs;1960;m;grandparent"),
             ("Kalniņa", "Ilze;Kalniņa;1990;f;parent"),
             ("Kalniņa", "Ilze;Kalniņa;1958;f;grandparent"),
@@ -216,7 +217,7 @@ mod attendance {
                 .add_family(&FamilyDraft {
                     name: Some(name.into()),
                     municipality: Some("Krāslava".into()),
-                    members: vec![MemberDraft::parse_spec("m", member).unwrap()],
+                    members: vec![member(spec)],
                     ..Default::default()
                 })
                 .unwrap();

@@ -79,6 +79,20 @@ pub fn second_device(dir: &Path, first: &mut Replica, name: &str, seed: u64) -> 
     first.second_device(dir, name, seed)
 }
 
+/// A member draft from the tests' shorthand `given;surname;year;gender;role` (parts
+/// left out are empty).
+pub fn member(spec: &str) -> MemberDraft {
+    let mut parts = spec.split(';').map(|p| p.trim().to_string());
+    let mut next = || parts.next().unwrap_or_default();
+    MemberDraft {
+        given_name: next(),
+        family_name: next(),
+        birth_year: next(),
+        gender: next(),
+        role: next(),
+    }
+}
+
 /// A family of Krāslava that speaks Russian and Latvian, with its consent given and
 /// `members` as `given;surname;year;gender;role`.
 pub fn family_draft(name: &str, members: &[&str]) -> FamilyDraft {
@@ -87,10 +101,7 @@ pub fn family_draft(name: &str, members: &[&str]) -> FamilyDraft {
         municipality: Some("Kraslava".into()),
         languages: Some(vec!["ru".into(), "lv".into()]),
         target_groups: Some(vec!["young-family".into()]),
-        members: members
-            .iter()
-            .map(|m| MemberDraft::parse_spec("member", m).unwrap())
-            .collect(),
+        members: members.iter().map(|m| member(m)).collect(),
         consent: Some("2026-11-20".into()),
         ..Default::default()
     }
@@ -184,7 +195,7 @@ pub fn family_in(reg: &mut Registry, name: &str, municipality: &str) -> FamilyId
     reg.add_family(&FamilyDraft {
         name: Some(name.into()),
         municipality: Some(municipality.into()),
-        members: vec![MemberDraft::parse_spec("m", &format!("Anna;{name};1980;f;parent")).unwrap()],
+        members: vec![member(&format!("Anna;{name};1980;f;parent"))],
         ..Default::default()
     })
     .unwrap()

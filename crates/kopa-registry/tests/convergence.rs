@@ -3,6 +3,7 @@
 //! replica's incrementally maintained projection equals a rebuild from its documents.
 
 use kopa_domain::{Role, Timestamp};
+use kopa_registry::testkit::member;
 use kopa_registry::*;
 use proptest::prelude::*;
 use std::path::Path;
@@ -244,11 +245,7 @@ fn apply(regs: &mut [Registry], op: &Op) {
             let draft = FamilyDraft {
                 name: Some(NAMES[name].into()),
                 municipality: Some("Preiļi".into()),
-                members: vec![MemberDraft::parse_spec(
-                    "m",
-                    &format!("Anna;{};1990;f;parent", NAMES[name]),
-                )
-                .unwrap()],
+                members: vec![member(&format!("Anna;{};1990;f;parent", NAMES[name]))],
                 ..Default::default()
             };
             regs[r].add_family(&draft).unwrap();
@@ -274,11 +271,7 @@ fn apply(regs: &mut [Registry], op: &Op) {
         Op::AddMember { r, family, name } => {
             if let Some(f) = nth(&regs[r].list_families().unwrap(), family) {
                 let d = FamilyDraft {
-                    members: vec![MemberDraft::parse_spec(
-                        "m",
-                        &format!("Toms;{};2015;m;child", NAMES[name]),
-                    )
-                    .unwrap()],
+                    members: vec![member(&format!("Toms;{};2015;m;child", NAMES[name]))],
                     ..Default::default()
                 };
                 ok(regs[r].edit_family(f.id.parse().unwrap(), &d).map(drop));

@@ -124,7 +124,7 @@ fn erasing_one_person_removes_them_everywhere_and_keeps_the_household() {
     a.reg
         .edit_person(
             zaiga.parse().unwrap(),
-            &MemberDraft::parse_spec("m", "Zaiga;Kalniņa;1991;f;parent").unwrap(),
+            &member("Zaiga;Kalniņa;1991;f;parent"),
         )
         .unwrap();
     a.reg
@@ -163,7 +163,7 @@ fn erasing_one_person_removes_them_everywhere_and_keeps_the_household() {
     b.reg
         .edit_person(
             zaiga.parse().unwrap(),
-            &MemberDraft::parse_spec("m", "Zaiga Marija;Kalniņa;1991;f;parent").unwrap(),
+            &member("Zaiga Marija;Kalniņa;1991;f;parent"),
         )
         .unwrap();
 
@@ -416,14 +416,14 @@ fn erase_while_another_laptop_edits(
     b.reg
         .edit_person(
             peteris.parse().unwrap(),
-            &MemberDraft::parse_spec("m", "Pēteris;Kalniņš;1987;m;parent").unwrap(),
+            &member("Pēteris;Kalniņš;1987;m;parent"),
         )
         .unwrap();
     b.reg.complete_follow_up(fid, fu).unwrap();
     b.reg
         .edit_person(
             zaiga.parse().unwrap(),
-            &MemberDraft::parse_spec("m", "Zaiga Marija;Kalniņa;1991;f;parent").unwrap(),
+            &member("Zaiga Marija;Kalniņa;1991;f;parent"),
         )
         .unwrap();
     (a, b, new, ids)

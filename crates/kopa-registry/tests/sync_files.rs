@@ -2,7 +2,7 @@
 //! idempotent, and refused whole when anything is wrong.
 
 use kopa_domain::{Role, Timestamp};
-use kopa_registry::testkit::{family, introduce, set_contact, PASS, T0};
+use kopa_registry::testkit::{family, introduce, member, set_contact, PASS, T0};
 use kopa_registry::*;
 use std::path::Path;
 
@@ -162,11 +162,11 @@ fn hq_finds_the_same_person_registered_by_two_branches() {
     let mut hq = replica(dir.path(), "HQ", "Rīga", Role::Hq, 2);
     introduce(&mut a, &mut hq);
     introduce(&mut b, &mut hq);
-    let add = |r: &mut Registry, name: &str, member: &str| {
+    let add = |r: &mut Registry, name: &str, spec: &str| {
         r.add_family(&FamilyDraft {
             name: Some(name.into()),
             municipality: Some("Krāslava".into()),
-            members: vec![MemberDraft::parse_spec("m", member).unwrap()],
+            members: vec![member(spec)],
             ..Default::default()
         })
         .unwrap()
@@ -274,7 +274,7 @@ fn a_sync_file_written_after_an_erasure_carries_no_trace_of_the_family() {
         .add_family(&FamilyDraft {
             name: Some("Zvaigznīte".into()),
             municipality: Some("Krāslava".into()),
-            members: vec![MemberDraft::parse_spec("m", "Zaiga;Zvaigznīte;1990;f;parent").unwrap()],
+            members: vec![member("Zaiga;Zvaigznīte;1990;f;parent")],
             ..Default::default()
         })
         .unwrap();
@@ -336,8 +336,8 @@ fn a_sync_file_written_after_a_person_is_erased_carries_the_household_without_he
             name: Some("Kalniņi".into()),
             municipality: Some("Krāslava".into()),
             members: vec![
-                MemberDraft::parse_spec("m", "Zaiga;Kalniņa;1990;f;parent").unwrap(),
-                MemberDraft::parse_spec("m", "Pēteris;Kalniņš;1988;m;parent").unwrap(),
+                member("Zaiga;Kalniņa;1990;f;parent"),
+                member("Pēteris;Kalniņš;1988;m;parent"),
             ],
             ..Default::default()
         })

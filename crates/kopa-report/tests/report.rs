@@ -3,6 +3,7 @@
 use calamine::{open_workbook, Reader, Xlsx};
 use kopa_domain::{Date, ProjectId, Role, Timestamp};
 use kopa_i18n::{Lang, Localizer};
+use kopa_registry::testkit::member;
 use kopa_registry::*;
 use kopa_report::{compute, write_csv, write_pdf, write_subject_access_pdf, write_xlsx, Report};
 
@@ -41,12 +42,12 @@ fn fixture() -> Fixture {
         Env::manual(ManualClock::new(Timestamp(T0)), 3),
     )
     .unwrap();
-    let fam = |name: &str, member: &str, tg: &str| FamilyDraft {
+    let fam = |name: &str, spec: &str, tg: &str| FamilyDraft {
         name: Some(name.into()),
         municipality: Some("Daugavpils".into()),
         languages: Some(vec!["ru".into()]),
         target_groups: Some(vec![tg.into()]),
-        members: vec![MemberDraft::parse_spec("m", member).unwrap()],
+        members: vec![member(spec)],
         ..Default::default()
     };
     let f1 = reg

@@ -32,7 +32,7 @@
 use automerge::{Automerge, ChangeHash};
 use kopa_domain::Timestamp;
 use kopa_registry::projection;
-use kopa_registry::testkit::{hub, join, sync_through, Cut, T0};
+use kopa_registry::testkit::{hub, join, member, sync_through, Cut, T0};
 use kopa_registry::*;
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;

@@ -163,7 +163,7 @@ impl World {
                     let year = 1950 + (self.model.next() % 60);
                     let role = if i == 0 { "parent" } else { "child" };
                     let spec = format!("{given};{fname};{year};{gender};{role}");
-                    drafts.push(MemberDraft::parse_spec("m", &spec).unwrap());
+                    drafts.push(member(&spec));
                 }
                 let fid = self.regs[r]
                     .add_family(&FamilyDraft {
