@@ -181,15 +181,12 @@ fn family_draft(f: &FamilyInput) -> FamilyDraft {
         members: f
             .members
             .iter()
-            .map(|m| {
-                MemberDraft {
-                    given_name: m.given_name.clone(),
-                    family_name: m.family_name.clone(),
-                    birth_year: m.birth_year.clone(),
-                    gender: m.gender.clone(),
-                    role: m.role.clone(),
-                }
-                .in_family(&f.name)
+            .map(|m| MemberDraft {
+                given_name: m.given_name.clone(),
+                family_name: m.family_name.clone(),
+                birth_year: m.birth_year.clone(),
+                gender: m.gender.clone(),
+                role: m.role.clone(),
             })
             .collect(),
         ..Default::default()

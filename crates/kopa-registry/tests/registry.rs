@@ -94,6 +94,50 @@ fn validation_names_the_field() {
     assert!(r.reg.list_families().unwrap().is_empty(), "nothing written");
 }
 
+/// A member typed without a surname takes the family's, on the way in and when a
+/// member is added later: one rule for the desktop form and the CLI.
+#[test]
+fn a_member_without_a_surname_takes_the_familys() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = replica(dir.path(), "anna", 41);
+    let fid = a
+        .reg
+        .add_family(&FamilyDraft {
+            members: vec![
+                member("Anna;;1984;f;parent"),
+                member("Ilze;Ozola;1960;f;grandparent"),
+            ],
+            ..family_draft("Bērziņi", &[])
+        })
+        .unwrap();
+    a.reg
+        .edit_family(
+            fid,
+            &FamilyDraft {
+                members: vec![member("Jānis;;2015;m;child")],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let mut surnames: Vec<(String, String)> = a
+        .reg
+        .family(fid)
+        .unwrap()
+        .persons
+        .into_iter()
+        .map(|p| (p.given_name, p.family_name))
+        .collect();
+    surnames.sort();
+    assert_eq!(
+        surnames,
+        [
+            ("Anna".to_string(), "Bērziņi".to_string()),
+            ("Ilze".to_string(), "Ozola".to_string()),
+            ("Jānis".to_string(), "Bērziņi".to_string()),
+        ]
+    );
+}
+
 #[test]
 fn search_forgives_diacritics_scripts_and_one_typo() {
     let dir = tempfile::tempdir().unwrap();

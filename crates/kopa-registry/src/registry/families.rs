@@ -74,7 +74,10 @@ impl Registry {
         };
         let mut members = BTreeMap::new();
         for (i, m) in draft.members.iter().enumerate() {
-            let member = m.validate(&format!("member[{}]", i + 1), &ctx)?;
+            // A member typed without a surname takes the family's.
+            let member = m
+                .in_family(&name)
+                .validate(&format!("member[{}]", i + 1), &ctx)?;
             members.insert(self.new_key(), member);
         }
         let consent = self.consent(draft, &ctx)?;
@@ -164,11 +167,17 @@ impl Registry {
             })
             .transpose()?;
         let consent = self.consent(draft, &ctx)?;
+        let family_name = match &name {
+            Some(n) => n.clone(),
+            None if draft.members.is_empty() => String::new(),
+            None => self.family(id)?.summary.name,
+        };
         let mut members = vec![];
         for (i, m) in draft.members.iter().enumerate() {
             members.push((
                 self.new_key(),
-                m.validate(&format!("member[{}]", i + 1), &ctx)?,
+                m.in_family(&family_name)
+                    .validate(&format!("member[{}]", i + 1), &ctx)?,
             ));
         }
         let key = id.key();
