@@ -41,9 +41,9 @@ commands! {
     record_session(input: SessionDraft) -> String;
     // Volunteers and trainings.
     list_volunteers() -> Vec<VolunteerView>;
-    add_volunteer(input: VolunteerInput) -> String;
+    add_volunteer(input: VolunteerDraft) -> String;
     trainings(volunteer: String) -> Vec<TrainingView>;
-    record_training(input: TrainingInput) -> String;
+    record_training(input: TrainingDraft) -> String;
     // Dashboard, conflicts.
     dashboard() -> kopa_report::Dashboard;
     conflicts() -> Vec<ConflictView>;

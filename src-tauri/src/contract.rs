@@ -104,23 +104,6 @@ pub struct GroupInput {
     pub place: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize, TS)]
-pub struct VolunteerInput {
-    pub given_name: String,
-    pub family_name: String,
-    /// volunteer, staff or lead.
-    pub role: String,
-    pub contact: String,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Deserialize, TS)]
-pub struct TrainingInput {
-    pub volunteer: String,
-    pub date: String,
-    pub topic: String,
-    pub hours: String,
-}
-
 /// Lists the UI's pickers offer.
 #[derive(Clone, Debug, PartialEq, Serialize, TS)]
 pub struct Choices {
@@ -188,8 +171,8 @@ pub fn typescript() -> String {
         GroupInput::decl(),
         kopa_registry::SessionDraft::decl(),
         Choices::decl(),
-        VolunteerInput::decl(),
-        TrainingInput::decl(),
+        kopa_registry::VolunteerDraft::decl(),
+        kopa_registry::TrainingDraft::decl(),
         TrainingView::decl(),
         SyncProgressEvent::decl(),
         HubSyncResult::decl(),

@@ -371,16 +371,8 @@ fn list_volunteers(cx: &Cx) -> Res<Vec<VolunteerView>> {
     cx.with(|r| r.list_volunteers())
 }
 
-fn add_volunteer(cx: &Cx, input: VolunteerInput) -> Res<String> {
-    cx.with(|r| {
-        r.add_volunteer(&VolunteerDraft {
-            given_name: input.given_name,
-            family_name: input.family_name,
-            role: some(&input.role),
-            contact: some(&input.contact),
-        })
-        .map(|v| v.key())
-    })
+fn add_volunteer(cx: &Cx, input: VolunteerDraft) -> Res<String> {
+    cx.with(|r| r.add_volunteer(&input).map(|v| v.key()))
 }
 
 fn trainings(cx: &Cx, volunteer: String) -> Res<Vec<TrainingView>> {
@@ -388,16 +380,8 @@ fn trainings(cx: &Cx, volunteer: String) -> Res<Vec<TrainingView>> {
     cx.with(|r| r.trainings(vid))
 }
 
-fn record_training(cx: &Cx, input: TrainingInput) -> Res<String> {
-    cx.with(|r| {
-        r.record_training(&TrainingDraft {
-            volunteer: input.volunteer,
-            date: input.date,
-            topic: input.topic,
-            hours: input.hours,
-        })
-        .map(|t| t.key())
-    })
+fn record_training(cx: &Cx, input: TrainingDraft) -> Res<String> {
+    cx.with(|r| r.record_training(&input).map(|t| t.key()))
 }
 
 // ----- dashboard, conflicts --------------------------------------------------------

@@ -46,13 +46,9 @@ guests: Array<[string, number]>, facilitators: Array<string>, note: string | nul
 
 export type Choices = { municipalities: Array<string>, activities: Array<string>, languages: Array<string>, target_groups: Array<string>, genders: Array<string>, roles: Array<string>, guest_categories: Array<string>, };
 
-export type VolunteerInput = { given_name: string, family_name: string, 
-/**
- * volunteer, staff or lead.
- */
-role: string, contact: string, };
+export type VolunteerDraft = { given_name: string, family_name: string, role: string | null, contact: string | null, };
 
-export type TrainingInput = { volunteer: string, date: string, topic: string, hours: string, };
+export type TrainingDraft = { volunteer: string, date: string, topic: string, hours: string, };
 
 export type TrainingView = { id: string, volunteer_id: string, date: string, topic: string, hours: number, };
 

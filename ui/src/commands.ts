@@ -2,7 +2,7 @@
 // Do not edit: CI fails when this file is stale.
 
 import { call } from "./invoke";
-import type { AppStatus, BackupOverview, Choices, ConflictView, CreateBranch, Dashboard, ExportSummary, FamilyDetail, FamilyInput, FamilySummary, GroupDetail, GroupInput, GroupSummary, HubSyncResult, Identity, ImportSummary, Overview, RetentionOverview, SearchHit, SessionDraft, SyncOverview, TrainingInput, TrainingView, VolunteerInput, VolunteerView } from "./bindings";
+import type { AppStatus, BackupOverview, Choices, ConflictView, CreateBranch, Dashboard, ExportSummary, FamilyDetail, FamilyInput, FamilySummary, GroupDetail, GroupInput, GroupSummary, HubSyncResult, Identity, ImportSummary, Overview, RetentionOverview, SearchHit, SessionDraft, SyncOverview, TrainingDraft, TrainingView, VolunteerDraft, VolunteerView } from "./bindings";
 
 /** One typed function per Tauri command; each rejects with a CommandError. */
 export const commands = {
@@ -30,9 +30,9 @@ export const commands = {
   plannedToday: (): Promise<Array<GroupSummary>> => call("planned_today"),
   recordSession: (input: SessionDraft): Promise<string> => call("record_session", { input }),
   listVolunteers: (): Promise<Array<VolunteerView>> => call("list_volunteers"),
-  addVolunteer: (input: VolunteerInput): Promise<string> => call("add_volunteer", { input }),
+  addVolunteer: (input: VolunteerDraft): Promise<string> => call("add_volunteer", { input }),
   trainings: (volunteer: string): Promise<Array<TrainingView>> => call("trainings", { volunteer }),
-  recordTraining: (input: TrainingInput): Promise<string> => call("record_training", { input }),
+  recordTraining: (input: TrainingDraft): Promise<string> => call("record_training", { input }),
   dashboard: (): Promise<Dashboard> => call("dashboard"),
   conflicts: (): Promise<Array<ConflictView>> => call("conflicts"),
   resolveConflict: (id: string, pick: number): Promise<null> => call("resolve_conflict", { id, pick }),

@@ -8,7 +8,11 @@ use automerge::ROOT;
 use kopa_domain::validate::{self as v};
 use kopa_domain::*;
 
-#[derive(Clone, Debug, Default)]
+/// A volunteer as registered; a blank role is `volunteer`.
+/// (The desktop's contract too: serde + ts-rs; fields left out take their defaults.)
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(default)]
 pub struct VolunteerDraft {
     pub given_name: String,
     pub family_name: String,
@@ -16,7 +20,11 @@ pub struct VolunteerDraft {
     pub contact: Option<String>,
 }
 
-#[derive(Clone, Debug, Default)]
+/// A training a volunteer took: hours as written ("1,5").
+/// (The desktop's contract too: serde + ts-rs; fields left out take their defaults.)
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(default)]
 pub struct TrainingDraft {
     pub volunteer: String,
     pub date: String,
