@@ -95,9 +95,12 @@ test("first run: create a branch, register a family, a group, a session; the das
     const ticked = await app.exec("return [...document.querySelectorAll('input[name=attended]')].filter(c => c.checked).length");
     assert.equal(ticked, 1, "the new person is ticked");
     await app.type("#f-guests-child", "3");
+    await app.type("#f-topics", "Bērna aprūpes pamati, режим сна");
     await app.screenshot("05-record-session");
     await app.click("#save-session");
     await app.find("#sessions tbody tr");
+    // What the session was about is listed with it.
+    await app.waitText("Bērna aprūpes pamati, режим сна");
     await app.screenshot("06-group-with-session");
 
     await app.click("#nav-dashboard");
