@@ -26,8 +26,8 @@ commands! {
     search_families(query: String) -> Vec<SearchHit>;
     list_families() -> Vec<FamilySummary>;
     family(id: String) -> FamilyDetail;
-    add_family(input: FamilyInput) -> String;
-    edit_family(id: String, input: FamilyInput) -> bool;
+    add_family(input: FamilyDraft) -> String;
+    edit_family(id: String, input: FamilyDraft) -> bool;
     add_note(family: String, text: String) -> String;
     erase_family(id: String) -> ();
     erase_person(person: String) -> Option<String>;
@@ -36,7 +36,7 @@ commands! {
     // Groups and sessions.
     list_groups() -> Vec<GroupSummary>;
     group(id: String) -> GroupDetail;
-    add_group(input: GroupInput) -> String;
+    add_group(input: GroupDraft) -> String;
     planned_today() -> Vec<GroupSummary>;
     record_session(input: SessionDraft) -> String;
     // Volunteers and trainings.

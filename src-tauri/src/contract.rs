@@ -75,35 +75,6 @@ pub struct CreateBranch {
     pub user: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize, TS)]
-pub struct MemberInput {
-    pub given_name: String,
-    pub family_name: String,
-    pub birth_year: String,
-    pub gender: String,
-    pub role: String,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Deserialize, TS)]
-pub struct FamilyInput {
-    pub name: String,
-    pub municipality: String,
-    pub languages: Vec<String>,
-    pub target_groups: Vec<String>,
-    pub contact: String,
-    pub consent: String,
-    pub members: Vec<MemberInput>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Deserialize, TS)]
-pub struct GroupInput {
-    pub name: String,
-    pub activity: String,
-    pub weekday: String,
-    pub time: String,
-    pub place: String,
-}
-
 /// Lists the UI's pickers offer.
 #[derive(Clone, Debug, PartialEq, Serialize, TS)]
 pub struct Choices {
@@ -166,9 +137,9 @@ pub fn typescript() -> String {
         CommandError::decl(),
         AppStatus::decl(),
         CreateBranch::decl(),
-        MemberInput::decl(),
-        FamilyInput::decl(),
-        GroupInput::decl(),
+        kopa_registry::MemberDraft::decl(),
+        kopa_registry::FamilyDraft::decl(),
+        kopa_registry::GroupDraft::decl(),
         kopa_registry::SessionDraft::decl(),
         Choices::decl(),
         kopa_registry::VolunteerDraft::decl(),

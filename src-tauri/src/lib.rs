@@ -166,33 +166,6 @@ fn id<T: std::str::FromStr>(field: &str, s: &str) -> Res<T> {
     Ok(kopa_domain::validate::id(field, s).map_err(Error::from)?)
 }
 
-fn some(s: &str) -> Option<String> {
-    Some(s.trim().to_string()).filter(|s| !s.is_empty())
-}
-
-fn family_draft(f: &FamilyInput) -> FamilyDraft {
-    FamilyDraft {
-        name: Some(f.name.clone()),
-        municipality: Some(f.municipality.clone()),
-        languages: Some(f.languages.clone()),
-        target_groups: Some(f.target_groups.clone()),
-        contact: some(&f.contact),
-        consent: some(&f.consent),
-        members: f
-            .members
-            .iter()
-            .map(|m| MemberDraft {
-                given_name: m.given_name.clone(),
-                family_name: m.family_name.clone(),
-                birth_year: m.birth_year.clone(),
-                gender: m.gender.clone(),
-                role: m.role.clone(),
-            })
-            .collect(),
-        ..Default::default()
-    }
-}
-
 // ----- first run, unlock ---------------------------------------------------------
 
 fn app_status(cx: &Cx) -> Res<AppStatus> {
@@ -282,15 +255,13 @@ fn family(cx: &Cx, id: String) -> Res<FamilyDetail> {
     cx.with(|r| r.family(fid))
 }
 
-fn add_family(cx: &Cx, input: FamilyInput) -> Res<String> {
-    cx.with(|r| r.add_family(&family_draft(&input)).map(|f| f.key()))
+fn add_family(cx: &Cx, input: FamilyDraft) -> Res<String> {
+    cx.with(|r| r.add_family(&input).map(|f| f.key()))
 }
 
-fn edit_family(cx: &Cx, id: String, input: FamilyInput) -> Res<bool> {
+fn edit_family(cx: &Cx, id: String, input: FamilyDraft) -> Res<bool> {
     let fid: FamilyId = self::id("family", &id)?;
-    let mut draft = family_draft(&input);
-    draft.members.clear();
-    cx.with(|r| r.edit_family(fid, &draft))
+    cx.with(|r| r.edit_family(fid, &input))
 }
 
 fn add_note(cx: &Cx, family: String, text: String) -> Res<String> {
@@ -340,18 +311,8 @@ fn group(cx: &Cx, id: String) -> Res<GroupDetail> {
     cx.with(|r| r.group(gid))
 }
 
-fn add_group(cx: &Cx, input: GroupInput) -> Res<String> {
-    cx.with(|r| {
-        r.add_group(&GroupDraft {
-            name: input.name,
-            activity: input.activity,
-            weekday: some(&input.weekday),
-            time: some(&input.time),
-            place: some(&input.place),
-            ..Default::default()
-        })
-        .map(|g| g.key())
-    })
+fn add_group(cx: &Cx, input: GroupDraft) -> Res<String> {
+    cx.with(|r| r.add_group(&input).map(|g| g.key()))
 }
 
 fn planned_today(cx: &Cx) -> Res<Vec<GroupSummary>> {

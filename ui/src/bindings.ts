@@ -23,11 +23,31 @@ open: boolean, identity: Identity | null, today: string, };
 
 export type CreateBranch = { name: string, municipality: string, passphrase: string, user: string, };
 
-export type MemberInput = { given_name: string, family_name: string, birth_year: string, gender: string, role: string, };
+export type MemberDraft = { given_name: string, family_name: string, birth_year: string, gender: string, role: string, };
 
-export type FamilyInput = { name: string, municipality: string, languages: Array<string>, target_groups: Array<string>, contact: string, consent: string, members: Array<MemberInput>, };
+export type FamilyDraft = { name: string | null, municipality: string | null, languages: Array<string> | null, target_groups: Array<string> | null, contact: string | null, 
+/**
+ * `active` or `closed`.
+ */
+status?: string, 
+/**
+ * Members to add.
+ */
+members: Array<MemberDraft>, 
+/**
+ * Consent date, `YYYY-MM-DD`; empty is no consent (an edit keeps the one given).
+ */
+consent: string | null, consent_scope?: string, };
 
-export type GroupInput = { name: string, activity: string, weekday: string, time: string, place: string, };
+export type GroupDraft = { name: string, activity: string, 
+/**
+ * The branch's own when left out.
+ */
+municipality?: string, facilitators: Array<string>, 
+/**
+ * ISO weekday, 1 = Monday.
+ */
+weekday: string | null, time: string | null, place: string | null, start?: string, end?: string, };
 
 export type SessionDraft = { group: string, date: string, time: string | null, 
 /**

@@ -2,7 +2,7 @@
 // Do not edit: CI fails when this file is stale.
 
 import { call } from "./invoke";
-import type { AppStatus, BackupOverview, Choices, ConflictView, CreateBranch, Dashboard, ExportSummary, FamilyDetail, FamilyInput, FamilySummary, GroupDetail, GroupInput, GroupSummary, HubSyncResult, Identity, ImportSummary, Overview, RetentionOverview, SearchHit, SessionDraft, SyncOverview, TrainingDraft, TrainingView, VolunteerDraft, VolunteerView } from "./bindings";
+import type { AppStatus, BackupOverview, Choices, ConflictView, CreateBranch, Dashboard, ExportSummary, FamilyDetail, FamilyDraft, FamilySummary, GroupDetail, GroupDraft, GroupSummary, HubSyncResult, Identity, ImportSummary, Overview, RetentionOverview, SearchHit, SessionDraft, SyncOverview, TrainingDraft, TrainingView, VolunteerDraft, VolunteerView } from "./bindings";
 
 /** One typed function per Tauri command; each rejects with a CommandError. */
 export const commands = {
@@ -17,8 +17,8 @@ export const commands = {
   searchFamilies: (query: string): Promise<Array<SearchHit>> => call("search_families", { query }),
   listFamilies: (): Promise<Array<FamilySummary>> => call("list_families"),
   family: (id: string): Promise<FamilyDetail> => call("family", { id }),
-  addFamily: (input: FamilyInput): Promise<string> => call("add_family", { input }),
-  editFamily: (id: string, input: FamilyInput): Promise<boolean> => call("edit_family", { id, input }),
+  addFamily: (input: FamilyDraft): Promise<string> => call("add_family", { input }),
+  editFamily: (id: string, input: FamilyDraft): Promise<boolean> => call("edit_family", { id, input }),
   addNote: (family: string, text: string): Promise<string> => call("add_note", { family, text }),
   eraseFamily: (id: string): Promise<null> => call("erase_family", { id }),
   erasePerson: (person: string): Promise<string | null> => call("erase_person", { person }),
@@ -26,7 +26,7 @@ export const commands = {
   setRetentionYears: (years: string): Promise<RetentionOverview> => call("set_retention_years", { years }),
   listGroups: (): Promise<Array<GroupSummary>> => call("list_groups"),
   group: (id: string): Promise<GroupDetail> => call("group", { id }),
-  addGroup: (input: GroupInput): Promise<string> => call("add_group", { input }),
+  addGroup: (input: GroupDraft): Promise<string> => call("add_group", { input }),
   plannedToday: (): Promise<Array<GroupSummary>> => call("planned_today"),
   recordSession: (input: SessionDraft): Promise<string> => call("record_session", { input }),
   listVolunteers: (): Promise<Array<VolunteerView>> => call("list_volunteers"),

@@ -192,8 +192,11 @@ pub fn codes<T: ToString>(
         .collect()
 }
 
-/// The raw fields of a family member as a person types them.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// The raw fields of a family member as a person types them: by the CLI, the
+/// desktop form (this is its contract) and the imports.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(default)]
 pub struct MemberDraft {
     pub given_name: String,
     pub family_name: String,

@@ -138,6 +138,37 @@ fn a_member_without_a_surname_takes_the_familys() {
     );
 }
 
+/// The desktop's edit form sends every field as JSON, blank ones as "": a blank
+/// contact clears it, a blank consent date keeps the consent, empty lists keep the
+/// lists, and a member typed in the form is added.
+#[test]
+fn the_edit_forms_draft_clears_only_what_the_person_cleared() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = replica(dir.path(), "anna", 42);
+    let fid = a
+        .reg
+        .add_family(&FamilyDraft {
+            languages: Some(vec!["lv".into(), "ru".into()]),
+            contact: Some("+371 20000000".into()),
+            consent: Some("2026-01-05".into()),
+            ..family_draft("Bērziņi", &["Anna;;1984;f;parent"])
+        })
+        .unwrap();
+    let form: FamilyDraft = serde_json::from_value(serde_json::json!({
+        "name": "Bērziņi", "municipality": "Kraslava", "languages": [],
+        "target_groups": [], "contact": "", "consent": "",
+        "members": [{"given_name": "Jānis", "family_name": "", "birth_year": "2015",
+                     "gender": "m", "role": "child"}],
+    }))
+    .unwrap();
+    assert!(a.reg.edit_family(fid, &form).unwrap());
+    let f = a.reg.family(fid).unwrap();
+    assert_eq!(f.contact, None);
+    assert_eq!(f.languages, ["lv", "ru"]);
+    assert_eq!(f.consent.map(|c| c.date), Some("2026-01-05".into()));
+    assert_eq!(f.persons.len(), 2);
+}
+
 #[test]
 fn search_forgives_diacritics_scripts_and_one_typo() {
     let dir = tempfile::tempdir().unwrap();

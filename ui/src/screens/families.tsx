@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
-import type { Choices, CommandError, FamilyDetail, FamilySummary, SearchHit } from "../bindings";
+import type { Choices, CommandError, FamilyDetail, FamilySummary, MemberDraft, SearchHit } from "../bindings";
 import type { Go } from "../app";
 import { code, fmtDate, t } from "../i18n";
 import { ErrorBox, Field, Loading, Notice, Page, Select, useLoad } from "../ui";
@@ -229,7 +229,7 @@ export function FamilyCard({ go, id }: { go: Go; id: string }) {
   );
 }
 
-type Member = { given_name: string; family_name: string; birth_year: string; gender: string; role: string };
+type Member = MemberDraft;
 
 /** Adding a family, or editing one (`edit`: its id; members are edited one by one). */
 export function FamilyForm({ go, edit }: { go: Go; edit?: string }) {

@@ -113,7 +113,7 @@ export function GroupForm({ go }: { go: Go }) {
   const submit = async (e: Event) => {
     e.preventDefault();
     try {
-      const id = await api.addGroup({ name, activity, weekday: day, time, place });
+      const id = await api.addGroup({ name, activity, facilitators: [], weekday: day, time, place });
       go({ name: "group", id });
     } catch (x) {
       setErr(x as CommandError);

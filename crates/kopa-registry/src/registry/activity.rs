@@ -12,16 +12,25 @@ use kopa_domain::*;
 use rusqlite::{params, OptionalExtension};
 use std::collections::BTreeMap;
 
-#[derive(Clone, Debug, Default)]
+/// A group as typed by a person: by the CLI and the desktop form (this is its
+/// contract). Empty optional fields are left out.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(default)]
 pub struct GroupDraft {
     pub name: String,
     pub activity: String,
+    /// The branch's own when left out.
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub municipality: Option<String>,
     pub facilitators: Vec<String>,
+    /// ISO weekday, 1 = Monday.
     pub weekday: Option<String>,
     pub time: Option<String>,
     pub place: Option<String>,
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub start: Option<String>,
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub end: Option<String>,
 }
 

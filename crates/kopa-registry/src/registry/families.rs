@@ -15,19 +15,26 @@ use kopa_domain::*;
 use rusqlite::OptionalExtension;
 use std::collections::{BTreeMap, HashMap};
 
-/// A family as typed by a person. In an edit, `None` / empty means "leave as is".
-#[derive(Clone, Debug, Default)]
+/// A family as typed by a person: by the CLI, the desktop form (this is its
+/// contract) and the imports. In an edit, `None` / an empty list means "leave as
+/// is"; an empty contact clears it.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(default)]
 pub struct FamilyDraft {
     pub name: Option<String>,
     pub municipality: Option<String>,
     pub languages: Option<Vec<String>>,
     pub target_groups: Option<Vec<String>>,
     pub contact: Option<String>,
+    /// `active` or `closed`.
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub status: Option<String>,
     /// Members to add.
     pub members: Vec<MemberDraft>,
-    /// Consent date, `YYYY-MM-DD`.
+    /// Consent date, `YYYY-MM-DD`; empty is no consent (an edit keeps the one given).
     pub consent: Option<String>,
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub consent_scope: Option<String>,
 }
 
