@@ -5,7 +5,6 @@ use kopa_domain::text::fold;
 use kopa_domain::{Date, Rule};
 use kopa_registry::views::IndicatorView;
 use kopa_registry::Registry;
-use rusqlite::Connection;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -115,141 +114,72 @@ fn age_band(age: Option<i64>) -> String {
     }
 }
 
-fn load(conn: &Connection, from: Date, to: Date, reference: Date) -> Result<Facts> {
-    let mut persons = HashMap::new();
-    let mut tags: HashMap<String, (BTreeSet<String>, BTreeSet<String>)> = HashMap::new();
-    let mut s = conn.prepare("SELECT family_id, kind, value FROM p_family_tags")?;
-    for row in s.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-        ))
-    })? {
-        let (f, kind, v) = row?;
-        let e = tags.entry(f).or_default();
-        if kind == "language" {
-            e.1.insert(v);
-        } else {
-            e.0.insert(v);
-        }
-    }
-    let mut s = conn.prepare(
-        "SELECT p.id, p.family_id, p.birth_year, p.birth_date, p.gender, p.target_groups, f.municipality, f.branch
-         FROM p_persons p JOIN p_families f ON f.id = p.family_id",
-    )?;
-    let rows = s.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, Option<i64>>(2)?,
-            r.get::<_, Option<String>>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, String>(5)?,
-            r.get::<_, String>(6)?,
-            r.get::<_, String>(7)?,
-        ))
-    })?;
-    for row in rows {
-        let (id, fam, by, bd, gender, tgs, municipality, branch) = row?;
-        let age = match bd.and_then(|d| d.parse::<Date>().ok()) {
-            Some(born) => {
-                let mut a = i64::from(reference.year() - born.year());
-                if (reference.0.month() as u8, reference.0.day())
-                    < (born.0.month() as u8, born.0.day())
-                {
-                    a -= 1;
+/// The registry's rows for the period, with the report's rules applied: ages at
+/// `reference`, linked registrations counted as one person, and persons who asked to
+/// be forgotten kept as anonymous attendees.
+fn load(reg: &Registry, from: Date, to: Date, reference: Date) -> Result<Facts> {
+    let rows = reg.report_facts(from, to)?;
+    let mut persons: HashMap<String, Person> = rows
+        .persons
+        .into_iter()
+        .map(|p| {
+            let age = match p.birth_date.and_then(|d| d.parse::<Date>().ok()) {
+                Some(born) => {
+                    let mut a = i64::from(reference.year() - born.year());
+                    if (reference.0.month() as u8, reference.0.day())
+                        < (born.0.month() as u8, born.0.day())
+                    {
+                        a -= 1;
+                    }
+                    Some(a)
                 }
-                Some(a)
-            }
-            // Only the birth year is known: the age reached during the reference year.
-            None => by.map(|y| i64::from(reference.year()) - y),
-        };
-        let (mut target_groups, languages) = tags.get(&fam).cloned().unwrap_or_default();
-        target_groups.extend(tgs.split(',').filter(|s| !s.is_empty()).map(String::from));
-        persons.insert(
-            id,
-            Person {
+                // Only the birth year is known: the age reached during the reference year.
+                None => p.birth_year.map(|y| i64::from(reference.year()) - y),
+            };
+            let person = Person {
                 age,
-                gender,
-                municipality,
-                branch,
-                target_groups,
-                languages,
-            },
-        );
-    }
-    let mut groups = HashMap::new();
-    let mut s = conn.prepare("SELECT id, activity, municipality, branch FROM p_groups")?;
-    for row in s.query_map([], |r| {
-        Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-    })? {
-        let (id, a, m, b) = row?;
-        groups.insert(id, (a, m, b));
-    }
+                gender: p.gender,
+                municipality: p.municipality,
+                branch: p.branch,
+                target_groups: p.target_groups,
+                languages: p.languages,
+            };
+            (p.id, person)
+        })
+        .collect();
+    let groups: HashMap<String, (String, String, String)> = rows
+        .groups
+        .into_iter()
+        .map(|g| (g.id, (g.activity, g.municipality, g.branch)))
+        .collect();
     // HQ's duplicate decisions: linked registrations count as one person.
-    let canon = canonical_persons(conn)?;
+    let canon = canonical_persons(&rows.links);
     let c = |id: String| canon.get(&id).cloned().unwrap_or(id);
-    let (f, t) = (from.to_string(), to.to_string());
-    let mut attendance: HashMap<String, Vec<String>> = HashMap::new();
-    let mut s = conn.prepare(
-        "SELECT a.session_id, a.person_id FROM p_attendance a JOIN p_sessions s ON s.id = a.session_id
-         WHERE s.date BETWEEN ?1 AND ?2",
-    )?;
-    for row in s.query_map([&f, &t], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-    })? {
-        let (sid, pid) = row?;
-        attendance.entry(sid).or_default().push(c(pid));
-    }
-    let mut sessions = vec![];
-    let mut s =
-        conn.prepare("SELECT id, group_id, branch FROM p_sessions WHERE date BETWEEN ?1 AND ?2")?;
-    for row in s.query_map([&f, &t], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-        ))
-    })? {
-        let (id, group, branch) = row?;
-        let (activity, municipality, _) = groups.get(&group).cloned().unwrap_or_default();
-        sessions.push(Session {
-            attendance: attendance.remove(&id).unwrap_or_default(),
-            group,
-            activity,
-            municipality,
-            branch,
-        });
-    }
-    let mut events = vec![];
-    let mut s = conn.prepare(
-        "SELECT id, activity, municipality, branch FROM p_events WHERE date BETWEEN ?1 AND ?2",
-    )?;
-    let mut parts =
-        conn.prepare("SELECT person_id FROM p_event_participants WHERE event_id = ?1")?;
-    let mut counts = conn.prepare(
-        "SELECT category, count FROM p_event_counts WHERE event_id = ?1 ORDER BY category",
-    )?;
-    for row in s.query_map([&f, &t], |r| {
-        Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-    })? {
-        let (id, activity, municipality, branch) = row?;
-        let participants = parts
-            .query_map([&id], |r| r.get::<_, String>(0))?
-            .map(|p| p.map(&c))
-            .collect::<rusqlite::Result<_>>()?;
-        let counts = counts
-            .query_map([&id], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        events.push(Event {
-            activity,
-            municipality,
-            branch,
-            counts,
-            participants,
-        });
-    }
+    let sessions: Vec<Session> = rows
+        .sessions
+        .into_iter()
+        .map(|s| {
+            let (activity, municipality, _) = groups.get(&s.group).cloned().unwrap_or_default();
+            Session {
+                attendance: s.attendance.into_iter().map(c).collect(),
+                group: s.group,
+                activity,
+                municipality,
+                branch: s.branch,
+            }
+        })
+        .collect();
+    let events: Vec<Event> = rows
+        .events
+        .into_iter()
+        .map(|e| Event {
+            activity: e.activity,
+            municipality: e.municipality,
+            branch: e.branch,
+            counts: e.counts,
+            participants: e.participants.into_iter().map(c).collect(),
+        })
+        .collect();
     // Persons who asked to be forgotten still attended: they count, anonymously, with
     // nothing known about them but the branch they came to.
     let anonymous = |persons: &mut HashMap<String, Person>, id: &String, branch: &String| {
@@ -272,20 +202,11 @@ fn load(conn: &Connection, from: Date, to: Date, reference: Date) -> Result<Fact
             anonymous(&mut persons, id, &e.branch);
         }
     }
-    let mut training_hours = HashMap::new();
-    let mut s = conn.prepare(
-        "SELECT volunteer_id, branch, sum(tenth_hours) FROM p_trainings WHERE date BETWEEN ?1 AND ?2 GROUP BY volunteer_id, branch",
-    )?;
-    for row in s.query_map([&f, &t], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, i64>(2)?,
-        ))
-    })? {
-        let (v, b, h) = row?;
-        training_hours.insert(v, (b, h));
-    }
+    let training_hours = rows
+        .training
+        .into_iter()
+        .map(|(volunteer, branch, tenths)| (volunteer, (branch, tenths)))
+        .collect();
     Ok(Facts {
         persons,
         sessions,
@@ -296,7 +217,7 @@ fn load(conn: &Connection, from: Date, to: Date, reference: Date) -> Result<Fact
 }
 
 /// Maps every linked person to one representative (the smallest id of its group).
-fn canonical_persons(conn: &Connection) -> Result<HashMap<String, String>> {
+fn canonical_persons(links: &[(String, String)]) -> HashMap<String, String> {
     let mut parent: HashMap<String, String> = HashMap::new();
     fn find(parent: &mut HashMap<String, String>, x: &str) -> String {
         let p = parent.get(x).cloned().unwrap_or_else(|| x.to_string());
@@ -307,26 +228,21 @@ fn canonical_persons(conn: &Connection) -> Result<HashMap<String, String>> {
         parent.insert(x.to_string(), root.clone());
         root
     }
-    let mut s = conn.prepare("SELECT a, b FROM p_person_links WHERE active = 1 ORDER BY id")?;
-    let links: Vec<(String, String)> = s
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
     for (a, b) in links {
-        let (ra, rb) = (find(&mut parent, &a), find(&mut parent, &b));
+        let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
         if ra != rb {
             let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
             parent.insert(hi, lo);
         }
     }
     let keys: Vec<String> = parent.keys().cloned().collect();
-    Ok(keys
-        .into_iter()
+    keys.into_iter()
         .map(|k| {
             let r = find(&mut parent, &k);
             (k, r)
         })
         .filter(|(k, r)| k != r)
-        .collect())
+        .collect()
 }
 
 /// The filters of an indicator.
@@ -554,7 +470,7 @@ pub fn compute(
     reference: Date,
 ) -> Result<Report> {
     let p = reg.project(project)?;
-    let facts = load(reg.connection(), from, to, reference)?;
+    let facts = load(reg, from, to, reference)?;
     let mut sessions = reg.list_sessions(from, to)?;
     sessions.retain(|s| p.branches.is_empty() || p.branches.contains(&s.branch));
     sessions.reverse();

@@ -21,8 +21,6 @@ pub use write::*;
 pub enum ReportError {
     #[error(transparent)]
     Registry(Box<kopa_registry::Error>),
-    #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
     #[error("spreadsheet error: {0}")]
     Xlsx(Box<rust_xlsxwriter::XlsxError>),
     #[error("CSV error: {0}")]

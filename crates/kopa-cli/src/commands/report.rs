@@ -57,7 +57,6 @@ pub fn report(reg: &mut Registry, r: &ReportArgs, out: &Out) -> Result<()> {
 pub fn report_error(e: kopa_report::ReportError) -> CliError {
     match e {
         kopa_report::ReportError::Registry(e) => CliError::Registry(e),
-        kopa_report::ReportError::Sqlite(e) => Error::Sqlite(e).into(),
         kopa_report::ReportError::Io(e) => Error::Io(e).into(),
         other => Error::Io(std::io::Error::other(other.to_string())).into(),
     }
