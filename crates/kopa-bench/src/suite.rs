@@ -5,7 +5,6 @@
 
 use kopa_domain::{Date, Role, Timestamp};
 use kopa_registry::demo::{self, DemoOptions};
-use kopa_registry::projection::TABLES;
 use kopa_registry::*;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
@@ -143,14 +142,14 @@ type Rows = Vec<(&'static str, Vec<Value>)>;
 
 fn projected_rows(conn: &rusqlite::Connection) -> Rows {
     let mut out = vec![];
-    for t in TABLES {
+    for t in Collection::projection_tables() {
         let mut stmt = conn.prepare(&format!("SELECT * FROM {t}")).expect(t);
         let cols = stmt.column_count();
         let rows = stmt
             .query_map([], |r| (0..cols).map(|i| r.get::<_, Value>(i)).collect())
             .expect(t);
         for row in rows {
-            out.push((*t, row.expect(t)));
+            out.push((t, row.expect(t)));
         }
     }
     out
@@ -174,7 +173,7 @@ fn changed(before: &Rows, after: Rows) -> Rows {
 /// left out; they are not records.
 fn records_json(conn: &rusqlite::Connection, rows: &Rows) -> Vec<u8> {
     let mut columns: std::collections::HashMap<&str, Vec<String>> = Default::default();
-    for t in TABLES {
+    for t in Collection::projection_tables() {
         let stmt = conn
             .prepare(&format!("SELECT * FROM {t} LIMIT 0"))
             .expect(t);

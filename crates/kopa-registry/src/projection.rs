@@ -370,11 +370,9 @@ pub fn drop_erased(conn: &Connection) -> Result<Vec<DocId>> {
             .execute([&doc_id])?;
         forget_family(conn, &family)?;
         households.insert(household(conn, &family)?);
-        for sql in [
-            "DELETE FROM p_lineage WHERE family_id = ?1",
-            "DELETE FROM p_erased_members WHERE family_id = ?1",
-        ] {
-            conn.prepare_cached(sql)?.execute([&family])?;
+        for (table, col) in Collection::FAMILY_DOCUMENT_TABLES {
+            conn.prepare_cached(&format!("DELETE FROM {table} WHERE {col} = ?1"))?
+                .execute([&family])?;
         }
         dropped.push(doc_id.parse()?);
     }
@@ -577,37 +575,6 @@ fn project_family(conn: &Connection, id: DocId, fid: FamilyId, doc: &Automerge) 
     )
 }
 
-/// Every projection table, in a fixed order.
-pub const TABLES: &[&str] = &[
-    "p_branches",
-    "p_families",
-    "p_family_tags",
-    "p_persons",
-    "p_notes",
-    "p_follow_ups",
-    "p_groups",
-    "p_group_members",
-    "p_group_facilitators",
-    "p_sessions",
-    "p_attendance",
-    "p_session_guests",
-    "p_session_facilitators",
-    "p_volunteers",
-    "p_trainings",
-    "p_events",
-    "p_event_counts",
-    "p_event_participants",
-    "p_projects",
-    "p_indicators",
-    "p_conflicts",
-    "p_search",
-    "p_erased",
-    "p_person_links",
-    "p_replaced",
-    "p_lineage",
-    "p_erased_members",
-];
-
 /// Empties the projection and derives it again from every stored document.
 pub fn rebuild(conn: &Connection, actor: &automerge::ActorId) -> Result<usize> {
     // In bulk, the search's covering index is built once at the end instead of row by
@@ -634,7 +601,7 @@ pub fn rebuild(conn: &Connection, actor: &automerge::ActorId) -> Result<usize> {
 }
 
 fn rebuild_rows(conn: &Connection, actor: &automerge::ActorId) -> Result<usize> {
-    for t in TABLES {
+    for t in Collection::projection_tables() {
         conn.execute(&format!("DELETE FROM {t}"), [])?;
     }
     let mut n = 0;
@@ -650,7 +617,7 @@ fn rebuild_rows(conn: &Connection, actor: &automerge::ActorId) -> Result<usize> 
 /// A canonical text dump of the whole projection (sorted rows of every table).
 pub fn dump(conn: &Connection) -> Result<Vec<(String, Vec<String>)>> {
     let mut out = vec![];
-    for t in TABLES {
+    for t in Collection::projection_tables() {
         let mut stmt = conn.prepare(&format!("SELECT * FROM {t}"))?;
         let cols = stmt.column_count();
         let mut rows: Vec<String> = stmt
@@ -672,7 +639,7 @@ pub fn dump(conn: &Connection) -> Result<Vec<(String, Vec<String>)>> {
 /// Number of rows in the projection.
 pub fn row_count(conn: &Connection) -> Result<i64> {
     let mut n = 0;
-    for t in TABLES {
+    for t in Collection::projection_tables() {
         n += conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| {
             r.get::<_, i64>(0)
         })?;
