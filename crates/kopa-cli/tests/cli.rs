@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{init, Kopa};
+use common::{init, words, Kopa};
 use serde_json::Value;
 
 #[test]
@@ -13,26 +13,7 @@ fn family_lifecycle_with_json_output() {
     init(&k, "a.kopa");
     let fid = k.id(
         "a.kopa",
-        &[
-            "family",
-            "add",
-            "--name",
-            "Ivanovs",
-            "--municipality",
-            "Kraslava",
-            "--language",
-            "ru",
-            "--language",
-            "lv",
-            "--target-group",
-            "young-family",
-            "--member",
-            "Sergejs;Ivanovs;1988;m;parent",
-            "--member",
-            "Мария;Иванова;2021;f;child",
-            "--consent",
-            "2026-01-15",
-        ],
+        &words("family add --name Ivanovs --municipality Kraslava --language ru --language lv --target-group young-family --member Sergejs;Ivanovs;1988;m;parent --member Мария;Иванова;2021;f;child --consent 2026-01-15"),
     );
     let list = k.json("a.kopa", &["family", "list"]);
     assert_eq!(list.as_array().unwrap().len(), 1);
@@ -96,18 +77,7 @@ fn sessions_attendance_volunteers_and_trainings() {
     init(&k, "a.kopa");
     let fid = k.id(
         "a.kopa",
-        &[
-            "family",
-            "add",
-            "--name",
-            "Bērziņi",
-            "--municipality",
-            "Preiļi",
-            "--member",
-            "Līga;Bērziņa;1990;f;parent",
-            "--member",
-            "Toms;Bērziņš;2018;m;child",
-        ],
+        &words("family add --name Bērziņi --municipality Preiļi --member Līga;Bērziņa;1990;f;parent --member Toms;Bērziņš;2018;m;child"),
     );
     let persons: Vec<String> = k.json("a.kopa", &["family", "show", &fid])["persons"]
         .as_array()
@@ -117,16 +87,7 @@ fn sessions_attendance_volunteers_and_trainings() {
         .collect();
     let vid = k.id(
         "a.kopa",
-        &[
-            "volunteer",
-            "add",
-            "--given-name",
-            "Anna",
-            "--family-name",
-            "Liepa",
-            "--role",
-            "volunteer",
-        ],
+        &words("volunteer add --given-name Anna --family-name Liepa --role volunteer"),
     );
     k.ok(
         "a.kopa",
@@ -212,15 +173,7 @@ fn exit_codes_and_translated_errors() {
     // Validation error names the field, in JSON and in the chosen language.
     let out = k.run(
         "a.kopa",
-        &[
-            "--json",
-            "family",
-            "add",
-            "--name",
-            "X",
-            "--municipality",
-            "Atlantis",
-        ],
+        &words("--json family add --name X --municipality Atlantis"),
     );
     assert_eq!(out.status.code(), Some(3));
     let err: Value = serde_json::from_slice(&out.stderr).unwrap();
@@ -228,18 +181,7 @@ fn exit_codes_and_translated_errors() {
     assert_eq!(err["error"]["field"], "municipality");
     let out = k.run(
         "a.kopa",
-        &[
-            "--lang",
-            "ru",
-            "family",
-            "add",
-            "--name",
-            "X",
-            "--municipality",
-            "Kraslava",
-            "--member",
-            "A;B;1850",
-        ],
+        &words("--lang ru family add --name X --municipality Kraslava --member A;B;1850"),
     );
     assert_eq!(out.status.code(), Some(3));
     let msg = String::from_utf8_lossy(&out.stderr);
@@ -249,16 +191,7 @@ fn exit_codes_and_translated_errors() {
     );
     let out = k.run(
         "a.kopa",
-        &[
-            "--lang",
-            "lv",
-            "session",
-            "record",
-            "--group",
-            "nonsense",
-            "--date",
-            "2026-02-30",
-        ],
+        &words("--lang lv session record --group nonsense --date 2026-02-30"),
     );
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("Kļūda"));
@@ -289,16 +222,7 @@ fn two_devices_conflict_resolve_and_converge() {
     init(&k, "a.kopa");
     let fid = k.id(
         "a.kopa",
-        &[
-            "family",
-            "add",
-            "--name",
-            "Petrovs",
-            "--municipality",
-            "Daugavpils",
-            "--member",
-            "Pēteris;Petrovs;1970;m;parent",
-        ],
+        &words("family add --name Petrovs --municipality Daugavpils --member Pēteris;Petrovs;1970;m;parent"),
     );
     k.ok(
         "b.kopa",
@@ -382,14 +306,7 @@ fn erasing_a_family_from_the_command_line() {
     init(&k, "a.kopa");
     let fid = k.id(
         "a.kopa",
-        &[
-            "family",
-            "add",
-            "--name",
-            "Zvaigznīte",
-            "--municipality",
-            "Preiļi",
-        ],
+        &words("family add --name Zvaigznīte --municipality Preiļi"),
     );
     let sar = k.db("sar.json");
     k.ok(
@@ -419,18 +336,7 @@ fn erasing_a_family_from_the_command_line() {
     // One member of a household: the others move to a new family record.
     let fid = k.id(
         "a.kopa",
-        &[
-            "family",
-            "add",
-            "--name",
-            "Kalniņi",
-            "--municipality",
-            "Preiļi",
-            "--member",
-            "Zaiga;Kalniņa;1990;f;parent",
-            "--member",
-            "Pēteris;Kalniņš;1988;m;parent",
-        ],
+        &words("family add --name Kalniņi --municipality Preiļi --member Zaiga;Kalniņa;1990;f;parent --member Pēteris;Kalniņš;1988;m;parent"),
     );
     let before = k.json("a.kopa", &["family", "show", &fid]);
     let zaiga = before["persons"]

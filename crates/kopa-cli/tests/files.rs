@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{init, Kopa};
+use common::{init, words, Kopa};
 
 #[test]
 fn demo_branch_is_complete_and_deterministic() {
@@ -157,17 +157,7 @@ fn sync_files_from_the_command_line() {
     init(&k, "branch.kopa");
     k.ok(
         "hq.kopa",
-        &[
-            "--user",
-            "Coordinator",
-            "init",
-            "--branch",
-            "HQ",
-            "--municipality",
-            "Rīga",
-            "--role",
-            "hq",
-        ],
+        &words("--user Coordinator init --branch HQ --municipality Rīga --role hq"),
     );
     let card = |db: &str| {
         let p = k.db(&format!("{db}.card"));
@@ -182,14 +172,7 @@ fn sync_files_from_the_command_line() {
     k.ok("hq.kopa", &["sync", "peer", "add", bc.to_str().unwrap()]);
     let fid = k.id(
         "branch.kopa",
-        &[
-            "family",
-            "add",
-            "--name",
-            "Ivanovs",
-            "--municipality",
-            "Krāslava",
-        ],
+        &words("family add --name Ivanovs --municipality Krāslava"),
     );
     let st = k.json("branch.kopa", &["sync", "status"]);
     assert!(st["peers"][0]["unsent_changes"].as_i64().unwrap() >= 2);
@@ -221,18 +204,7 @@ fn sync_files_from_the_command_line() {
     );
     let p = k.id(
         "hq.kopa",
-        &[
-            "project",
-            "add",
-            "--name",
-            "Kopā",
-            "--donor",
-            "SIF",
-            "--start",
-            "2026-01-01",
-            "--end",
-            "2026-12-31",
-        ],
+        &words("project add --name Kopā --donor SIF --start 2026-01-01 --end 2026-12-31"),
     );
     let r = k.json(
         "hq.kopa",
@@ -326,14 +298,7 @@ fn scheduled_backups_keep_the_newest() {
     let one = files[0].as_ref().unwrap().path();
     k.ok(
         "a.kopa",
-        &[
-            "family",
-            "add",
-            "--name",
-            "Liepa",
-            "--municipality",
-            "Preiļi",
-        ],
+        &words("family add --name Liepa --municipality Preiļi"),
     );
     k.ok("a.kopa", &["restore", one.to_str().unwrap()]);
     assert_eq!(

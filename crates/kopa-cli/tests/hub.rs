@@ -3,7 +3,9 @@
 
 mod common;
 
-use common::{enrol_branch, enrol_hq, free_port, hub_init, join, kopa, run, serve, LIST_HEADER};
+use common::{
+    enrol_branch, enrol_hq, free_port, hub_init, join, kopa, run, serve, words, LIST_HEADER,
+};
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -161,16 +163,7 @@ fn a_hub_enrolled_branch_sends_hq_a_file_without_exchanging_cards() {
     }
     let fid = run(
         dir,
-        &[
-            "--db",
-            "a.kopa",
-            "family",
-            "add",
-            "--name",
-            "Ivanovs",
-            "--municipality",
-            "Krāslava",
-        ],
+        &words("--db a.kopa family add --name Ivanovs --municipality Krāslava"),
     );
     let fid = fid.trim();
     run(dir, &["--db", "a.kopa", "sync"]);
@@ -191,27 +184,11 @@ fn a_hub_enrolled_branch_sends_hq_a_file_without_exchanging_cards() {
     );
     run(
         dir,
-        &[
-            "--db",
-            "a.kopa",
-            "sync",
-            "export",
-            "--to",
-            "hq",
-            "--out",
-            "to-hq.kopasync",
-        ],
+        &words("--db a.kopa sync export --to hq --out to-hq.kopasync"),
     );
     let imported = json(
         dir,
-        &[
-            "--db",
-            "hq.kopa",
-            "--json",
-            "sync",
-            "import",
-            "to-hq.kopasync",
-        ],
+        &words("--db hq.kopa --json sync import to-hq.kopasync"),
     );
     assert_eq!(imported["merge"]["changes_waiting"], 0, "{imported}");
     let family = json(dir, &["--db", "hq.kopa", "--json", "family", "show", fid]);

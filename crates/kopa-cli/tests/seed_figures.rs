@@ -153,15 +153,7 @@ fn the_seed_projects_figures_come_out_of_records() {
     let dir = tmp.path();
     kopa(
         dir,
-        &[
-            "init",
-            "--branch",
-            "Krāslava",
-            "--municipality",
-            "Krāslava",
-            "--role",
-            "hq",
-        ],
+        &common::words("init --branch Krāslava --municipality Krāslava --role hq"),
     );
     // 792 persons, each their own household, registered from one spreadsheet.
     let total = PARENTS.0 + PARENTS.1;

@@ -97,14 +97,7 @@ fn a_store_from_the_first_release_opens_and_migrates() {
     // New writes and the features added since (sync files) work on it.
     json(
         &db,
-        &[
-            "family",
-            "add",
-            "--name",
-            "Bērziņš",
-            "--municipality",
-            "Dagda",
-        ],
+        &common::words("family add --name Bērziņš --municipality Dagda"),
     );
     assert_eq!(json(&db, &["info"])["overview"]["families"], 3);
     let card = tmp.path().join("card.json");

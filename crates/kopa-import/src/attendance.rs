@@ -273,12 +273,8 @@ pub fn import_attendance(
         errors,
         imported: vec![],
     };
-    let refused = !preview.errors.is_empty() && !opts.skip_bad_rows;
-    if opts.dry_run || refused {
-        return Ok(preview);
-    }
-    // One transaction for the whole grid: a power cut never leaves half of it.
-    preview.imported = reg.atomically(|reg| {
+    // The whole grid, or nothing.
+    preview.imported = opts.write(reg, &preview.errors, |reg| {
         let mut ids = vec![];
         for (date, persons) in marks {
             let persons: Vec<String> = persons.into_iter().collect();

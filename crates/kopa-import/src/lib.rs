@@ -164,6 +164,29 @@ pub struct Options {
     pub skip_bad_rows: bool,
 }
 
+impl Options {
+    /// A preview: everything is read and checked, nothing is written.
+    pub const DRY_RUN: Options = Options {
+        dry_run: true,
+        skip_bad_rows: false,
+    };
+
+    /// The import's last step: `write` runs in one transaction, so a power cut never
+    /// leaves half a file written. A dry run, or a file with errors (unless bad rows
+    /// are skipped), writes nothing and returns no ids.
+    fn write<E>(
+        &self,
+        reg: &mut Registry,
+        errors: &[E],
+        write: impl FnOnce(&mut Registry) -> kopa_registry::Result<Vec<String>>,
+    ) -> Result<Vec<String>, ImportError> {
+        if self.dry_run || (!errors.is_empty() && !self.skip_bad_rows) {
+            return Ok(vec![]);
+        }
+        Ok(reg.atomically(write)?)
+    }
+}
+
 /// Reads a CSV or XLSX file into its header and rows of text.
 pub fn read_table(path: &Path) -> Result<(Vec<String>, Vec<Vec<String>>), ImportError> {
     let ext = path
@@ -417,12 +440,7 @@ pub fn import_families(
         duplicates,
         imported: vec![],
     };
-    let refused = !preview.errors.is_empty() && !opts.skip_bad_rows;
-    if opts.dry_run || refused {
-        return Ok(preview);
-    }
-    // One transaction for the whole list: a power cut never leaves half of it.
-    preview.imported = reg.atomically(|reg| {
+    preview.imported = opts.write(reg, &preview.errors, |reg| {
         let mut ids = vec![];
         for members in households.values() {
             let mut draft = members[0].family.clone();

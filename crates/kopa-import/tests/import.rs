@@ -2,7 +2,7 @@
 
 use kopa_domain::{Role, Timestamp};
 use kopa_import::{import_families, Options};
-use kopa_registry::testkit::member;
+use kopa_registry::testkit::{group, member};
 use kopa_registry::*;
 use std::path::{Path, PathBuf};
 
@@ -40,16 +40,7 @@ fn a_valid_file_with_latvian_headers_is_imported_by_household() {
     let dir = tempfile::tempdir().unwrap();
     let mut reg = registry(dir.path());
     let file = write(dir.path(), "list.csv", VALID);
-    let dry = import_families(
-        &mut reg,
-        &file,
-        None,
-        Options {
-            dry_run: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let dry = import_families(&mut reg, &file, None, Options::DRY_RUN).unwrap();
     assert_eq!((dry.rows, dry.valid_rows, dry.families), (3, 3, 2));
     assert!(
         dry.imported.is_empty() && reg.list_families().unwrap().is_empty(),
@@ -134,16 +125,7 @@ fn possible_duplicates_are_shown_before_import() {
     })
     .unwrap();
     let file = write(dir.path(), "dup.csv", "Vārds,Uzvārds,Dzimšanas gads,Pašvaldība\nSergejs,Ivanovs,1960,Dagda\nSergejs,Ivanovs,1999,Dagda\nAnna,Ozola,1985,Preiļi\n");
-    let p = import_families(
-        &mut reg,
-        &file,
-        None,
-        Options {
-            dry_run: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let p = import_families(&mut reg, &file, None, Options::DRY_RUN).unwrap();
     let rows: Vec<usize> = p.duplicates.iter().map(|d| d.row).collect();
     assert_eq!(
         rows,
@@ -181,16 +163,7 @@ fn xlsx_with_russian_headers_and_a_mapping_file() {
         "map.json",
         r#"{"Имя": "given_name", "Фамилия": "family_name", "Город": "municipality", "Отметка": "contact"}"#,
     );
-    let p = import_families(
-        &mut reg,
-        &path,
-        Some(&mapping),
-        Options {
-            dry_run: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let p = import_families(&mut reg, &path, Some(&mapping), Options::DRY_RUN).unwrap();
     assert_eq!(
         p.mapping.get("Отметка").map(String::as_str),
         Some("contact")
@@ -223,13 +196,7 @@ mod attendance {
                 .unwrap();
             ids.push(reg.family(f).unwrap().persons[0].id.clone());
         }
-        let g = reg
-            .add_group(&GroupDraft {
-                name: "Senioru klubs".into(),
-                activity: "senior-club".into(),
-                ..Default::default()
-            })
-            .unwrap();
+        let g = group(&mut reg, "Senioru klubs", "senior-club");
         (reg, g.key(), ids)
     }
 
@@ -342,17 +309,7 @@ mod attendance {
              02.03.2026,Sergejs,Ivanovs,\n\
              09.03.2026,Ilze,Kalniņa,1990\n",
         );
-        let dry = import_attendance(
-            &mut reg,
-            &file,
-            &group,
-            None,
-            Options {
-                dry_run: true,
-                ..Default::default()
-            },
-        )
-        .unwrap();
+        let dry = import_attendance(&mut reg, &file, &group, None, Options::DRY_RUN).unwrap();
         assert_eq!(dry.existing_sessions, vec!["2026-03-02"]);
         assert_eq!(attended(&reg, &group), vec![("2026-03-02".into(), 1)]);
         import_attendance(&mut reg, &file, &group, None, Options::default()).unwrap();

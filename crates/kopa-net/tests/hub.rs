@@ -1,10 +1,11 @@
 //! A real hub on 127.0.0.1 (HTTPS, port 0) with real encrypted replicas.
 
 use automerge::sync::SyncDoc;
-use automerge::transaction::Transactable;
 use kopa_domain::Role;
 use kopa_net::{Hub, Invite, RunningHub};
-use kopa_registry::testkit::{family_in as family, introduce, set_contact as contact};
+use kopa_registry::testkit::{
+    family_in as family, forged_request, introduce, request, set_contact as contact,
+};
 use kopa_registry::*;
 use rand::{Rng, SeedableRng};
 use std::path::Path;
@@ -341,29 +342,7 @@ fn crafted_changes_to_documents_a_branch_does_not_own_are_refused_with_403() {
             .iter()
             .find(|(r, _)| r.id.to_string() == target)
             .unwrap();
-        let mut forged = doc.clone();
-        let mut tx = forged.transaction();
-        tx.put(automerge::ROOT, "forged", "yes").unwrap();
-        tx.commit();
-        let mut state = automerge::sync::State::new();
-        state.their_heads = Some(doc.get_heads());
-        state.their_need = Some(vec![]);
-        state.their_have = Some(vec![automerge::sync::Have {
-            last_sync: doc.get_heads(),
-            bloom: Default::default(),
-        }]);
-        let message = forged.generate_sync_message(&mut state).unwrap();
-        assert!(!message.changes.is_empty());
-        let request = SyncRequest {
-            digest: String::new(),
-            full: false,
-            messages: vec![DocMessage {
-                doc: target.into(),
-                owner: owner.into(),
-                message: message.encode(),
-            }],
-            ..Default::default()
-        };
+        let request = forged_request(target, owner, doc);
         let (status, body) = post(&running, fp, token, kopa_net::pack(&request));
         assert_eq!(status, 403, "{target}: {body}");
         assert!(body.contains("sync-not-owner"), "{body}");
@@ -379,16 +358,7 @@ fn crafted_changes_to_documents_a_branch_does_not_own_are_refused_with_403() {
     let ask = automerge::Automerge::new()
         .generate_sync_message(&mut automerge::sync::State::new())
         .unwrap();
-    let nosy = SyncRequest {
-        digest: String::new(),
-        full: false,
-        messages: vec![DocMessage {
-            doc: fam,
-            owner: kr.identity().branch_id,
-            message: ask.encode(),
-        }],
-        ..Default::default()
-    };
+    let nosy = request(&fam, &kr.identity().branch_id, ask.encode());
     let (status, body) = post(&running, fp, token, kopa_net::pack(&nosy));
     assert_eq!((status, body.contains("sync-not-readable")), (403, true));
     // Garbage, no credential, a made-up credential.

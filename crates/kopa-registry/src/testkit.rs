@@ -6,10 +6,10 @@
 
 use crate::env::Clock;
 use crate::{
-    Env, Error, FamilyDraft, IdentityCard, InitOptions, JoinIdentity, ManualClock, MemberDraft,
-    Registry, Result, SyncPeer, SyncSummary,
+    DocMessage, Env, Error, FamilyDraft, GroupDraft, IdentityCard, InitOptions, JoinIdentity,
+    ManualClock, MemberDraft, Registry, Result, SyncPeer, SyncRequest, SyncSummary, VolunteerDraft,
 };
-use kopa_domain::{FamilyId, Role, Timestamp};
+use kopa_domain::{FamilyId, GroupId, Role, Timestamp, VolunteerId};
 use std::path::{Path, PathBuf};
 
 /// The passphrase of every test replica.
@@ -201,16 +201,56 @@ pub fn family_in(reg: &mut Registry, name: &str, municipality: &str) -> FamilyId
     .unwrap()
 }
 
+/// A group of `activity`, its other fields left out.
+pub fn group(reg: &mut Registry, name: &str, activity: &str) -> GroupId {
+    reg.add_group(&GroupDraft {
+        name: name.into(),
+        activity: activity.into(),
+        ..Default::default()
+    })
+    .unwrap()
+}
+
+/// A volunteer, by name only.
+pub fn volunteer(reg: &mut Registry, given_name: &str, family_name: &str) -> VolunteerId {
+    reg.add_volunteer(&VolunteerDraft {
+        given_name: given_name.into(),
+        family_name: family_name.into(),
+        ..Default::default()
+    })
+    .unwrap()
+}
+
+/// The names of the families a replica shows, sorted.
+pub fn family_names(reg: &Registry) -> Vec<String> {
+    let mut names: Vec<String> = reg
+        .list_families()
+        .unwrap()
+        .into_iter()
+        .map(|f| f.name)
+        .collect();
+    names.sort();
+    names
+}
+
 /// Sets a family's contact (a one-field edit).
 pub fn set_contact(reg: &mut Registry, family: FamilyId, contact: &str) {
-    reg.edit_family(
-        family,
-        &FamilyDraft {
-            contact: Some(contact.into()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    set_field(reg, family, "contact", contact);
+}
+
+/// Sets one of a family's own fields (`name`, `contact`, `status`, `municipality`),
+/// leaving the rest as they are.
+pub fn set_field(reg: &mut Registry, family: FamilyId, field: &str, value: &str) {
+    let value = Some(value.to_string());
+    let mut draft = FamilyDraft::default();
+    match field {
+        "name" => draft.name = value,
+        "contact" => draft.contact = value,
+        "status" => draft.status = value,
+        "municipality" => draft.municipality = value,
+        _ => panic!("set_field: no field {field}"),
+    }
+    reg.edit_family(family, &draft).unwrap();
 }
 
 /// What the hub knows a device as, when it syncs under `state_key`.
@@ -264,4 +304,42 @@ pub fn sync_through(
         |_| {},
     )?;
     Ok((summary, bytes))
+}
+
+/// A request that carries, for document `doc` of `owner`, a change nobody was allowed
+/// to make on top of `shown` (a `forged` key at its root), as a device that knows the
+/// hub's heads would send it. A hub must refuse it and keep nothing.
+pub fn forged_request(doc: &str, owner: &str, shown: &automerge::Automerge) -> SyncRequest {
+    use automerge::{sync::SyncDoc, transaction::Transactable};
+    let mut forged = shown.clone();
+    let mut tx = forged.transaction();
+    tx.put(automerge::ROOT, "forged", "yes").unwrap();
+    tx.commit();
+    let mut state = automerge::sync::State::new();
+    state.their_heads = Some(shown.get_heads());
+    state.their_need = Some(vec![]);
+    state.their_have = Some(vec![automerge::sync::Have {
+        last_sync: shown.get_heads(),
+        bloom: Default::default(),
+    }]);
+    let message = forged.generate_sync_message(&mut state).unwrap();
+    assert!(
+        !message.changes.is_empty(),
+        "the forged message carries a change"
+    );
+    request(doc, owner, message.encode())
+}
+
+/// A request of one message, for document `doc` of `owner`.
+pub fn request(doc: &str, owner: &str, message: Vec<u8>) -> SyncRequest {
+    SyncRequest {
+        digest: String::new(),
+        full: false,
+        messages: vec![DocMessage {
+            doc: doc.into(),
+            owner: owner.into(),
+            message,
+        }],
+        ..Default::default()
+    }
 }

@@ -36,15 +36,7 @@ fn concurrent_edits_become_a_conflict_and_resolving_syncs() {
         assert_eq!(r.reg.family(fid).unwrap().conflicts.len(), 1);
     }
     // An unrelated edit does not silently settle the conflict.
-    a.reg
-        .edit_family(
-            fid,
-            &FamilyDraft {
-                name: Some("Petrovi".into()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    set_field(&mut a.reg, fid, "name", "Petrovi");
     assert_eq!(a.reg.conflicts().unwrap().len(), 1);
 
     let c = a.reg.conflicts().unwrap().remove(0);

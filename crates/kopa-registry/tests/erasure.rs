@@ -25,14 +25,7 @@ fn erasure_removes_a_family_everywhere_and_it_cannot_come_back() {
         .add_family(&family_draft("Ozols", &["Jānis;Ozols;1960;m;parent"]))
         .unwrap();
     let zaiga = a.reg.family(fid).unwrap().persons[0].id.clone();
-    let g = a
-        .reg
-        .add_group(&GroupDraft {
-            name: "Grupa".into(),
-            activity: "family-support".into(),
-            ..Default::default()
-        })
-        .unwrap();
+    let g = group(&mut a.reg, "Grupa", "family-support");
     let s = a
         .reg
         .record_session(&SessionDraft {
@@ -130,14 +123,7 @@ fn erasing_one_person_removes_them_everywhere_and_keeps_the_household() {
     a.reg
         .add_note(fid, "2026-11-20", "Pēteris meklē darbu")
         .unwrap();
-    let g = a
-        .reg
-        .add_group(&GroupDraft {
-            name: "Ģimeņu grupa".into(),
-            activity: "family-support".into(),
-            ..Default::default()
-        })
-        .unwrap();
+    let g = group(&mut a.reg, "Ģimeņu grupa", "family-support");
     a.reg.enrol(g, &[zaiga.clone(), peteris.clone()]).unwrap();
     let both = a
         .reg
@@ -387,15 +373,7 @@ fn erase_while_another_laptop_edits(
     a.clock.advance_ms(1_000);
     b.clock.advance_ms(2_000);
     for (r, name) in [(&mut a, "Kalniņu ģimene"), (&mut b, "Kalniņi (Krāslava)")] {
-        r.reg
-            .edit_family(
-                fid,
-                &FamilyDraft {
-                    name: Some(name.into()),
-                    ..Default::default()
-                },
-            )
-            .unwrap();
+        set_field(&mut r.reg, fid, "name", name);
     }
     meet(&mut a, &mut b);
     for r in [&a, &b] {
@@ -601,15 +579,7 @@ fn closed_families_are_listed_for_erasure_after_the_retention_period() {
     let mut a = replica(dir.path(), "a", 41);
     let fid = a.reg.add_family(&family_draft("Ozols", &[])).unwrap();
     a.reg.add_family(&family_draft("Liepa", &[])).unwrap();
-    a.reg
-        .edit_family(
-            fid,
-            &FamilyDraft {
-                status: Some("closed".into()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    set_field(&mut a.reg, fid, "status", "closed");
     assert_eq!(a.reg.retention_years().unwrap(), 5, "the default");
     assert!(a.reg.retention_due_now().unwrap().is_empty());
     // Three years on: not yet under 5 years, due once the period is set to 2.

@@ -3,9 +3,9 @@
 //! request and response still goes through its JSON form.
 
 use automerge::sync::SyncDoc;
-use automerge::transaction::Transactable;
 use kopa_domain::Role;
 use kopa_registry::docs::DocId;
+use kopa_registry::testkit::family_names as names;
 use kopa_registry::testkit::*;
 use kopa_registry::*;
 use std::path::Path;
@@ -13,17 +13,6 @@ use std::path::Path;
 /// Syncs `r` with `hub`; returns the summary and the bytes that crossed (JSON).
 fn sync(r: &mut Registry, hub: &mut Registry, key: &str) -> Result<(SyncSummary, usize)> {
     sync_through(r, hub, key, None)
-}
-
-fn names(r: &Registry) -> Vec<String> {
-    let mut n: Vec<String> = r
-        .list_families()
-        .unwrap()
-        .into_iter()
-        .map(|f| f.name)
-        .collect();
-    n.sort();
-    n
 }
 
 #[test]
@@ -142,33 +131,8 @@ fn a_branch_cannot_write_what_it_does_not_own_nor_read_other_branches() {
     // B crafts a change to the reference data, and one to A's branch document.
     let docs = b.export_docs().unwrap();
     let (_, reference) = docs.iter().find(|(r, _)| r.id == DocId::Reference).unwrap();
-    let mut forged = reference.clone();
-    let mut tx = forged.transaction();
-    tx.put(automerge::ROOT, "forged", "yes").unwrap();
-    tx.commit();
-    let mut state = automerge::sync::State::new();
-    // The hub's heads, as a first exchange would have told B.
-    state.their_heads = Some(reference.get_heads());
-    state.their_need = Some(vec![]);
-    state.their_have = Some(vec![automerge::sync::Have {
-        last_sync: reference.get_heads(),
-        bloom: Default::default(),
-    }]);
-    let message = forged.generate_sync_message(&mut state).unwrap();
-    assert!(
-        !message.changes.is_empty(),
-        "the crafted message carries a change"
-    );
-    let crafted = SyncRequest {
-        digest: String::new(),
-        full: false,
-        messages: vec![DocMessage {
-            doc: "reference".into(),
-            owner: dg.clone(),
-            message: message.encode(),
-        }],
-        ..Default::default()
-    };
+    // On top of the hub's heads, as a first exchange would have told B.
+    let crafted = forged_request("reference", &dg, reference);
     let err = hub.serve_sync(peer_of(&b, "b"), crafted).unwrap_err();
     assert_eq!(err.code(), "sync-not-owner");
 
@@ -176,16 +140,7 @@ fn a_branch_cannot_write_what_it_does_not_own_nor_read_other_branches() {
     let ask = automerge::Automerge::new()
         .generate_sync_message(&mut automerge::sync::State::new())
         .unwrap();
-    let nosy = SyncRequest {
-        digest: String::new(),
-        full: false,
-        messages: vec![DocMessage {
-            doc: format!("family:{}", fid.key()),
-            owner: kr.clone(),
-            message: ask.encode(),
-        }],
-        ..Default::default()
-    };
+    let nosy = request(&format!("family:{}", fid.key()), &kr, ask.encode());
     let err = hub.serve_sync(peer_of(&b, "b"), nosy).unwrap_err();
     assert_eq!(err.code(), "sync-not-readable");
     assert_eq!(

@@ -267,14 +267,7 @@ fn attendance_marks_from_two_facilitators_add_up() {
         .into_iter()
         .map(|p| p.id)
         .collect();
-    let g = a
-        .reg
-        .add_group(&GroupDraft {
-            name: "Ģimeņu atbalsta grupa".into(),
-            activity: "family-support".into(),
-            ..Default::default()
-        })
-        .unwrap();
+    let g = group(&mut a.reg, "Ģimeņu atbalsta grupa", "family-support");
     a.reg.enrol(g, &people).unwrap();
     let s = a
         .reg
@@ -330,13 +323,7 @@ fn backup_and_restore() {
     assert_eq!(a.reg.projection_dump().unwrap(), before);
 
     a.reg.restore(&copy, PASS).unwrap();
-    let names: Vec<String> = a
-        .reg
-        .list_families()
-        .unwrap()
-        .into_iter()
-        .map(|f| f.name)
-        .collect();
+    let names = family_names(&a.reg);
     assert_eq!(names, ["Ozols"]);
     assert!(a.reg.verify_projection().unwrap().is_empty());
     // Writing goes on after a restore.

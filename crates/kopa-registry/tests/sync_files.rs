@@ -2,7 +2,7 @@
 //! idempotent, and refused whole when anything is wrong.
 
 use kopa_domain::{Role, Timestamp};
-use kopa_registry::testkit::{family, introduce, member, set_contact, PASS, T0};
+use kopa_registry::testkit::{family, family_names, introduce, member, set_contact, PASS, T0};
 use kopa_registry::*;
 use std::path::Path;
 
@@ -311,12 +311,7 @@ fn a_sync_file_written_after_an_erasure_carries_no_trace_of_the_family() {
     // The old file, delivered late, is accepted but cannot bring the family back.
     hq.import_sync_file(&before).unwrap();
     assert!(hq.family(erased).is_err());
-    let names: Vec<String> = hq
-        .list_families()
-        .unwrap()
-        .into_iter()
-        .map(|f| f.name)
-        .collect();
+    let names = family_names(&hq);
     assert_eq!(names, ["Ozols"]);
     assert!(!hq
         .heads()

@@ -3,7 +3,7 @@
 use calamine::{open_workbook, Reader, Xlsx};
 use kopa_domain::{Date, ProjectId, Role, Timestamp};
 use kopa_i18n::{Lang, Localizer};
-use kopa_registry::testkit::member;
+use kopa_registry::testkit::{group, member, volunteer};
 use kopa_registry::*;
 use kopa_report::{compute, write_csv, write_pdf, write_subject_access_pdf, write_xlsx, Report};
 
@@ -72,20 +72,8 @@ fn fixture() -> Fixture {
         .flat_map(|f| person_ids(&reg, *f))
         .collect();
     let (senior, teen, parent) = (&persons[0], &persons[1], &persons[2]);
-    let club = reg
-        .add_group(&GroupDraft {
-            name: "Club".into(),
-            activity: "senior-club".into(),
-            ..Default::default()
-        })
-        .unwrap();
-    let parents = reg
-        .add_group(&GroupDraft {
-            name: "Parents".into(),
-            activity: "young-parents".into(),
-            ..Default::default()
-        })
-        .unwrap();
+    let club = group(&mut reg, "Club", "senior-club");
+    let parents = group(&mut reg, "Parents", "young-parents");
     for (day, attended) in [
         ("2026-03-02", vec![parent.clone(), teen.clone()]),
         ("2026-03-09", vec![parent.clone(), teen.clone()]),
@@ -119,20 +107,8 @@ fn fixture() -> Fixture {
         ..Default::default()
     })
     .unwrap();
-    let v = reg
-        .add_volunteer(&VolunteerDraft {
-            given_name: "Inese".into(),
-            family_name: "Liepa".into(),
-            ..Default::default()
-        })
-        .unwrap();
-    let w = reg
-        .add_volunteer(&VolunteerDraft {
-            given_name: "Oļegs".into(),
-            family_name: "Orlovs".into(),
-            ..Default::default()
-        })
-        .unwrap();
+    let v = volunteer(&mut reg, "Inese", "Liepa");
+    let w = volunteer(&mut reg, "Oļegs", "Orlovs");
     reg.record_training(&TrainingDraft {
         volunteer: v.key(),
         date: "2026-02-01".into(),

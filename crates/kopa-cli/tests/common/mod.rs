@@ -166,16 +166,11 @@ impl Kopa {
 pub fn init(k: &Kopa, db: &str) {
     k.ok(
         db,
-        &[
-            "--user",
-            "Inese",
-            "init",
-            "--branch",
-            "Krāslava",
-            "--municipality",
-            "Kraslava",
-            "--device",
-            "laptop-1",
-        ],
+        &words("--user Inese init --branch Krāslava --municipality Kraslava --device laptop-1"),
     );
+}
+
+/// A command line's arguments, written as one line: `words("family add --name X")`.
+pub fn words(line: &str) -> Vec<&str> {
+    line.split_whitespace().collect()
 }

@@ -136,14 +136,7 @@ impl Registry {
         let persons = self.person_ids("person", persons)?;
         let gkey = group.key();
         self.write(self.branch_doc(), "group.enrol", |e| {
-            e.record(&gkey);
-            let groups = e.map(&ROOT, "groups")?;
-            let g = e.map(&groups, &gkey)?;
-            let members = e.map(&g, "members")?;
-            for p in &persons {
-                e.add_to_set(&members, p, "members")?;
-                e.record(p);
-            }
+            add_members(e, &gkey, &persons)?;
             Ok(e.changes())
         })
     }
@@ -218,15 +211,7 @@ impl Registry {
         self.write(self.branch_doc(), "session.record", |e| {
             let sessions = e.map(&ROOT, "sessions")?;
             e.insert(&sessions, &id.key(), &session)?;
-            e.record(&gkey);
-            let groups = e.map(&ROOT, "groups")?;
-            let g = e.map(&groups, &gkey)?;
-            let members = e.map(&g, "members")?;
-            for p in &attended {
-                e.add_to_set(&members, p, "members")?;
-                e.record(p);
-            }
-            Ok(())
+            add_members(e, &gkey, &attended)
         })?;
         Ok(id)
     }
@@ -491,4 +476,18 @@ fn session_summary(r: &rusqlite::Row) -> rusqlite::Result<SessionSummary> {
         note: r.get(9)?,
         branch: r.get(10)?,
     })
+}
+
+/// Adds persons to a group's members within an edit: enrolling them, or recording
+/// them at one of its sessions.
+fn add_members(e: &mut super::Edit, group: &str, persons: &[String]) -> Result<()> {
+    e.record(group);
+    let groups = e.map(&ROOT, "groups")?;
+    let g = e.map(&groups, group)?;
+    let members = e.map(&g, "members")?;
+    for p in persons {
+        e.add_to_set(&members, p, "members")?;
+        e.record(p);
+    }
+    Ok(())
 }
