@@ -367,13 +367,7 @@ pub fn run(scale: Scale, dir: &Path, exe: &Path, only: Option<&str>) -> Vec<Row>
     let mut hub = Registry::create(
         &hub_path,
         PASS,
-        InitOptions {
-            branch_name: "Latvijas Sarkanais Krusts".into(),
-            municipality: "Rīga".into(),
-            role: Role::Hq,
-            device_name: "hub".into(),
-            user: "hub".into(),
-        },
+        InitOptions::hub("Latvijas Sarkanais Krusts", "Rīga"),
         Env::manual(hub_clock.clone(), 1),
     )
     .unwrap();

@@ -171,6 +171,12 @@ impl Options {
         skip_bad_rows: false,
     };
 
+    /// Rows with errors are left out and the rest is written.
+    pub const SKIP_BAD_ROWS: Options = Options {
+        dry_run: false,
+        skip_bad_rows: true,
+    };
+
     /// The import's last step: `write` runs in one transaction, so a power cut never
     /// leaves half a file written. A dry run, or a file with errors (unless bad rows
     /// are skipped), writes nothing and returns no ids.

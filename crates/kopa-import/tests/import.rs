@@ -99,16 +99,7 @@ Marta,Liepa,1972,Preiļi,2026-02-30
         reg.list_families().unwrap().is_empty(),
         "nothing imported while rows are bad"
     );
-    let p = import_families(
-        &mut reg,
-        &file,
-        None,
-        Options {
-            skip_bad_rows: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let p = import_families(&mut reg, &file, None, Options::SKIP_BAD_ROWS).unwrap();
     assert_eq!(p.imported.len(), 1);
     assert_eq!(reg.list_families().unwrap()[0].name, "Ozola");
 }
@@ -275,17 +266,7 @@ mod attendance {
             ]
         );
         assert!(p.imported.is_empty() && attended(&reg, &group).is_empty());
-        let p = import_attendance(
-            &mut reg,
-            &file,
-            &group,
-            None,
-            Options {
-                skip_bad_rows: true,
-                ..Default::default()
-            },
-        )
-        .unwrap();
+        let p = import_attendance(&mut reg, &file, &group, None, Options::SKIP_BAD_ROWS).unwrap();
         assert_eq!(p.imported.len(), 1);
         assert_eq!(attended(&reg, &group), vec![("2026-03-02".into(), 1)]);
     }

@@ -162,13 +162,7 @@ impl Hub {
         let reg = Registry::create(
             &dir.join("hub.kopa"),
             &key,
-            InitOptions {
-                branch_name: name.into(),
-                municipality: municipality.into(),
-                role: Role::Hq,
-                device_name: "hub".into(),
-                user: "hub".into(),
-            },
+            InitOptions::hub(name, municipality),
             Env::system(),
         )?;
         reg.identity_card()?; // makes HQ's signing and encryption keys

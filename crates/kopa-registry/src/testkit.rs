@@ -137,13 +137,7 @@ pub fn hub(dir: &Path, env: Env) -> Registry {
     Registry::create(
         &dir.join("hub.kopa"),
         PASS,
-        InitOptions {
-            branch_name: "Latvijas Sarkanais Krusts".into(),
-            municipality: "Rīga".into(),
-            role: Role::Hq,
-            device_name: "hub".into(),
-            user: "hub".into(),
-        },
+        InitOptions::hub("Latvijas Sarkanais Krusts", "Rīga"),
         env,
     )
     .unwrap()
@@ -231,6 +225,13 @@ pub fn family_names(reg: &Registry) -> Vec<String> {
         .collect();
     names.sort();
     names
+}
+
+/// The number (from 1, as `resolve_conflict` takes it) of `person`'s value in a
+/// conflict.
+pub fn candidate_of(conflict: &crate::views::ConflictView, person: &str) -> usize {
+    let i = conflict.candidates.iter().position(|c| c.person == person);
+    i.expect("a candidate of that person") + 1
 }
 
 /// Sets a family's contact (a one-field edit).

@@ -40,12 +40,7 @@ fn concurrent_edits_become_a_conflict_and_resolving_syncs() {
     assert_eq!(a.reg.conflicts().unwrap().len(), 1);
 
     let c = a.reg.conflicts().unwrap().remove(0);
-    let pick = c
-        .candidates
-        .iter()
-        .position(|c| c.person == "boris")
-        .unwrap()
-        + 1;
+    let pick = candidate_of(&c, "boris");
     assert!(matches!(
         a.reg.resolve_conflict(&c.id, 9),
         Err(Error::NoSuchCandidate { .. })

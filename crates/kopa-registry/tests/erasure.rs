@@ -497,12 +497,7 @@ fn erasing_a_person_keeps_what_another_laptop_changed_in_the_household_meanwhile
         );
         // The moved conflict is settled like any other, and that syncs.
         let c = a.reg.conflicts().unwrap().remove(0);
-        let pick = c
-            .candidates
-            .iter()
-            .position(|c| c.person == "boris")
-            .unwrap()
-            + 1;
+        let pick = candidate_of(&c, "boris");
         a.reg.resolve_conflict(&c.id, pick).unwrap();
         b.reg.merge_from(&a.path, PASS).unwrap();
         for r in [&mut a, &mut b] {

@@ -6,7 +6,6 @@ use crate::collection::Collection;
 use crate::error::{Error, Result};
 use crate::projection::map_at;
 use crate::views::*;
-use automerge::ROOT;
 use kopa_domain::validate::{self as v};
 use kopa_domain::*;
 use rusqlite::{params, OptionalExtension};
@@ -120,7 +119,7 @@ impl Registry {
         }
         let id = self.fresh(GroupId::new);
         self.write(self.branch_doc(), "group.add", |e| {
-            let groups = e.map(&ROOT, "groups")?;
+            let groups = e.collection(Collection::Groups)?;
             e.insert(&groups, &id.key(), &group)
         })?;
         Ok(id)
@@ -147,7 +146,7 @@ impl Registry {
         self.write(self.branch_doc(), "group.unenrol", |e| {
             e.record(&gkey);
             e.record(&person.key());
-            let groups = e.map(&ROOT, "groups")?;
+            let groups = e.collection(Collection::Groups)?;
             let g = e.map(&groups, &gkey)?;
             let members = e.map(&g, "members")?;
             e.remove_from_set(&members, &person.key(), "members")?;
@@ -209,7 +208,7 @@ impl Registry {
         let id = self.fresh(SessionId::new);
         let gkey = group.key();
         self.write(self.branch_doc(), "session.record", |e| {
-            let sessions = e.map(&ROOT, "sessions")?;
+            let sessions = e.collection(Collection::Sessions)?;
             e.insert(&sessions, &id.key(), &session)?;
             add_members(e, &gkey, &attended)
         })?;
@@ -228,7 +227,7 @@ impl Registry {
         Collection::Sessions.require(self.db(), &skey)?;
         self.write(self.branch_doc(), "session.attendance", |e| {
             e.record(&skey);
-            let sessions = e.map(&ROOT, "sessions")?;
+            let sessions = e.collection(Collection::Sessions)?;
             let s = e.map(&sessions, &skey)?;
             let att = e.map(&s, "attendance")?;
             for p in &persons {
@@ -249,7 +248,7 @@ impl Registry {
         let note = note.trim().to_string();
         self.write(self.branch_doc(), "session.edit", |e| {
             e.record(&skey);
-            let sessions = e.map(&ROOT, "sessions")?;
+            let sessions = e.collection(Collection::Sessions)?;
             let s = map_at(&e.tx, &sessions, &skey)?.ok_or(Error::NotFound {
                 kind: "session",
                 id: skey.clone(),
@@ -416,7 +415,7 @@ impl Registry {
         };
         let id = self.fresh(EventId::new);
         self.write(self.branch_doc(), "event.add", |e| {
-            let events = e.map(&ROOT, "events")?;
+            let events = e.collection(Collection::Events)?;
             e.insert(&events, &id.key(), &event)
         })?;
         Ok(id)
@@ -482,7 +481,7 @@ fn session_summary(r: &rusqlite::Row) -> rusqlite::Result<SessionSummary> {
 /// them at one of its sessions.
 fn add_members(e: &mut super::Edit, group: &str, persons: &[String]) -> Result<()> {
     e.record(group);
-    let groups = e.map(&ROOT, "groups")?;
+    let groups = e.collection(Collection::Groups)?;
     let g = e.map(&groups, group)?;
     let members = e.map(&g, "members")?;
     for p in persons {

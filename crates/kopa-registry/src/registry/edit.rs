@@ -35,6 +35,11 @@ impl<'a> Edit<'a> {
         }
     }
 
+    /// A collection's map at the document's root (record id → record).
+    pub fn collection(&self, c: crate::Collection) -> Result<automerge::ObjId> {
+        self.map(&automerge::ROOT, c.key())
+    }
+
     pub fn map(&self, parent: &automerge::ObjId, key: &str) -> Result<automerge::ObjId> {
         map_at(&self.tx, parent, key)?.ok_or_else(|| Error::Corrupt(format!("missing map {key}")))
     }

@@ -33,6 +33,19 @@ pub struct InitOptions {
     pub user: String,
 }
 
+impl InitOptions {
+    /// A hub's own replica: HQ's, on device `hub`, written by user `hub`.
+    pub fn hub(name: &str, municipality: &str) -> InitOptions {
+        InitOptions {
+            branch_name: name.into(),
+            municipality: municipality.into(),
+            role: Role::Hq,
+            device_name: "hub".into(),
+            user: "hub".into(),
+        }
+    }
+}
+
 /// What arrives from another replica: a whole document, changes to one, or an
 /// Automerge sync message together with the sync state it advances.
 pub enum Incoming {

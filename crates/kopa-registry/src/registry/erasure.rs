@@ -3,6 +3,7 @@
 
 use super::families::{family_summary, FAMILY_SUMMARY};
 use super::Registry;
+use crate::collection::Collection;
 use crate::docs::{self, DocId};
 use crate::error::{Error, Result};
 use crate::projection::{self};
@@ -28,7 +29,7 @@ impl Registry {
         let household: FamilyId = household
             .parse()
             .map_err(|_| Error::Corrupt(format!("household {household}")))?;
-        self.tombstone(&[household], &owner, "erased")?;
+        self.tombstone(&[household], &owner, Collection::Erased)?;
         self.forget_old_pages()
     }
 
@@ -117,7 +118,7 @@ impl Registry {
             r.merge_into(DocId::Family(id), |doc| {
                 crate::carry::move_conflicts(&old_doc, doc, &family.erased_members)
             })?;
-            r.tombstone(&superseded, &owner, "replaced")
+            r.tombstone(&superseded, &owner, Collection::Replaced)
         })?;
         Ok(Some(id))
     }
@@ -149,19 +150,19 @@ impl Registry {
     /// Writes a family's tombstone (its id and the time, nothing personal) into the
     /// owning branch's document: `erased` for a whole household, `replaced` for a
     /// document superseded by a new one. Storing it drops the documents here.
-    fn tombstone(&mut self, ids: &[FamilyId], owner: &str, map: &'static str) -> Result<()> {
+    fn tombstone(&mut self, ids: &[FamilyId], owner: &str, map: Collection) -> Result<()> {
         let branch: BranchId = owner
             .parse()
             .map_err(|_| Error::Corrupt(format!("owner {owner}")))?;
         let at = self.now();
         self.write(DocId::Branch(branch), "family.erase", |e| {
-            let erased = e.map(&ROOT, map)?;
+            let erased = e.collection(map)?;
             for id in ids {
                 let key = id.key();
                 e.tx.put(&erased, key.as_str(), at.0)?;
                 e.record(&key);
             }
-            e.touched(map);
+            e.touched(map.key());
             Ok(())
         })
     }

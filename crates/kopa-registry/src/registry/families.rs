@@ -581,9 +581,11 @@ impl Registry {
         };
         let id = self.new_key();
         self.write(DocId::Reference, "duplicate.merge", |e| {
-            let links = match map_at(&e.tx, &ROOT, "links")? {
+            // A reference document made before links existed has no map yet.
+            let key = Collection::Links.key();
+            let links = match map_at(&e.tx, &ROOT, key)? {
                 Some(o) => o,
-                None => e.tx.put_object(ROOT, "links", automerge::ObjType::Map)?,
+                None => e.tx.put_object(ROOT, key, automerge::ObjType::Map)?,
             };
             e.insert(&links, &id, &link)?;
             e.record(&link.a);
@@ -598,7 +600,7 @@ impl Registry {
         self.require_hq("undo duplicate merges")?;
         let key = link.trim().to_string();
         self.write(DocId::Reference, "duplicate.undo", |e| {
-            let links = e.map(&ROOT, "links")?;
+            let links = e.collection(Collection::Links)?;
             let l = map_at(&e.tx, &links, &key)?.ok_or(Error::NotFound {
                 kind: "link",
                 id: key.clone(),

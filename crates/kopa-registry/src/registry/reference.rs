@@ -5,7 +5,6 @@ use crate::collection::Collection;
 use crate::docs::DocId;
 use crate::error::{Error, Result};
 use crate::views::*;
-use automerge::ROOT;
 use kopa_domain::validate::{self as v};
 use kopa_domain::*;
 use rusqlite::OptionalExtension;
@@ -72,7 +71,7 @@ impl Registry {
         self.ensure_reference()?;
         let id = self.fresh(ProjectId::new);
         self.write(DocId::Reference, "project.add", |e| {
-            let projects = e.map(&ROOT, "projects")?;
+            let projects = e.collection(Collection::Projects)?;
             e.insert(&projects, &id.key(), &project)
         })?;
         Ok(id)
@@ -109,7 +108,7 @@ impl Registry {
         };
         let id = self.fresh(IndicatorId::new);
         self.write(DocId::Reference, "indicator.add", |e| {
-            let list = e.map(&ROOT, "indicators")?;
+            let list = e.collection(Collection::Indicators)?;
             e.insert(&list, &id.key(), &indicator)?;
             e.record(&project.key());
             Ok(())

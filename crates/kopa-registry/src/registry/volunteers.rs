@@ -4,7 +4,6 @@ use super::Registry;
 use crate::collection::Collection;
 use crate::error::Result;
 use crate::views::*;
-use automerge::ROOT;
 use kopa_domain::validate::{self as v};
 use kopa_domain::*;
 
@@ -65,7 +64,7 @@ impl Registry {
         };
         let id = self.fresh(VolunteerId::new);
         self.write(self.branch_doc(), "volunteer.add", |e| {
-            let vols = e.map(&ROOT, "volunteers")?;
+            let vols = e.collection(Collection::Volunteers)?;
             e.insert(&vols, &id.key(), &vol)
         })?;
         Ok(id)
@@ -83,7 +82,7 @@ impl Registry {
         let id = self.fresh(TrainingId::new);
         let vkey = training.volunteer.clone();
         self.write(self.branch_doc(), "training.record", |e| {
-            let t = e.map(&ROOT, "trainings")?;
+            let t = e.collection(Collection::Trainings)?;
             e.insert(&t, &id.key(), &training)?;
             e.record(&vkey);
             Ok(())
