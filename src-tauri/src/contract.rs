@@ -19,17 +19,22 @@ pub struct CommandError {
     pub message: String,
     pub field: Option<String>,
     pub value: Option<String>,
+    /// What would have been accepted, when the value had to be one of a list.
+    pub valid: Vec<String>,
 }
 
 impl From<kopa_registry::Error> for CommandError {
     fn from(e: kopa_registry::Error) -> Self {
-        let (field, value) = match &e {
-            kopa_registry::Error::Validation(v) => (Some(v.field.clone()), v.value.clone()),
-            _ => (None, None),
+        let (field, value, valid) = match &e {
+            kopa_registry::Error::Validation(v) => {
+                (Some(v.field.clone()), v.value.clone(), v.valid.clone())
+            }
+            _ => (None, None, vec![]),
         };
         CommandError {
             field,
             value,
+            valid,
             ..CommandError::new(e.code(), e.to_string())
         }
     }
@@ -52,6 +57,7 @@ impl CommandError {
             message: message.into(),
             field: None,
             value: None,
+            valid: vec![],
         }
     }
 }

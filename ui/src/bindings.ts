@@ -3,13 +3,17 @@
 
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;
 
-export type ErrorCode = "wrong-passphrase" | "no-replica" | "already-exists" | "not-found" | "no-such-candidate" | "not-allowed" | "corrupt" | "storage" | "storage-busy" | "io" | "locked" | "required" | "too-long" | "invalid-date" | "date-in-future" | "date-order" | "birth-year-range" | "invalid-number" | "number-range" | "unknown-municipality" | "unknown-activity" | "unknown-target-group" | "unknown-language" | "unknown-gender" | "unknown-role" | "invalid-member" | "invalid-guests" | "invalid-id" | "not-enrolled" | "unknown-rule" | "invalid-param" | "unknown-person" | "ambiguous-person" | "invalid-mark" | "no-such-folder" | "passphrase-mismatch" | "sync-not-for-us" | "sync-damaged" | "sync-unknown-signer" | "sync-bad-signature" | "sync-not-owner" | "sync-unknown-peer" | "sync-not-readable" | "sync-malformed" | "sync-no-progress" | "sync-waiting" | "net-invite" | "net-not-joined" | "net-address" | "net-certificate" | "net-unauthorised" | "net-refused" | "net-protocol" | "net-too-large" | "net-unreachable" | "net-interrupted" | "net-busy" | "net-rate-limited" | "net-server" | "usage";
+export type ErrorCode = "wrong-passphrase" | "no-replica" | "already-exists" | "not-found" | "no-such-candidate" | "not-allowed" | "corrupt" | "storage" | "storage-busy" | "io" | "locked" | "required" | "too-long" | "invalid-date" | "date-in-future" | "date-order" | "birth-year-range" | "invalid-number" | "number-range" | "unknown-municipality" | "unknown-activity" | "unknown-target-group" | "unknown-language" | "unknown-gender" | "unknown-role" | "invalid-member" | "invalid-guests" | "invalid-id" | "not-enrolled" | "unknown-rule" | "invalid-param" | "unknown-person" | "ambiguous-person" | "invalid-mark" | "no-such-folder" | "unknown-branch" | "invalid-age-band" | "unknown-category" | "passphrase-mismatch" | "sync-not-for-us" | "sync-damaged" | "sync-unknown-signer" | "sync-bad-signature" | "sync-not-owner" | "sync-unknown-peer" | "sync-not-readable" | "sync-malformed" | "sync-no-progress" | "sync-waiting" | "net-invite" | "net-not-joined" | "net-address" | "net-certificate" | "net-unauthorised" | "net-refused" | "net-protocol" | "net-too-large" | "net-unreachable" | "net-interrupted" | "net-busy" | "net-rate-limited" | "net-server" | "usage";
 
 export type CommandError = { code: ErrorCode, 
 /**
  * `code.retryable()`: the UI offers to try again.
  */
-retryable: boolean, message: string, field: string | null, value: string | null, };
+retryable: boolean, message: string, field: string | null, value: string | null, 
+/**
+ * What would have been accepted, when the value had to be one of a list.
+ */
+valid: Array<string>, };
 
 export type AppStatus = { 
 /**

@@ -84,7 +84,8 @@ export function fieldLabel(field: string): string {
 export function errorText(e: CommandError): string {
   const id = `error-${e.code}`;
   if (!has(id)) return t("ui-error-unexpected", { detail: e.message });
-  return t(id, { value: e.value ?? "", detail: e.message, path: e.value ?? "" });
+  const text = t(id, { value: e.value ?? "", detail: e.message, path: e.value ?? "" });
+  return e.valid?.length ? `${text} ${t("error-valid-values", { valid: e.valid.join(", ") })}` : text;
 }
 
 const locale = () => ({ lv: "lv-LV", ru: "ru-RU", en: "en-GB" })[current];

@@ -9,7 +9,7 @@ export async function call<T>(cmd: string, args?: Record<string, unknown>): Prom
     return await invoke<T>(cmd, args);
   } catch (e) {
     if (e && typeof e === "object" && "code" in e) throw e as CommandError;
-    const err: CommandError = { code: "io", retryable: true, message: String(e), field: null, value: null };
+    const err: CommandError = { code: "io", retryable: true, message: String(e), field: null, value: null, valid: [] };
     throw err;
   }
 }

@@ -14,6 +14,10 @@ error-unknown-target-group = is not a known target group: { $value }
 error-unknown-language = is not a known language code: { $value }
 error-unknown-gender = is not a known gender (female, male, other): { $value }
 error-unknown-role = is not a known role: { $value }
+error-valid-values = Valid values: { $valid }.
+error-unknown-branch = is not a branch HQ knows: { $value }
+error-invalid-age-band = is not an age band (a range such as 18-25, or 65+): { $value }
+error-unknown-category = is not a known head-count category: { $value }
 error-invalid-member = must be written as GIVEN;FAMILY;BIRTH_YEAR;GENDER;ROLE: { $value }
 error-invalid-guests = must be written as CATEGORY=NUMBER: { $value }
 error-invalid-id = is not a valid id: { $value }

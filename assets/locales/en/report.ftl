@@ -7,6 +7,11 @@ report-category = Category
 report-value = Value
 report-target = Target
 report-percent = % of target
+report-erased-left-out = Erased, not counted
+report-erased-note = { $n ->
+    [one] { $n } person who asked to be forgotten is not counted: this figure's filters ask who a person is, and nothing about them is kept.
+   *[other] { $n } persons who asked to be forgotten are not counted: this figure's filters ask who a person is, and nothing about them is kept.
+}
 report-total = Total
 report-period = Period
 report-reference-date = Ages at

@@ -14,6 +14,10 @@ error-unknown-target-group = nav zināma mērķa grupa: { $value }
 error-unknown-language = nav zināms valodas kods: { $value }
 error-unknown-gender = nav zināms dzimums (female, male, other): { $value }
 error-unknown-role = nav zināma loma: { $value }
+error-valid-values = Derīgās vērtības: { $valid }.
+error-unknown-branch = nav HQ zināma nodaļa: { $value }
+error-invalid-age-band = nav vecuma grupa (diapazons, piemēram, 18-25 vai 65+): { $value }
+error-unknown-category = nav zināma dalībnieku skaita kategorija: { $value }
 error-invalid-member = jāraksta kā VĀRDS;UZVĀRDS;DZIMŠANAS_GADS;DZIMUMS;LOMA: { $value }
 error-invalid-guests = jāraksta kā KATEGORIJA=SKAITS: { $value }
 error-invalid-id = nav derīgs identifikators: { $value }

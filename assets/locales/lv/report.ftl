@@ -7,6 +7,12 @@ report-category = Kategorija
 report-value = Vērtība
 report-target = Mērķis
 report-percent = % no mērķa
+report-erased-left-out = Dzēsti, nav ieskaitīti
+report-erased-note = { $n ->
+    [zero] { $n } personas, kas lūgušas tās aizmirst, nav ieskaitītas: šī rādītāja filtri jautā, kas ir persona, bet par tām nekas netiek glabāts.
+    [one] { $n } persona, kas lūgusi to aizmirst, nav ieskaitīta: šī rādītāja filtri jautā, kas ir persona, bet par to nekas netiek glabāts.
+   *[other] { $n } personas, kas lūgušas tās aizmirst, nav ieskaitītas: šī rādītāja filtri jautā, kas ir persona, bet par tām nekas netiek glabāts.
+}
 report-total = Kopā
 report-period = Periods
 report-reference-date = Vecums uz

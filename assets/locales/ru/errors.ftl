@@ -14,6 +14,10 @@ error-unknown-target-group = неизвестная целевая группа:
 error-unknown-language = неизвестный код языка: { $value }
 error-unknown-gender = неизвестный пол (female, male, other): { $value }
 error-unknown-role = неизвестная роль: { $value }
+error-valid-values = Допустимые значения: { $valid }.
+error-unknown-branch = не известное штабу отделение: { $value }
+error-invalid-age-band = не возрастная группа (диапазон, например 18-25, или 65+): { $value }
+error-unknown-category = неизвестная категория подсчёта: { $value }
 error-invalid-member = пишите как ИМЯ;ФАМИЛИЯ;ГОД_РОЖДЕНИЯ;ПОЛ;РОЛЬ: { $value }
 error-invalid-guests = пишите как КАТЕГОРИЯ=ЧИСЛО: { $value }
 error-invalid-id = неверный идентификатор: { $value }

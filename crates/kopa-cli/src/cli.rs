@@ -301,11 +301,19 @@ pub enum IndicatorCmd {
         #[arg(long)]
         rule: String,
         /// KEY=VALUE: min-sessions, min-percent, min-hours, target-group, age-band
-        /// (e.g. 65+ or 0-17), gender, activity, municipality, language, branch; repeat.
+        /// (e.g. 65+ or 0-17), gender, activity, municipality, language, branch (id or
+        /// name), category; repeat. A filter takes several values separated by commas
+        /// (activity=senior-club,handicraft counts either).
         #[arg(long)]
         param: Vec<String>,
         #[arg(long)]
         target: String,
+    },
+    /// Moves an indicator to place N (1 = first) among its project's indicators.
+    Move {
+        id: String,
+        #[arg(long)]
+        to: usize,
     },
 }
 

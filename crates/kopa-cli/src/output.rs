@@ -118,11 +118,19 @@ pub fn message(e: &Error, l10n: &Localizer) -> String {
     match e {
         Error::Validation(v) => {
             let value = v.value.clone().unwrap_or_default();
-            format!(
+            let mut m = format!(
                 "{} {}",
                 field_label(&v.field, l10n),
                 l10n.tr(&id, &[("value", Arg::Str(&value))])
-            )
+            );
+            if !v.valid.is_empty() {
+                let valid = v.valid.join(", ");
+                m.push_str(&format!(
+                    " {}",
+                    l10n.tr("error-valid-values", &[("valid", Arg::Str(&valid))])
+                ));
+            }
+            m
         }
         Error::NoReplica(p) | Error::AlreadyExists(p) => l10n.tr(&id, &[("path", Arg::Str(p))]),
         Error::NotFound { kind, id: rid } => {

@@ -32,6 +32,9 @@ pub enum Code {
     AmbiguousPerson,
     InvalidMark,
     NoSuchFolder,
+    UnknownBranch,
+    InvalidAgeBand,
+    UnknownCategory,
 }
 
 impl Code {
@@ -60,6 +63,9 @@ impl Code {
         Code::AmbiguousPerson,
         Code::InvalidMark,
         Code::NoSuchFolder,
+        Code::UnknownBranch,
+        Code::InvalidAgeBand,
+        Code::UnknownCategory,
     ];
 
     /// The code written as `as_str` gives it.
@@ -93,6 +99,9 @@ impl Code {
             Code::AmbiguousPerson => "ambiguous-person",
             Code::InvalidMark => "invalid-mark",
             Code::NoSuchFolder => "no-such-folder",
+            Code::UnknownBranch => "unknown-branch",
+            Code::InvalidAgeBand => "invalid-age-band",
+            Code::UnknownCategory => "unknown-category",
         }
     }
 }
@@ -106,6 +115,10 @@ pub struct ValidationError {
     pub code: Code,
     /// The value that was rejected, when there is one.
     pub value: Option<String>,
+    /// The values that would have been accepted, when they are a short list (codes
+    /// of a reference list, a filter's options): shown with the error.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub valid: Vec<String>,
 }
 
 impl ValidationError {
@@ -114,10 +127,16 @@ impl ValidationError {
             field: field.into(),
             code,
             value: None,
+            valid: vec![],
         }
     }
     pub fn with_value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
+        self
+    }
+    /// The values that are accepted instead.
+    pub fn with_valid<S: ToString>(mut self, valid: impl IntoIterator<Item = S>) -> Self {
+        self.valid = valid.into_iter().map(|s| s.to_string()).collect();
         self
     }
 }
@@ -125,8 +144,12 @@ impl ValidationError {
 impl fmt::Display for ValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.value {
-            Some(v) => write!(f, "{}: {} ({v})", self.field, self.code.as_str()),
-            None => write!(f, "{}: {}", self.field, self.code.as_str()),
+            Some(v) => write!(f, "{}: {} ({v})", self.field, self.code.as_str())?,
+            None => write!(f, "{}: {}", self.field, self.code.as_str())?,
         }
+        if !self.valid.is_empty() {
+            write!(f, "; valid: {}", self.valid.join(", "))?;
+        }
+        Ok(())
     }
 }

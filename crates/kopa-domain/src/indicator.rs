@@ -4,8 +4,46 @@
 //! rule this version does not know is an error, never a silent 0.
 
 use crate::error::{Code, ValidationError};
+use crate::validate::{self as v, Context};
 use std::fmt;
 use std::str::FromStr;
+
+/// The age bands figures of persons are broken down by, at the report's reference
+/// date. An `age-band` filter takes one of these or any other range (`18-64`, `18+`).
+pub const AGE_BANDS: &[(&str, i64, i64)] = &[
+    ("0-6", 0, 6),
+    ("7-17", 7, 17),
+    ("18-25", 18, 25),
+    ("26-64", 26, 64),
+    ("65+", 65, 200),
+];
+
+/// Head-count categories an event may count besides registered participants.
+pub const EVENT_CATEGORIES: &[&str] = &["participants", "spectators", "volunteers", "guests"];
+
+/// The ages a band covers, inclusive: `N-M` with N ≤ M, or `N+`.
+pub fn age_range(band: &str) -> Option<(i64, i64)> {
+    let band = band.trim();
+    let (lo, hi) = match band.strip_suffix('+') {
+        Some(lo) => (lo.trim().parse().ok()?, 200),
+        None => {
+            let (lo, hi) = band.split_once('-')?;
+            (lo.trim().parse().ok()?, hi.trim().parse().ok()?)
+        }
+    };
+    (0 <= lo && lo <= hi && hi <= 200).then_some((lo, hi))
+}
+
+/// What a filter's values are checked against.
+#[derive(Clone, Debug)]
+pub struct FilterLists {
+    /// Municipalities and activity types.
+    pub ctx: Context,
+    /// Branches as `(id, name)`.
+    pub branches: Vec<(String, String)>,
+    /// Head-count categories events have used, beside [`EVENT_CATEGORIES`].
+    pub categories: Vec<String>,
+}
 
 /// What an indicator counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -142,6 +180,80 @@ impl Param {
         }
     }
 
+    /// A parameter's value as it is kept: a threshold a whole number in its range; a
+    /// filter one value or several separated by commas (a record matching any of them
+    /// counts), each checked against the list it filters on and written as its code
+    /// (a branch named by its name is kept as its id). A value that is not in the list
+    /// is an error on `field` naming the valid values: it would otherwise report 0.
+    pub fn check(
+        self,
+        field: &str,
+        value: &str,
+        lists: &FilterLists,
+    ) -> Result<String, ValidationError> {
+        if let Some(range) = self.threshold() {
+            return Ok(v::number(field, value, range)?.to_string());
+        }
+        let ctx = &lists.ctx;
+        let mut out: Vec<String> = vec![];
+        for one in value.split(',') {
+            let one = v::text(field, one, v::MAX_NAME)?;
+            let code = match self {
+                Param::Activity => v::activity(field, &one, ctx)?,
+                Param::Municipality => v::municipality(field, &one, ctx)?,
+                Param::Language => v::language(field, &one)?,
+                Param::TargetGroup => v::target_group(field, &one)?.as_str().to_string(),
+                Param::Gender => v::gender(field, &one)?.as_str().to_string(),
+                Param::AgeBand => {
+                    age_range(&one).ok_or_else(|| {
+                        ValidationError::new(field, Code::InvalidAgeBand)
+                            .with_value(&one)
+                            .with_valid(AGE_BANDS.iter().map(|b| b.0))
+                    })?;
+                    one.replace(' ', "")
+                }
+                Param::Branch => {
+                    let key = crate::text::fold(&one);
+                    let found = lists
+                        .branches
+                        .iter()
+                        .find(|(id, name)| *id == one || crate::text::fold(name) == key);
+                    match found {
+                        Some((id, _)) => id.clone(),
+                        None => {
+                            return Err(ValidationError::new(field, Code::UnknownBranch)
+                                .with_value(&one)
+                                .with_valid(lists.branches.iter().map(|b| &b.1)))
+                        }
+                    }
+                }
+                Param::Category => {
+                    let c = one.to_lowercase();
+                    let known = std::iter::once("registered")
+                        .chain(EVENT_CATEGORIES.iter().copied())
+                        .chain(lists.categories.iter().map(String::as_str));
+                    let mut valid: Vec<&str> = vec![];
+                    for k in known {
+                        if !valid.contains(&k) {
+                            valid.push(k);
+                        }
+                    }
+                    if !valid.contains(&c.as_str()) {
+                        return Err(ValidationError::new(field, Code::UnknownCategory)
+                            .with_value(&one)
+                            .with_valid(valid));
+                    }
+                    c
+                }
+                Param::MinSessions | Param::MinPercent | Param::MinHours => unreachable!(),
+            };
+            if !out.contains(&code) {
+                out.push(code);
+            }
+        }
+        Ok(out.join(","))
+    }
+
     /// The parameter of code `s`; an unknown one is `invalid-param` on `field`.
     pub fn parse(field: &str, s: &str) -> Result<Param, ValidationError> {
         s.parse()
@@ -186,5 +298,64 @@ mod tests {
         );
         assert_eq!(Param::MinPercent.threshold(), Some(1..=100));
         assert_eq!(Param::Activity.threshold(), None);
+    }
+
+    fn lists() -> FilterLists {
+        FilterLists {
+            ctx: Context::builtin("2026-11-30".parse().unwrap()),
+            branches: vec![("0193-kr".into(), "Krāslava".into())],
+            categories: vec!["dancers".into()],
+        }
+    }
+
+    /// Each value a coordinator could mistype is refused with the valid ones, not
+    /// kept to report 0; several values are kept as codes, once each.
+    #[test]
+    fn a_filter_value_not_in_its_list_is_refused_with_the_valid_ones() {
+        let l = lists();
+        for (param, value, code) in [
+            (Param::Activity, "seniors", Code::UnknownActivity),
+            (
+                Param::Activity,
+                "senior-club,handicrafts",
+                Code::UnknownActivity,
+            ),
+            (Param::AgeBand, "65-plus", Code::InvalidAgeBand),
+            (Param::AgeBand, "64-18", Code::InvalidAgeBand),
+            (Param::Branch, "Daugavpils", Code::UnknownBranch),
+            (Param::Category, "audience", Code::UnknownCategory),
+            (Param::Gender, "x", Code::UnknownGender),
+            (Param::TargetGroup, "elderly", Code::UnknownTargetGroup),
+            (Param::Municipality, "Atlantīda", Code::UnknownMunicipality),
+        ] {
+            let e = param.check("param[1]", value, &l).unwrap_err();
+            assert_eq!((e.code, e.field.as_str()), (code, "param[1]"), "{value}");
+            assert!(!e.valid.is_empty(), "{value}: the valid values are listed");
+        }
+        let e = Param::Branch.check("p", "Daugavpils", &l).unwrap_err();
+        assert_eq!(e.valid, ["Krāslava"]);
+        for (param, value, kept) in [
+            (
+                Param::Activity,
+                "senior-club, Handicraft,senior-club",
+                "senior-club,handicraft",
+            ),
+            (Param::AgeBand, "65+, 18 - 25", "65+,18-25"),
+            (Param::Branch, "kraslava", "0193-kr"),
+            (Param::Branch, "0193-kr", "0193-kr"),
+            (
+                Param::Category,
+                "Participants,dancers,registered",
+                "participants,dancers,registered",
+            ),
+            (Param::Gender, "f", "female"),
+            (Param::Municipality, "kraslava", "Krāslava"),
+            (Param::MinSessions, " 8 ", "8"),
+        ] {
+            assert_eq!(param.check("p", value, &l).unwrap(), kept, "{value}");
+        }
+        assert_eq!(age_range("18+"), Some((18, 200)));
+        assert_eq!(age_range("0-6"), Some((0, 6)));
+        assert_eq!(age_range("65-plus"), None);
     }
 }

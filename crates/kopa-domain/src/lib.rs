@@ -17,5 +17,5 @@ pub mod validate;
 pub use date::{Date, Timestamp};
 pub use error::{Code, ValidationError};
 pub use id::*;
-pub use indicator::{Param, Rule};
+pub use indicator::{FilterLists, Param, Rule};
 pub use model::*;

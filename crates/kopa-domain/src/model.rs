@@ -313,6 +313,11 @@ pub struct Indicator {
     /// Rule parameters and filters, `key → value`.
     pub params: BTreeMap<String, String>,
     pub target: i64,
+    /// Where HQ put it among the project's indicators (1 = first). Absent in
+    /// indicators written before there was an order: they follow, oldest first.
+    #[autosurgeon(missing = "Option::default")]
+    #[serde(default)]
+    pub position: Option<i64>,
 }
 
 /// HQ's decision that two registrations are the same person.

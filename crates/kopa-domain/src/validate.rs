@@ -131,7 +131,11 @@ pub fn municipality(field: &str, value: &str, ctx: &Context) -> Result<String> {
         .iter()
         .find(|m| fold(m) == key)
         .cloned()
-        .ok_or_else(|| ValidationError::new(field, Code::UnknownMunicipality).with_value(v))
+        .ok_or_else(|| {
+            ValidationError::new(field, Code::UnknownMunicipality)
+                .with_value(v)
+                .with_valid(&ctx.municipalities)
+        })
 }
 
 pub fn activity(field: &str, value: &str, ctx: &Context) -> Result<String> {
@@ -140,7 +144,11 @@ pub fn activity(field: &str, value: &str, ctx: &Context) -> Result<String> {
         .iter()
         .find(|a| **a == v)
         .cloned()
-        .ok_or_else(|| ValidationError::new(field, Code::UnknownActivity).with_value(v))
+        .ok_or_else(|| {
+            ValidationError::new(field, Code::UnknownActivity)
+                .with_value(v)
+                .with_valid(&ctx.activities)
+        })
 }
 
 pub fn language(field: &str, value: &str) -> Result<String> {
@@ -148,13 +156,17 @@ pub fn language(field: &str, value: &str) -> Result<String> {
     if reference::LANGUAGES.contains(&v.as_str()) {
         Ok(v)
     } else {
-        Err(ValidationError::new(field, Code::UnknownLanguage).with_value(value.trim()))
+        Err(ValidationError::new(field, Code::UnknownLanguage)
+            .with_value(value.trim())
+            .with_valid(reference::LANGUAGES))
     }
 }
 
 pub fn target_group(field: &str, value: &str) -> Result<TargetGroup> {
     TargetGroup::parse(value).ok_or_else(|| {
-        ValidationError::new(field, Code::UnknownTargetGroup).with_value(value.trim())
+        ValidationError::new(field, Code::UnknownTargetGroup)
+            .with_value(value.trim())
+            .with_valid(TargetGroup::ALL.iter().map(|t| t.as_str()))
     })
 }
 
@@ -168,15 +180,22 @@ pub fn gender(field: &str, value: &str) -> Result<Gender> {
         "m" | "v" | "м" => Some(Gender::Male),
         _ => Gender::parse(&v),
     };
-    g.ok_or_else(|| ValidationError::new(field, Code::UnknownGender).with_value(value.trim()))
+    g.ok_or_else(|| {
+        ValidationError::new(field, Code::UnknownGender)
+            .with_value(value.trim())
+            .with_valid(Gender::ALL.iter().map(|g| g.as_str()))
+    })
 }
 
 pub fn family_role(field: &str, value: &str) -> Result<FamilyRole> {
     if value.trim().is_empty() {
         return Ok(FamilyRole::Other);
     }
-    FamilyRole::parse(value)
-        .ok_or_else(|| ValidationError::new(field, Code::UnknownRole).with_value(value.trim()))
+    FamilyRole::parse(value).ok_or_else(|| {
+        ValidationError::new(field, Code::UnknownRole)
+            .with_value(value.trim())
+            .with_valid(FamilyRole::ALL.iter().map(|r| r.as_str()))
+    })
 }
 
 /// A set of codes checked one by one with `rule`.

@@ -170,23 +170,16 @@ pub fn import_attendance(
         let number = k + 2;
         let cell = |i: Option<usize>| i.and_then(|i| raw.get(i)).cloned().unwrap_or_default();
         let fail = |errors: &mut Vec<RowError>, field: &str, code: Code, value: String| {
-            errors.push(RowError {
-                row: number,
-                field: field.into(),
-                code: code.as_str().into(),
-                value: Some(value),
-            })
+            errors.push(RowError::new(
+                number,
+                ValidationError::new(field, code).with_value(value),
+            ))
         };
         let (given, family) = (cell(gi), cell(fi));
         let checked = v::text("given_name", &given, v::MAX_NAME)
             .and_then(|_| v::text("family_name", &family, v::MAX_NAME));
         if let Err(e) = checked {
-            errors.push(RowError {
-                row: number,
-                field: e.field,
-                code: e.code.as_str().into(),
-                value: e.value,
-            });
+            errors.push(RowError::new(number, e));
             continue;
         }
         let year_text = cell(yi);

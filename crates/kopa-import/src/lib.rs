@@ -133,6 +133,32 @@ pub struct RowError {
     pub field: String,
     pub code: String,
     pub value: Option<String>,
+    /// What would have been accepted, for a value of a list.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub valid: Vec<String>,
+}
+
+impl RowError {
+    pub fn new(row: usize, e: ValidationError) -> RowError {
+        RowError {
+            row,
+            field: e.field,
+            code: e.code.as_str().into(),
+            value: e.value,
+            valid: e.valid,
+        }
+    }
+
+    /// The error as the registry would report it, for translated messages.
+    pub fn validation(&self) -> ValidationError {
+        let code = kopa_domain::Code::parse(&self.code).unwrap_or(kopa_domain::Code::Required);
+        ValidationError {
+            field: self.field.clone(),
+            code,
+            value: self.value.clone(),
+            valid: self.valid.clone(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -405,12 +431,7 @@ pub fn import_families(
         };
         match check_row(number, &get, &ctx) {
             Ok(r) => good.push(r),
-            Err(e) => errors.push(RowError {
-                row: number,
-                field: e.field,
-                code: e.code.as_str().into(),
-                value: e.value,
-            }),
+            Err(e) => errors.push(RowError::new(number, e)),
         }
     }
     // Possible duplicates: same folded name (any script) and birth year, already registered.

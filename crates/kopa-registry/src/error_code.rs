@@ -81,6 +81,9 @@ error_codes! {
     AmbiguousPerson = "ambiguous-person", retry: false;
     InvalidMark = "invalid-mark", retry: false;
     NoSuchFolder = "no-such-folder", retry: false;
+    UnknownBranch = "unknown-branch", retry: false;
+    InvalidAgeBand = "invalid-age-band", retry: false;
+    UnknownCategory = "unknown-category", retry: false;
     /// Two passphrases typed to create a replica differ (checked by the UI and CLI).
     PassphraseMismatch = "passphrase-mismatch", retry: false;
     // Sync files and network sync batches: refused, nothing changed.
@@ -172,6 +175,9 @@ impl From<kopa_domain::Code> for ErrorCode {
             Code::AmbiguousPerson => ErrorCode::AmbiguousPerson,
             Code::InvalidMark => ErrorCode::InvalidMark,
             Code::NoSuchFolder => ErrorCode::NoSuchFolder,
+            Code::UnknownBranch => ErrorCode::UnknownBranch,
+            Code::InvalidAgeBand => ErrorCode::InvalidAgeBand,
+            Code::UnknownCategory => ErrorCode::UnknownCategory,
         }
     }
 }

@@ -297,11 +297,11 @@ fn project_record(
         Collection::Indicators => {
             let i: Indicator = hydrate_prop(doc, coll_obj, rid)?;
             conn.prepare_cached(
-                "INSERT INTO p_indicators(id, doc_id, project_id, name, rule, params, target) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO p_indicators(id, doc_id, project_id, name, rule, params, target, position) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?
             .execute(params![
                 rid, doc_id, i.project, i.name, i.rule,
-                serde_json::to_string(&i.params).unwrap_or_default(), i.target
+                serde_json::to_string(&i.params).unwrap_or_default(), i.target, i.position
             ])?;
         }
         _ => {}

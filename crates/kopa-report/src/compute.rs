@@ -1,8 +1,9 @@
 //! Evaluating indicator rules over the projection.
 
 use crate::Result;
+use kopa_domain::indicator::age_range;
 use kopa_domain::text::fold;
-use kopa_domain::{Date, Rule};
+use kopa_domain::{BranchId, Date, FilterLists, Param, Rule};
 use kopa_registry::views::IndicatorView;
 use kopa_registry::Registry;
 use serde::Serialize;
@@ -19,14 +20,7 @@ pub const DIMENSIONS: &[&str] = &[
     "activity",
 ];
 
-/// Age bands, at the report's reference date.
-pub const AGE_BANDS: &[(&str, i64, i64)] = &[
-    ("0-6", 0, 6),
-    ("7-17", 7, 17),
-    ("18-25", 18, 25),
-    ("26-64", 26, 64),
-    ("65+", 65, 200),
-];
+pub use kopa_domain::indicator::AGE_BANDS;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Report {
@@ -65,10 +59,17 @@ pub struct IndicatorResult {
     /// Dimension → (category → value). For multi-valued dimensions (target group,
     /// language) a person counts in each of their categories.
     pub breakdown: BTreeMap<String, BTreeMap<String, i64>>,
+    /// Persons who asked to be forgotten and whom this figure's filters on who a
+    /// person is (age band, gender, target group, language) could not count: nothing
+    /// about them is kept. 0 for a figure without such filters (they count there, as
+    /// "unknown" in every breakdown).
+    pub erased_left_out: i64,
 }
 
 #[derive(Clone, Debug)]
 struct Person {
+    /// Asked to be forgotten: nothing is known but the branch they came to.
+    erased: bool,
     age: Option<i64>,
     gender: String,
     municipality: String,
@@ -117,8 +118,23 @@ fn age_band(age: Option<i64>) -> String {
 /// The registry's rows for the period, with the report's rules applied: ages at
 /// `reference`, linked registrations counted as one person, and persons who asked to
 /// be forgotten kept as anonymous attendees.
-fn load(reg: &Registry, from: Date, to: Date, reference: Date) -> Result<Facts> {
-    let rows = reg.report_facts(from, to)?;
+fn load(
+    reg: &Registry,
+    branches: &BTreeSet<String>,
+    from: Date,
+    to: Date,
+    reference: Date,
+) -> Result<Facts> {
+    let mut rows = reg.report_facts(from, to)?;
+    // A project's branches: every rule counts their activity only (persons are
+    // counted through the sessions and events they came to).
+    if !branches.is_empty() {
+        let ours = |b: &String| branches.contains(b);
+        rows.groups.retain(|g| ours(&g.branch));
+        rows.sessions.retain(|s| ours(&s.branch));
+        rows.events.retain(|e| ours(&e.branch));
+        rows.training.retain(|t| ours(&t.1));
+    }
     let mut persons: HashMap<String, Person> = rows
         .persons
         .into_iter()
@@ -137,6 +153,7 @@ fn load(reg: &Registry, from: Date, to: Date, reference: Date) -> Result<Facts> 
                 None => p.birth_year.map(|y| i64::from(reference.year()) - y),
             };
             let person = Person {
+                erased: false,
                 age,
                 gender: p.gender,
                 municipality: p.municipality,
@@ -184,6 +201,7 @@ fn load(reg: &Registry, from: Date, to: Date, reference: Date) -> Result<Facts> 
     // nothing known about them but the branch they came to.
     let anonymous = |persons: &mut HashMap<String, Person>, id: &String, branch: &String| {
         persons.entry(id.clone()).or_insert_with(|| Person {
+            erased: true,
             age: None,
             gender: "unknown".into(),
             municipality: "unknown".into(),
@@ -245,42 +263,94 @@ fn canonical_persons(links: &[(String, String)]) -> HashMap<String, String> {
         .collect()
 }
 
-/// The filters of an indicator.
-struct Filter<'a>(&'a BTreeMap<String, String>);
+/// An indicator's parameters, checked against the lists the report is computed
+/// with and read once: thresholds, and filters of one or several values (a record
+/// matching any value of a filter passes it).
+#[derive(Clone, Debug, Default)]
+struct Filter {
+    values: BTreeMap<Param, Vec<String>>,
+    numbers: BTreeMap<Param, i64>,
+    /// Counting the persons who asked to be forgotten that the filters on who a
+    /// person is leave out, instead of the persons they keep.
+    erased_left_out: bool,
+}
 
-impl Filter<'_> {
-    fn get(&self, k: &str) -> Option<&str> {
-        self.0.get(k).map(String::as_str)
+/// Filters on who a person is: nothing of that is kept about an erased person.
+const WHO: [Param; 4] = [
+    Param::AgeBand,
+    Param::Gender,
+    Param::TargetGroup,
+    Param::Language,
+];
+
+impl Filter {
+    /// The indicator's parameters; one that is unknown or holds a value the lists
+    /// do not (written by an older version, or a list changed since) is an error
+    /// naming the indicator, not a figure of 0.
+    fn read(ind: &IndicatorView, lists: &FilterLists) -> Result<Filter> {
+        let named = |e: kopa_domain::ValidationError| {
+            let value = format!("{} ({})", e.value.clone().unwrap_or_default(), ind.name);
+            kopa_registry::Error::from(e.with_value(value))
+        };
+        let mut f = Filter::default();
+        for (key, value) in &ind.params {
+            let param = Param::parse(key, key).map_err(named)?;
+            // A branch id HQ checked when it wrote the indicator: a branch's replica
+            // does not know the other branches, and need not.
+            let ids = value
+                .split(',')
+                .all(|b| b.trim().parse::<BranchId>().is_ok());
+            let checked = if param == Param::Branch && ids {
+                value
+                    .split(',')
+                    .map(str::trim)
+                    .collect::<Vec<_>>()
+                    .join(",")
+            } else {
+                param.check(key, value, lists).map_err(named)?
+            };
+            if param.threshold().is_some() {
+                f.numbers.insert(param, checked.parse().unwrap_or_default());
+            } else {
+                f.values
+                    .insert(param, checked.split(',').map(String::from).collect());
+            }
+        }
+        Ok(f)
+    }
+    /// No filter `p`, or a value of it that `matches`.
+    fn any(&self, p: Param, matches: impl Fn(&str) -> bool) -> bool {
+        self.values
+            .get(&p)
+            .is_none_or(|vs| vs.iter().any(|v| matches(v)))
     }
     fn place(&self, activity: &str, municipality: &str, branch: &str) -> bool {
-        self.get("activity").is_none_or(|a| a == activity)
-            && self
-                .get("municipality")
-                .is_none_or(|m| fold(m) == fold(municipality))
-            && self.get("branch").is_none_or(|b| b == branch)
+        self.any(Param::Activity, |a| a == activity)
+            && self.any(Param::Municipality, |m| fold(m) == fold(municipality))
+            && self.any(Param::Branch, |b| b == branch)
+    }
+    fn asks_who(&self) -> bool {
+        WHO.iter().any(|p| self.values.contains_key(p))
     }
     fn person(&self, p: &Person) -> bool {
-        let band_ok = self.get("age-band").is_none_or(|band| match p.age {
-            None => false,
-            Some(a) => {
-                if let Some(lo) = band.strip_suffix('+') {
-                    lo.parse::<i64>().is_ok_and(|lo| a >= lo)
-                } else if let Some((lo, hi)) = band.split_once('-') {
-                    matches!((lo.parse::<i64>(), hi.parse::<i64>()), (Ok(lo), Ok(hi)) if (lo..=hi).contains(&a))
-                } else {
-                    false
-                }
-            }
-        });
-        band_ok
-            && self.get("gender").is_none_or(|g| g == p.gender)
-            && self
-                .get("target-group")
-                .is_none_or(|t| p.target_groups.contains(t))
-            && self.get("language").is_none_or(|l| p.languages.contains(l))
+        let kept = self.any(Param::AgeBand, |band| {
+            let range = age_range(band);
+            p.age
+                .is_some_and(|a| range.is_some_and(|(lo, hi)| (lo..=hi).contains(&a)))
+        }) && self.any(Param::Gender, |g| g == p.gender)
+            && self.any(Param::TargetGroup, |t| p.target_groups.contains(t))
+            && self.any(Param::Language, |l| p.languages.contains(l));
+        if self.erased_left_out {
+            p.erased && !kept
+        } else {
+            kept
+        }
     }
-    fn number(&self, k: &str, default: i64) -> i64 {
-        self.get(k).and_then(|v| v.parse().ok()).unwrap_or(default)
+    fn number(&self, p: Param, default: i64) -> i64 {
+        self.numbers.get(&p).copied().unwrap_or(default)
+    }
+    fn category(&self, c: &str) -> bool {
+        self.any(Param::Category, |w| w == c)
     }
 }
 
@@ -319,16 +389,32 @@ fn add_place(b: &mut Breakdown, activity: &str, municipality: &str, branch: &str
 /// An indicator's value and breakdown. Its rule is read as a [`Rule`]: one this
 /// version does not know (written by a newer HQ) is an error naming the indicator,
 /// not a figure of 0 in a donor report.
-fn evaluate(facts: &Facts, ind: &IndicatorView) -> Result<(String, i64, Breakdown)> {
+fn evaluate(
+    facts: &Facts,
+    ind: &IndicatorView,
+    lists: &FilterLists,
+) -> Result<(String, i64, Breakdown, i64)> {
     let rule = Rule::parse("rule", &ind.rule).map_err(|e| {
         kopa_registry::Error::from(e.with_value(format!("{} ({})", ind.rule, ind.name)))
     })?;
-    let (value, breakdown) = count(facts, ind, rule);
-    Ok((rule.unit().to_string(), value, breakdown))
+    let f = Filter::read(ind, lists)?;
+    let (value, breakdown) = count(facts, &f, rule);
+    // The one rule for erasure: a person who asked to be forgotten still counts in
+    // every figure that does not ask who they were; one that does cannot count them
+    // and says how many it left out.
+    let left_out = if f.asks_who() {
+        let erased = Filter {
+            erased_left_out: true,
+            ..f
+        };
+        count(facts, &erased, rule).0
+    } else {
+        0
+    };
+    Ok((rule.unit().to_string(), value, breakdown, left_out))
 }
 
-fn count(facts: &Facts, ind: &IndicatorView, rule: Rule) -> (i64, Breakdown) {
-    let f = Filter(&ind.params);
+fn count(facts: &Facts, f: &Filter, rule: Rule) -> (i64, Breakdown) {
     let mut b = Breakdown::new();
     let sessions: Vec<&Session> = facts
         .sessions
@@ -371,7 +457,7 @@ fn count(facts: &Facts, ind: &IndicatorView, rule: Rule) -> (i64, Breakdown) {
             (sessions.len() as i64, b)
         }
         Rule::FunctioningGroups => {
-            let min = f.number("min-sessions", 1);
+            let min = f.number(Param::MinSessions, 1);
             let mut per_group: BTreeMap<&str, i64> = BTreeMap::new();
             for s in &sessions {
                 *per_group.entry(&s.group).or_default() += 1;
@@ -388,7 +474,7 @@ fn count(facts: &Facts, ind: &IndicatorView, rule: Rule) -> (i64, Breakdown) {
             (n, b)
         }
         Rule::RegularParticipants => {
-            let pct = f.number("min-percent", 50);
+            let pct = f.number(Param::MinPercent, 50);
             let mut held: BTreeMap<&str, i64> = BTreeMap::new();
             let mut came: BTreeMap<(&str, &str), i64> = BTreeMap::new();
             for s in &sessions {
@@ -413,10 +499,7 @@ fn count(facts: &Facts, ind: &IndicatorView, rule: Rule) -> (i64, Breakdown) {
             let mut n = 0;
             // Registered participants plus unregistered head counts; `category=`
             // keeps only some categories (e.g. participants, not spectators).
-            let wanted = |c: &str| {
-                f.get("category")
-                    .is_none_or(|w| w.split(',').any(|w| w.trim() == c))
-            };
+            let wanted = |c: &str| f.category(c);
             for e in facts
                 .events
                 .iter()
@@ -445,10 +528,10 @@ fn count(facts: &Facts, ind: &IndicatorView, rule: Rule) -> (i64, Breakdown) {
             (n, b)
         }
         Rule::TrainedVolunteers => {
-            let min = f.number("min-hours", 1) * 10;
+            let min = f.number(Param::MinHours, 1) * 10;
             let mut n = 0;
             for (branch, tenths) in facts.training_hours.values() {
-                if *tenths >= min && f.get("branch").is_none_or(|x| x == branch) {
+                if *tenths >= min && f.any(Param::Branch, |x| x == branch) {
                     n += 1;
                     *b.entry("branch".into())
                         .or_default()
@@ -470,7 +553,9 @@ pub fn compute(
     reference: Date,
 ) -> Result<Report> {
     let p = reg.project(project)?;
-    let facts = load(reg, from, to, reference)?;
+    let branches: BTreeSet<String> = p.branches.iter().cloned().collect();
+    let facts = load(reg, &branches, from, to, reference)?;
+    let lists = reg.filter_lists()?;
     let mut sessions = reg.list_sessions(from, to)?;
     sessions.retain(|s| p.branches.is_empty() || p.branches.contains(&s.branch));
     sessions.reverse();
@@ -478,7 +563,7 @@ pub fn compute(
         .indicators
         .iter()
         .map(|ind| {
-            let (unit, value, breakdown) = evaluate(&facts, ind)?;
+            let (unit, value, breakdown, erased_left_out) = evaluate(&facts, ind, &lists)?;
             Ok(IndicatorResult {
                 id: ind.id.clone(),
                 name: ind.name.clone(),
@@ -493,6 +578,7 @@ pub fn compute(
                     0.0
                 },
                 breakdown,
+                erased_left_out,
             })
         })
         .collect::<Result<_>>()?;

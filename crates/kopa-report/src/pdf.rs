@@ -236,6 +236,10 @@ pub fn write_pdf(report: &Report, path: &Path, l: &Localizer) -> Result<()> {
         p.gap(5.0);
         let unit = l.tr(&format!("report-unit-{}", ind.unit), &[]);
         p.para(&format!("{} ({unit}): {}", ind.name, ind.value), 12.0);
+        if ind.erased_left_out > 0 {
+            let n = kopa_i18n::Arg::Num(ind.erased_left_out);
+            p.para(&l.tr("report-erased-note", &[("n", n)]), 9.0);
+        }
         for dim in DIMENSIONS.iter().copied().chain(["registration"]) {
             let Some(cells) = ind.breakdown.get(dim) else {
                 continue;

@@ -62,6 +62,17 @@ pub fn write_csv(report: &Report, path: &Path, l: &Localizer) -> Result<()> {
             &ind.value.to_string(),
             &ind.target.to_string(),
         ])?;
+        if ind.erased_left_out > 0 {
+            let label = l.tr("report-erased-left-out", &[]);
+            w.write_record([
+                &ind.name,
+                &unit,
+                &label,
+                &label,
+                &ind.erased_left_out.to_string(),
+                "",
+            ])?;
+        }
         for (dim, cells) in &ind.breakdown {
             for (cat, v) in cells {
                 w.write_record([
@@ -116,6 +127,7 @@ pub fn write_xlsx(report: &Report, path: &Path, l: &Localizer) -> Result<()> {
         "report-value",
         "report-target",
         "report-percent",
+        "report-erased-left-out",
     ];
     for (c, id) in cols.iter().enumerate() {
         s.write_string_with_format(4, c as u16, l.tr(id, &[]), &bold)?;
@@ -127,6 +139,9 @@ pub fn write_xlsx(report: &Report, path: &Path, l: &Localizer) -> Result<()> {
         s.write_number(row, 2, ind.value as f64)?;
         s.write_number(row, 3, ind.target as f64)?;
         s.write_number(row, 4, ind.percent)?;
+        if ind.erased_left_out > 0 {
+            s.write_number(row, 5, ind.erased_left_out as f64)?;
+        }
     }
     s.autofit();
     for dim in DIMENSIONS.iter().copied().chain(["registration"]) {

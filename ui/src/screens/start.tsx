@@ -31,7 +31,7 @@ export function FirstRun(props: { onOpen: (i: Identity) => void; lang: Lang; set
   const create = async (e: Event) => {
     e.preventDefault();
     if (pass !== pass2) {
-      setErr({ code: "passphrase-mismatch", retryable: false, message: "", field: "passphrase2", value: null });
+      setErr({ code: "passphrase-mismatch", retryable: false, message: "", field: "passphrase2", value: null, valid: [] });
       return;
     }
     setBusy(true);

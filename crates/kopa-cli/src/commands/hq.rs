@@ -55,6 +55,10 @@ pub fn indicator(reg: &mut Registry, cmd: &IndicatorCmd, out: &Out) -> Result<()
             })?;
             out.id(&id.key());
         }
+        IndicatorCmd::Move { id, to } => {
+            let p = reg.move_indicator(parse_id(id)?, *to)?;
+            out.value(&p, || output::project(&p));
+        }
     }
     Ok(())
 }

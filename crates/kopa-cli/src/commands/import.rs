@@ -17,11 +17,7 @@ fn row_errors(errors: &[kopa_import::RowError], l10n: &Localizer) -> Vec<String>
     errors
         .iter()
         .map(|e| {
-            let err = Error::Validation(kopa_domain::ValidationError {
-                field: e.field.clone(),
-                code: kopa_domain::Code::parse(&e.code).unwrap_or(kopa_domain::Code::Required),
-                value: e.value.clone(),
-            });
+            let err = Error::Validation(e.validation());
             format!(
                 "  {}: {}",
                 l10n.tr("cli-import-row", &[("row", Arg::Num(e.row as i64))]),

@@ -66,7 +66,7 @@ impl Registry {
             donor: v::text("donor", &draft.donor, v::MAX_NAME)?,
             start,
             end,
-            branches: draft.branches.iter().cloned().collect(),
+            branches: self.branch_ids(&draft.branches)?,
         };
         self.ensure_reference()?;
         let id = self.fresh(ProjectId::new);
@@ -89,22 +89,27 @@ impl Registry {
         })?;
         Collection::Projects.require(self.db(), &project.key())?;
         let rule = draft.rule.as_str().to_string();
+        let lists = self.filter_lists()?;
         let mut params = BTreeMap::new();
         for (i, (param, value)) in draft.params.iter().enumerate() {
             let field = format!("param[{}]", i + 1);
-            // A threshold that is not a number would count as its default.
-            let value = match param.threshold() {
-                Some(range) => v::number(&field, value, range)?.to_string(),
-                None => v::text(&field, value, v::MAX_NAME)?,
-            };
-            params.insert(param.as_str().to_string(), value);
+            params.insert(
+                param.as_str().to_string(),
+                param.check(&field, value, &lists)?,
+            );
         }
+        let last: Option<i64> = self.db().query_row(
+            "SELECT max(position) FROM p_indicators WHERE project_id = ?1",
+            [project.key()],
+            |r| r.get(0),
+        )?;
         let indicator = Indicator {
             project: project.key(),
             name: v::text("name", &draft.name, v::MAX_NAME)?,
             rule,
             params,
             target: v::number("target", &draft.target, 0..=10_000_000)?,
+            position: Some(last.unwrap_or(0) + 1),
         };
         let id = self.fresh(IndicatorId::new);
         self.write(DocId::Reference, "indicator.add", |e| {
@@ -114,6 +119,78 @@ impl Registry {
             Ok(())
         })?;
         Ok(id)
+    }
+
+    /// Moves an indicator to place `to` (1 = first) among its project's, the others
+    /// keeping their order; returns the project as it is now. Only HQ.
+    pub fn move_indicator(&mut self, id: IndicatorId, to: usize) -> Result<ProjectView> {
+        self.require_hq("define indicators")?;
+        let key = id.key();
+        Collection::Indicators.require(self.db(), &key)?;
+        let project: String = self.db().query_row(
+            "SELECT project_id FROM p_indicators WHERE id = ?1",
+            [&key],
+            |r| r.get(0),
+        )?;
+        let mut order: Vec<String> = self
+            .project_view(&project)?
+            .indicators
+            .into_iter()
+            .map(|i| i.id)
+            .filter(|i| *i != key)
+            .collect();
+        let n = order.len() as i64 + 1;
+        let to = v::number("to", &to.to_string(), 1..=n)?;
+        order.insert(to as usize - 1, key.clone());
+        self.write(DocId::Reference, "indicator.move", |e| {
+            let list = e.collection(Collection::Indicators)?;
+            for (i, id) in order.iter().enumerate() {
+                let ind = e.map(&list, id)?;
+                e.set(&ind, "position", &Some(i as i64 + 1), "position")?;
+                e.record(id);
+            }
+            Ok(())
+        })?;
+        self.project_view(&project)
+    }
+
+    /// What an indicator's filters are checked against: the reference lists, the
+    /// branches HQ knows, and the head-count categories events have used.
+    pub fn filter_lists(&self) -> Result<FilterLists> {
+        let mut s = self
+            .db()
+            .prepare_cached("SELECT id, name FROM p_branches ORDER BY name, id")?;
+        let branches = s
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut s = self
+            .db()
+            .prepare_cached("SELECT DISTINCT category FROM p_event_counts ORDER BY category")?;
+        let categories = s
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(FilterLists {
+            ctx: self.context()?,
+            branches,
+            categories,
+        })
+    }
+
+    /// Branches named by id or by name, as ids; one HQ does not know is an error
+    /// naming the ones it does (a project's report would otherwise count nothing).
+    fn branch_ids(&self, branches: &[String]) -> Result<TagSet> {
+        let lists = self.filter_lists()?;
+        let mut out = TagSet::default();
+        for (i, b) in branches.iter().enumerate() {
+            let field = format!("branch[{}]", i + 1);
+            out.0.extend(
+                Param::Branch
+                    .check(&field, b, &lists)?
+                    .split(',')
+                    .map(String::from),
+            );
+        }
+        Ok(out)
     }
 
     pub fn list_projects(&self) -> Result<Vec<ProjectView>> {
@@ -152,7 +229,8 @@ impl Registry {
                 id: id.to_string(),
             })?;
         let mut s = self.db().prepare_cached(
-            "SELECT id, name, rule, params, target FROM p_indicators WHERE project_id = ?1 ORDER BY name, id",
+            "SELECT id, name, rule, params, target FROM p_indicators WHERE project_id = ?1
+             ORDER BY position IS NULL, position, id",
         )?;
         let indicators = s
             .query_map([id], |r| {

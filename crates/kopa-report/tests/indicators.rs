@@ -1,0 +1,378 @@
+//! Indicators that cannot mislead a coordinator: each test is a way a figure used to
+//! come out wrong without a word (a project's branches ignored, a filter value no
+//! list holds reporting 0, one value per filter, indicators in byte order of their
+//! names, persons who asked to be forgotten dropping out of filtered figures).
+
+use kopa_domain::{Code, Param, ProjectId, Rule};
+use kopa_registry::testkit::*;
+use kopa_registry::*;
+use kopa_report::{compute, write_csv, write_xlsx, Report};
+
+/// HQ's hub and two branches that each ran a group and trained a volunteer, all
+/// synced to the hub.
+struct World {
+    _dir: tempfile::TempDir,
+    hub: Registry,
+    kr: Registry,
+}
+
+fn session(reg: &mut Registry, group: &str, date: &str, attended: Vec<String>) {
+    reg.record_session(&SessionDraft {
+        group: group.into(),
+        date: date.into(),
+        attended,
+        ..Default::default()
+    })
+    .unwrap();
+}
+
+/// Krāslava: a senior club and a handicraft circle, a senior (target group senior)
+/// and a young mother; a volunteer with 6 h of training. Daugavpils: a senior club
+/// with one senior; a volunteer with 8 h.
+fn world() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let mut hub = hub(dir.path(), env(1));
+    let kr_id = hub.register_branch("Krāslava", "Krāslava").unwrap().key();
+    let dg_id = hub
+        .register_branch("Daugavpils", "Daugavpils")
+        .unwrap()
+        .key();
+    let mut kr = join(&mut hub, dir.path(), "kr", &kr_id, env(2));
+    let mut dg = join(&mut hub, dir.path(), "dg", &dg_id, env(3));
+    let person = |reg: &mut Registry, name: &str, spec: &str, tg: &str| -> String {
+        let fid = reg
+            .add_family(&FamilyDraft {
+                target_groups: Some(vec![tg.into()]),
+                ..family_draft(name, &[spec])
+            })
+            .unwrap();
+        reg.family(fid).unwrap().persons[0].id.clone()
+    };
+    let senior = person(&mut kr, "Ozols", "Jānis;Ozols;1948;m;grandparent", "senior");
+    let mother = person(&mut kr, "Liepa", "Inga;Liepa;1995;f;parent", "young-family");
+    let club = group(&mut kr, "Senioru klubs", "senior-club").key();
+    let craft = group(&mut kr, "Rokdarbi", "handicraft").key();
+    session(&mut kr, &club, "2026-11-02", vec![senior.clone()]);
+    session(&mut kr, &craft, "2026-11-03", vec![senior, mother]);
+    let v = volunteer(&mut kr, "Inese", "Kalniņa");
+    kr.record_training(&TrainingDraft {
+        volunteer: v.key(),
+        date: "2026-10-01".into(),
+        topic: "Pirmā palīdzība".into(),
+        hours: "6".into(),
+    })
+    .unwrap();
+    let dg_senior = person(
+        &mut dg,
+        "Petrovs",
+        "Ivans;Petrovs;1950;m;grandparent",
+        "senior",
+    );
+    let dg_club = group(&mut dg, "Клуб", "senior-club").key();
+    session(&mut dg, &dg_club, "2026-11-04", vec![dg_senior]);
+    let w = volunteer(&mut dg, "Oļegs", "Orlovs");
+    dg.record_training(&TrainingDraft {
+        volunteer: w.key(),
+        date: "2026-10-02".into(),
+        topic: "Psihosociālais atbalsts".into(),
+        hours: "8".into(),
+    })
+    .unwrap();
+    sync_through(&mut kr, &mut hub, "kr", None).unwrap();
+    sync_through(&mut dg, &mut hub, "dg", None).unwrap();
+    World { _dir: dir, hub, kr }
+}
+
+fn project(hub: &mut Registry, branches: &[&str]) -> ProjectId {
+    hub.add_project(&ProjectDraft {
+        name: "Sociālā iekļaušana".into(),
+        donor: "Fonds".into(),
+        start: "2026-01-01".into(),
+        end: "2026-12-31".into(),
+        branches: branches.iter().map(|b| b.to_string()).collect(),
+    })
+    .unwrap()
+}
+
+fn indicator(
+    hub: &mut Registry,
+    p: ProjectId,
+    name: &str,
+    rule: Rule,
+    params: &[(Param, &str)],
+) -> Result<kopa_domain::IndicatorId> {
+    hub.add_indicator(&IndicatorDraft {
+        project: p.key(),
+        name: name.into(),
+        rule,
+        params: params.iter().map(|(p, v)| (*p, v.to_string())).collect(),
+        target: "10".into(),
+    })
+}
+
+fn report(reg: &mut Registry, p: ProjectId) -> Report {
+    let d = |s: &str| s.parse().unwrap();
+    compute(reg, p, d("2026-01-01"), d("2026-12-31"), d("2026-12-31")).unwrap()
+}
+
+fn value(r: &Report, name: &str) -> i64 {
+    r.indicators.iter().find(|i| i.name == name).unwrap().value
+}
+
+#[test]
+fn a_projects_branches_bound_every_rule() {
+    let mut w = world();
+    // Named as a coordinator would: by the branch's name.
+    let p = project(&mut w.hub, &["Krāslava"]);
+    for (name, rule) in [
+        ("trained", Rule::TrainedVolunteers),
+        ("sessions", Rule::SessionsHeld),
+        ("persons", Rule::DistinctPersons),
+        ("groups", Rule::FunctioningGroups),
+    ] {
+        indicator(&mut w.hub, p, name, rule, &[]).unwrap();
+    }
+    let r = report(&mut w.hub, p);
+    assert_eq!(
+        value(&r, "trained"),
+        1,
+        "Daugavpils' volunteer is not the project's"
+    );
+    assert_eq!(value(&r, "sessions"), 2);
+    assert_eq!(value(&r, "persons"), 2);
+    assert_eq!(value(&r, "groups"), 2);
+    // Without branches the project is every branch's.
+    let all = project(&mut w.hub, &[]);
+    indicator(&mut w.hub, all, "trained", Rule::TrainedVolunteers, &[]).unwrap();
+    assert_eq!(value(&report(&mut w.hub, all), "trained"), 2);
+    // A branch HQ does not know is refused with the ones it does.
+    let e = w
+        .hub
+        .add_project(&ProjectDraft {
+            name: "X".into(),
+            donor: "Y".into(),
+            start: "2026-01-01".into(),
+            end: "2026-12-31".into(),
+            branches: vec!["Rēzekne".into()],
+        })
+        .unwrap_err();
+    match e {
+        Error::Validation(v) => {
+            assert_eq!(
+                (v.code, v.field.as_str()),
+                (Code::UnknownBranch, "branch[1]")
+            );
+            assert!(v.valid.contains(&"Daugavpils".to_string()), "{:?}", v.valid);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_filter_value_no_list_holds_is_refused_and_several_values_count_any() {
+    let mut w = world();
+    let p = project(&mut w.hub, &[]);
+    for (param, value, code) in [
+        (Param::Activity, "seniors", Code::UnknownActivity),
+        (Param::AgeBand, "65-plus", Code::InvalidAgeBand),
+        (Param::Branch, "Krāslavas nodaļa", Code::UnknownBranch),
+        (
+            Param::Activity,
+            "senior-club,handicrafts",
+            Code::UnknownActivity,
+        ),
+    ] {
+        let e = indicator(&mut w.hub, p, "x", Rule::SessionsHeld, &[(param, value)]).unwrap_err();
+        match e {
+            Error::Validation(v) => {
+                assert_eq!(v.code, code, "{value}");
+                assert!(!v.valid.is_empty(), "{value}: the valid values are named");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(
+        w.hub.project(p).unwrap().indicators.is_empty(),
+        "nothing kept"
+    );
+    let senior_activities = [(Param::Activity, "senior-club, handicraft")];
+    indicator(
+        &mut w.hub,
+        p,
+        "senior",
+        Rule::SessionsHeld,
+        &senior_activities,
+    )
+    .unwrap();
+    indicator(
+        &mut w.hub,
+        p,
+        "club",
+        Rule::SessionsHeld,
+        &[(Param::Activity, "senior-club")],
+    )
+    .unwrap();
+    let by_name = [(Param::Branch, "kraslava"), (Param::AgeBand, "65+")];
+    indicator(&mut w.hub, p, "kr seniors", Rule::DistinctPersons, &by_name).unwrap();
+    let r = report(&mut w.hub, p);
+    assert_eq!(value(&r, "senior"), 3, "both activities of both branches");
+    assert_eq!(value(&r, "club"), 2);
+    assert_eq!(
+        value(&r, "kr seniors"),
+        1,
+        "the branch named by name is its id"
+    );
+    let stored = &w.hub.project(p).unwrap().indicators[0].params;
+    assert_eq!(stored["activity"], "senior-club,handicraft");
+}
+
+/// An indicator written before filter values were checked (here: forged into the
+/// reference document) fails the report with the indicator's name, not a 0.
+#[test]
+fn a_stored_filter_value_no_list_holds_fails_the_report() {
+    use automerge::transaction::Transactable;
+    use automerge::{ReadDoc, ROOT};
+    let mut w = world();
+    let p = project(&mut w.hub, &[]);
+    indicator(&mut w.hub, p, "Senioru sesijas", Rule::SessionsHeld, &[]).unwrap();
+    let mut docs = w.hub.export_docs().unwrap();
+    let (row, doc) = docs
+        .iter_mut()
+        .find(|(r, _)| r.id == kopa_registry::docs::DocId::Reference)
+        .unwrap();
+    let (_, indicators) = doc.get(ROOT, "indicators").unwrap().unwrap();
+    let first = doc.keys(&indicators).next().unwrap();
+    let (_, ind) = doc.get(&indicators, first.as_str()).unwrap().unwrap();
+    let (_, params) = doc.get(&ind, "params").unwrap().unwrap();
+    let mut tx = doc.transaction();
+    tx.put(&params, "activity", "seniors").unwrap();
+    tx.commit();
+    let incoming = vec![(row.clone(), doc.clone())];
+    w.hub.merge_docs(incoming).unwrap();
+    let d = |s: &str| s.parse().unwrap();
+    let err = compute(
+        &mut w.hub,
+        p,
+        d("2026-01-01"),
+        d("2026-12-31"),
+        d("2026-12-31"),
+    )
+    .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("seniors (Senioru sesijas)"), "{text}");
+    match err {
+        kopa_report::ReportError::Registry(e) => assert_eq!(e.code().as_str(), "unknown-activity"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn indicators_keep_the_order_hq_gives_them_on_every_replica() {
+    let mut w = world();
+    let p = project(&mut w.hub, &[]);
+    let mut ids = vec![];
+    for name in ["Zvaigznes", "apmeklējumi", "Ēnas", "Augšdaugava"] {
+        ids.push(indicator(&mut w.hub, p, name, Rule::SessionsHeld, &[]).unwrap());
+    }
+    let names = |r: &Report| {
+        r.indicators
+            .iter()
+            .map(|i| i.name.clone())
+            .collect::<Vec<_>>()
+    };
+    let r = report(&mut w.hub, p);
+    assert_eq!(
+        names(&r),
+        ["Zvaigznes", "apmeklējumi", "Ēnas", "Augšdaugava"]
+    );
+    w.hub.move_indicator(ids[3], 1).unwrap();
+    w.hub.move_indicator(ids[0], 4).unwrap();
+    let moved = ["Augšdaugava", "apmeklējumi", "Ēnas", "Zvaigznes"];
+    assert_eq!(names(&report(&mut w.hub, p)), moved);
+    assert!(
+        w.hub.move_indicator(ids[0], 5).is_err(),
+        "there are four places"
+    );
+    // A branch receives the order with the reference data.
+    sync_through(&mut w.kr, &mut w.hub, "kr", None).unwrap();
+    let on_branch: Vec<String> =
+        w.kr.project(p)
+            .unwrap()
+            .indicators
+            .into_iter()
+            .map(|i| i.name)
+            .collect();
+    assert_eq!(on_branch, moved);
+    assert!(
+        w.kr.move_indicator(ids[1], 1).is_err(),
+        "only HQ orders indicators"
+    );
+}
+
+/// The one rule for past figures after an erasure: the person still counts where
+/// nobody asks who they were, and a figure whose filters do ask leaves them out and
+/// says how many, in JSON, CSV and XLSX.
+#[test]
+fn an_erased_person_stays_in_plain_figures_and_filtered_ones_say_they_left_them_out() {
+    let mut w = world();
+    let p = project(&mut w.hub, &["Krāslava"]);
+    indicator(&mut w.hub, p, "persons", Rule::DistinctPersons, &[]).unwrap();
+    let seniors = [(Param::TargetGroup, "senior")];
+    indicator(&mut w.hub, p, "seniors", Rule::DistinctPersons, &seniors).unwrap();
+    let women = [(Param::Gender, "female")];
+    indicator(&mut w.hub, p, "women", Rule::Attendances, &women).unwrap();
+    let before = report(&mut w.hub, p);
+    assert_eq!(
+        (
+            value(&before, "persons"),
+            value(&before, "seniors"),
+            value(&before, "women")
+        ),
+        (2, 1, 1)
+    );
+    // The senior asks to be forgotten, on the branch's laptop; HQ hears of it.
+    let ozols =
+        w.kr.list_families()
+            .unwrap()
+            .into_iter()
+            .find(|f| f.name == "Ozols")
+            .unwrap();
+    w.kr.erase_family(ozols.id.parse().unwrap()).unwrap();
+    sync_through(&mut w.kr, &mut w.hub, "kr", None).unwrap();
+    let after = report(&mut w.hub, p);
+    let ind = |r: &Report, n: &str| r.indicators.iter().find(|i| i.name == n).unwrap().clone();
+    assert_eq!(
+        value(&after, "persons"),
+        2,
+        "still counted where nobody asks who"
+    );
+    assert_eq!(ind(&after, "persons").erased_left_out, 0);
+    assert_eq!(value(&after, "seniors"), 0);
+    assert_eq!(ind(&after, "seniors").erased_left_out, 1, "and said so");
+    assert_eq!(
+        (value(&after, "women"), ind(&after, "women").erased_left_out),
+        (1, 2),
+        "whether the erased senior was a woman is not known: their 2 attendances are left out, and said so"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let l = kopa_i18n::Localizer::new(kopa_i18n::Lang::Lv);
+    let csv = dir.path().join("r.csv");
+    write_csv(&after, &csv, &l).unwrap();
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(
+        text.contains("seniors,dažādas personas,\"Dzēsti, nav ieskaitīti\""),
+        "{text}"
+    );
+    let xlsx = dir.path().join("r.xlsx");
+    write_xlsx(&after, &xlsx, &l).unwrap();
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
+    let sheet = wb.worksheet_range_at(0).unwrap().unwrap();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(rows[4][5], "Dzēsti, nav ieskaitīti");
+    let seniors_row = rows.iter().find(|r| r[0] == "seniors").unwrap();
+    assert_eq!(seniors_row[5], "1");
+}
