@@ -217,11 +217,19 @@ fn lock(cx: &Cx) -> Res<()> {
     Ok(())
 }
 
-fn choices(_: &Cx) -> Res<Choices> {
+/// The pickers' lists: the replica's (with what HQ added) once one is open, else the
+/// built-in ones (creating a branch).
+fn choices(cx: &Cx) -> Res<Choices> {
     let codes = |all: &[&str]| all.iter().map(|s| s.to_string()).collect();
+    let open = cx.open.lock().unwrap_or_else(|p| p.into_inner()).is_some();
+    let lists = if open {
+        cx.with(|r| r.lists())?
+    } else {
+        kopa_domain::validate::Context::builtin(SystemClock.now_date())
+    };
     Ok(Choices {
-        municipalities: codes(reference::MUNICIPALITIES),
-        activities: codes(reference::ACTIVITY_TYPES),
+        municipalities: lists.municipalities,
+        activities: lists.activities,
         languages: codes(reference::LANGUAGES),
         target_groups: kopa_domain::TargetGroup::ALL
             .iter()

@@ -18,6 +18,7 @@ error-valid-values = Valid values: { $valid }.
 error-unknown-branch = is not a branch HQ knows: { $value }
 error-invalid-age-band = is not an age band (a range such as 18-25, or 65+): { $value }
 error-unknown-category = is not a known head-count category: { $value }
+error-invalid-code = must be 2 to 40 lowercase letters, digits and hyphens (digital-skills): { $value }
 error-invalid-member = must be written as GIVEN;FAMILY;BIRTH_YEAR;GENDER;ROLE: { $value }
 error-invalid-guests = must be written as CATEGORY=NUMBER: { $value }
 error-invalid-id = is not a valid id: { $value }

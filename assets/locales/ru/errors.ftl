@@ -18,6 +18,7 @@ error-valid-values = Допустимые значения: { $valid }.
 error-unknown-branch = не известное штабу отделение: { $value }
 error-invalid-age-band = не возрастная группа (диапазон, например 18-25, или 65+): { $value }
 error-unknown-category = неизвестная категория подсчёта: { $value }
+error-invalid-code = должен состоять из 2–40 строчных латинских букв, цифр и дефисов (digital-skills): { $value }
 error-invalid-member = пишите как ИМЯ;ФАМИЛИЯ;ГОД_РОЖДЕНИЯ;ПОЛ;РОЛЬ: { $value }
 error-invalid-guests = пишите как КАТЕГОРИЯ=ЧИСЛО: { $value }
 error-invalid-id = неверный идентификатор: { $value }

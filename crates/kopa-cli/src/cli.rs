@@ -87,6 +87,9 @@ pub enum Command {
     /// Indicators of a project (HQ reference data).
     #[command(subcommand)]
     Indicator(IndicatorCmd),
+    /// Reference lists: municipalities (with renames) and activity types (HQ adds).
+    #[command(subcommand)]
+    List(ListCmd),
     /// A project's indicators for a period, against targets, disaggregated.
     Report(ReportArgs),
     /// Write an encrypted backup (same passphrase): to --out FILE, or into --dir DIR
@@ -269,6 +272,31 @@ pub enum PeerCmd {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum ListCmd {
+    /// Adds a value to a list, or relabels or retires one: `list add municipality
+    /// "Daugavpils novads" --until 2021-06-30 --becomes "Augšdaugavas novads"`, `list
+    /// add activity digital-skills --label lv="Digitālās prasmes"`.
+    Add {
+        /// municipality or activity.
+        list: String,
+        /// A municipality's name, or an activity's code (lowercase, hyphens).
+        value: String,
+        /// LANG=TEXT for lv, ru, en; repeat.
+        #[arg(long)]
+        label: Vec<String>,
+        /// The last day a municipality existed.
+        #[arg(long)]
+        until: Option<String>,
+        /// The municipality it became part of.
+        #[arg(long)]
+        becomes: Option<String>,
+    },
+    /// The lists as this replica knows them: current and former municipalities,
+    /// activity types.
+    Show,
+}
+
+#[derive(Subcommand, Debug)]
 pub enum ProjectCmd {
     Add {
         #[arg(long)]
@@ -279,7 +307,7 @@ pub enum ProjectCmd {
         start: String,
         #[arg(long)]
         end: String,
-        /// A participating branch id; repeat.
+        /// A participating branch, by id or name; repeat.
         #[arg(long)]
         branch: Vec<String>,
     },

@@ -35,6 +35,7 @@ pub enum Code {
     UnknownBranch,
     InvalidAgeBand,
     UnknownCategory,
+    InvalidCode,
 }
 
 impl Code {
@@ -66,6 +67,7 @@ impl Code {
         Code::UnknownBranch,
         Code::InvalidAgeBand,
         Code::UnknownCategory,
+        Code::InvalidCode,
     ];
 
     /// The code written as `as_str` gives it.
@@ -102,6 +104,7 @@ impl Code {
             Code::UnknownBranch => "unknown-branch",
             Code::InvalidAgeBand => "invalid-age-band",
             Code::UnknownCategory => "unknown-category",
+            Code::InvalidCode => "invalid-code",
         }
     }
 }

@@ -320,6 +320,20 @@ pub struct Indicator {
     pub position: Option<i64>,
 }
 
+/// A value HQ adds to a reference list (the reference document's `municipalities` or
+/// `activities`, keyed by the value itself: a municipality's name, an activity's
+/// code): its labels, and for a municipality that was merged or renamed, the last
+/// day it existed and what it became part of. Relabelling changes no record.
+#[derive(Clone, Debug, Default, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
+pub struct ListValue {
+    /// Language (`lv`, `ru`, `en`) → label.
+    pub labels: BTreeMap<String, String>,
+    #[autosurgeon(missing = "Option::default")]
+    pub until: Option<Date>,
+    #[autosurgeon(missing = "Option::default")]
+    pub successor: Option<String>,
+}
+
 /// HQ's decision that two registrations are the same person.
 #[derive(Clone, Debug, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
 pub struct PersonLink {

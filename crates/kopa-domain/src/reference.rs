@@ -33,6 +33,28 @@ pub const MUNICIPALITIES: &[&str] = &[
     "Grodno",
 ];
 
+/// Municipalities as they were named until the 2021 administrative reform
+/// (30 June 2021), each with the one it became part of. Records of that time keep
+/// the old name; a report on the new municipality counts them too.
+pub const FORMER_MUNICIPALITIES: &[(&str, &str)] = &[
+    ("Daugavpils novads", "Augšdaugavas novads"),
+    ("Ilūkstes novads", "Augšdaugavas novads"),
+    ("Dagdas novads", "Krāslavas novads"),
+    ("Aglonas novads", "Preiļu novads"),
+    ("Riebiņu novads", "Preiļu novads"),
+    ("Vārkavas novads", "Preiļu novads"),
+    ("Viļānu novads", "Rēzeknes novads"),
+    ("Ciblas novads", "Ludzas novads"),
+    ("Kārsavas novads", "Ludzas novads"),
+    ("Zilupes novads", "Ludzas novads"),
+    ("Baltinavas novads", "Balvu novads"),
+    ("Rugāju novads", "Balvu novads"),
+    ("Viļakas novads", "Balvu novads"),
+];
+
+/// The last day the former municipalities existed.
+pub const REFORM_2021: &str = "2021-06-30";
+
 /// Activity types seen in the branches' projects.
 pub const ACTIVITY_TYPES: &[&str] = &[
     "family-support",

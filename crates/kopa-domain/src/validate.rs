@@ -14,24 +14,40 @@ pub type Result<T> = std::result::Result<T, ValidationError>;
 #[derive(Clone, Debug)]
 pub struct Context {
     pub today: Date,
+    /// Municipalities as they are named now (what pickers offer).
     pub municipalities: Vec<String>,
+    /// Former municipalities and the one each became part of: still accepted, so
+    /// older records and lists keep the name they were written with.
+    pub former: Vec<(String, String)>,
     pub activities: Vec<String>,
 }
 
 impl Context {
     /// The built-in reference data and the given day.
     pub fn builtin(today: Date) -> Self {
+        let owned = |l: &[&str]| l.iter().map(|s| s.to_string()).collect();
         Self {
             today,
-            municipalities: reference::MUNICIPALITIES
+            municipalities: owned(reference::MUNICIPALITIES),
+            former: reference::FORMER_MUNICIPALITIES
                 .iter()
-                .map(|s| s.to_string())
+                .map(|(a, b)| (a.to_string(), b.to_string()))
                 .collect(),
-            activities: reference::ACTIVITY_TYPES
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
+            activities: owned(reference::ACTIVITY_TYPES),
         }
+    }
+
+    /// What a municipality is called now: itself, or what it became part of (any
+    /// number of renames on).
+    pub fn current_municipality<'a>(&'a self, name: &'a str) -> &'a str {
+        let mut now = name;
+        for _ in 0..8 {
+            match self.former.iter().find(|(f, _)| fold(f) == fold(now)) {
+                Some((_, next)) => now = next,
+                None => break,
+            }
+        }
+        now
     }
 }
 
@@ -127,8 +143,10 @@ pub fn tenth_hours(field: &str, value: &str) -> Result<i64> {
 pub fn municipality(field: &str, value: &str, ctx: &Context) -> Result<String> {
     let v = text(field, value, MAX_NAME)?;
     let key = fold(&v);
+    let former = ctx.former.iter().map(|(f, _)| f);
     ctx.municipalities
         .iter()
+        .chain(former)
         .find(|m| fold(m) == key)
         .cloned()
         .ok_or_else(|| {
@@ -149,6 +167,20 @@ pub fn activity(field: &str, value: &str, ctx: &Context) -> Result<String> {
                 .with_value(v)
                 .with_valid(&ctx.activities)
         })
+}
+
+/// A code HQ makes up for a list value (`digital-skills`): 2 to 40 lowercase
+/// letters, digits and hyphens.
+pub fn code(field: &str, value: &str) -> Result<String> {
+    let v = value.trim().to_lowercase();
+    let ok = (2..=40).contains(&v.len())
+        && v.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if ok {
+        Ok(v)
+    } else {
+        Err(ValidationError::new(field, Code::InvalidCode).with_value(value.trim()))
+    }
 }
 
 pub fn language(field: &str, value: &str) -> Result<String> {

@@ -14,7 +14,7 @@
 
 use crate::{mapping_for, read_table, ImportError, Options, RowError};
 use kopa_domain::text::{fold, tokens};
-use kopa_domain::validate::{self as v, Context};
+use kopa_domain::validate::{self as v};
 use kopa_domain::{Code, Date, GroupId, SessionId, ValidationError};
 use kopa_registry::{Registry, SessionDraft};
 use serde::Serialize;
@@ -161,7 +161,7 @@ pub fn import_attendance(
         col("birth_year"),
         col("date"),
     );
-    let ctx = Context::builtin(reg.today());
+    let ctx = reg.lists()?;
     let mut errors = vec![];
     let mut marks: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut valid_rows = 0;

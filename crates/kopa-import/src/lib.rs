@@ -15,8 +15,10 @@ use kopa_registry::{FamilyDraft, Registry};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
+use words::{Kind, Words};
 
 pub mod attendance;
+pub mod words;
 pub use attendance::{import_attendance, AttendancePreview};
 
 #[derive(Debug, thiserror::Error)]
@@ -362,19 +364,20 @@ fn check_row(
     number: usize,
     get: &dyn Fn(&str) -> String,
     ctx: &Context,
+    words: &Words,
 ) -> Result<Row, ValidationError> {
     let member = MemberDraft {
         given_name: get("given_name"),
         family_name: get("family_name"),
         birth_year: get("birth_year"),
-        gender: get("gender"),
-        role: get("role"),
+        gender: words.code(Kind::Gender, &get("gender")),
+        role: words.code(Kind::Role, &get("role")),
     };
     member.validate("member", ctx)?;
     let municipality = v::municipality("municipality", &get("municipality"), ctx)?;
-    let languages = split_list(&get("languages"));
+    let languages = words.codes(Kind::Language, &split_list(&get("languages")));
     v::codes("language", &languages, v::language)?;
-    let target_groups = split_list(&get("target_groups"));
+    let target_groups = words.codes(Kind::TargetGroup, &split_list(&get("target_groups")));
     v::codes("target_group", &target_groups, v::target_group)?;
     let consent = get("consent");
     if !consent.trim().is_empty() {
@@ -416,7 +419,8 @@ pub fn import_families(
             .and_then(|(h, _)| header.iter().position(|x| x == h))
     };
     let cols: BTreeMap<&str, Option<usize>> = FIELDS.iter().map(|f| (*f, col(f))).collect();
-    let ctx = Context::builtin(reg.today());
+    let ctx = reg.lists()?;
+    let words = Words::new();
     let mut good = vec![];
     let mut errors = vec![];
     for (i, raw) in rows.iter().enumerate() {
@@ -429,7 +433,7 @@ pub fn import_families(
                 .cloned()
                 .unwrap_or_default()
         };
-        match check_row(number, &get, &ctx) {
+        match check_row(number, &get, &ctx, &words) {
             Ok(r) => good.push(r),
             Err(e) => errors.push(RowError::new(number, e)),
         }

@@ -69,6 +69,47 @@ fn a_valid_file_with_latvian_headers_is_imported_by_household() {
     );
 }
 
+/// A coordinator's list in Latvian and Russian words, not codes: roles, genders,
+/// target groups and languages as the app shows them. A value no list holds is an
+/// error that names the valid ones.
+#[test]
+fn values_are_read_in_the_users_words_and_a_wrong_one_names_the_valid_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = registry(dir.path());
+    let text = "Ģimene;Vārds;Uzvārds;Dzimšanas gads;Dzimums;Loma;Pašvaldība;Valodas;Mērķa grupas
+1;Ilze;Kalniņa;1990;sieviete;vecāks;Krāslava;latviešu, krievu;jaunās ģimenes
+1;Toms;Kalniņš;2019;vīrietis;bērns;Krāslava;latviešu;bērni
+2;Сергей;Иванов;1948;мужчина;бабушка или дедушка;Dagda;русский;seniori
+";
+    let file = write(dir.path(), "vardi.csv", text);
+    let p = import_families(&mut reg, &file, None, Options::default()).unwrap();
+    assert!(p.errors.is_empty(), "{:?}", p.errors);
+    assert_eq!(p.imported.len(), 2);
+    let ivanov = reg
+        .list_families()
+        .unwrap()
+        .into_iter()
+        .find(|f| f.name == "Иванов")
+        .unwrap();
+    let f = reg.family(ivanov.id.parse().unwrap()).unwrap();
+    assert_eq!(f.languages, ["ru"]);
+    assert_eq!(f.target_groups, ["senior"]);
+    assert_eq!(
+        (f.persons[0].gender.as_str(), f.persons[0].role.as_str()),
+        ("male", "grandparent")
+    );
+
+    let bad = "Vārds;Uzvārds;Loma;Pašvaldība\nAnna;Ozola;kaimiņiene;Preiļi\n";
+    let file = write(dir.path(), "slikti.csv", bad);
+    let p = import_families(&mut reg, &file, None, Options::default()).unwrap();
+    let e = &p.errors[0];
+    assert_eq!(
+        (e.row, e.field.as_str(), e.code.as_str()),
+        (2, "member.role", "unknown-role")
+    );
+    assert!(e.valid.contains(&"parent".to_string()), "{:?}", e.valid);
+}
+
 #[test]
 fn bad_rows_are_listed_and_nothing_is_imported_unless_skipped() {
     let dir = tempfile::tempdir().unwrap();

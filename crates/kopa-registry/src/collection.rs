@@ -29,6 +29,10 @@ pub enum Collection {
     Indicators,
     /// Duplicate decisions: two person ids that are one person.
     Links,
+    /// Municipalities HQ added, renamed or retired (beside the built-in ones).
+    Municipalities,
+    /// Activity types HQ added.
+    Activities,
 }
 
 use Collection::*;
@@ -37,8 +41,20 @@ impl Collection {
     /// Every collection: a branch document's maps, the reference document's, then
     /// the single records at a document's root.
     pub const ALL: &'static [Collection] = &[
-        Groups, Sessions, Volunteers, Trainings, Events, Erased, Replaced, Projects, Indicators,
-        Links, Family, Branch,
+        Groups,
+        Sessions,
+        Volunteers,
+        Trainings,
+        Events,
+        Erased,
+        Replaced,
+        Projects,
+        Indicators,
+        Links,
+        Municipalities,
+        Activities,
+        Family,
+        Branch,
     ];
 
     /// The maps of a branch document, each from record id to record, in the order
@@ -47,11 +63,9 @@ impl Collection {
         Groups, Sessions, Volunteers, Trainings, Events, Erased, Replaced,
     ];
 
-    /// The maps of the reference document that are projected.
-    pub const REFERENCE: &'static [Collection] = &[Projects, Indicators, Links];
-
-    /// Reference lists kept in the reference document but not projected yet.
-    pub const REFERENCE_LISTS: &'static [&'static str] = &["municipalities", "activities"];
+    /// The maps of the reference document, in the order it is created with.
+    pub const REFERENCE: &'static [Collection] =
+        &[Projects, Indicators, Links, Municipalities, Activities];
 
     /// Where the collection is, in the order a record is looked for by id.
     const LOCATE: &'static [Collection] = &[
@@ -73,6 +87,8 @@ impl Collection {
             Projects => "projects",
             Indicators => "indicators",
             Links => "links",
+            Municipalities => "municipalities",
+            Activities => "activities",
         }
     }
 
@@ -85,7 +101,7 @@ impl Collection {
     pub fn document_kind(self) -> &'static str {
         match self {
             Family => "family",
-            Projects | Indicators | Links => "reference",
+            Projects | Indicators | Links | Municipalities | Activities => "reference",
             _ => "branch",
         }
     }
@@ -103,6 +119,8 @@ impl Collection {
             Projects => "project",
             Indicators => "indicator",
             Links => "person-link",
+            Municipalities => "municipality",
+            Activities => "activity",
             Erased | Replaced => "record",
         }
     }
@@ -148,6 +166,8 @@ impl Collection {
             Projects => &[("p_projects", "id")],
             Indicators => &[("p_indicators", "id")],
             Links => &[("p_person_links", "id")],
+            Municipalities => &[("p_municipalities", "code")],
+            Activities => &[("p_activities", "code")],
         }
     }
 

@@ -84,6 +84,7 @@ error_codes! {
     UnknownBranch = "unknown-branch", retry: false;
     InvalidAgeBand = "invalid-age-band", retry: false;
     UnknownCategory = "unknown-category", retry: false;
+    InvalidCode = "invalid-code", retry: false;
     /// Two passphrases typed to create a replica differ (checked by the UI and CLI).
     PassphraseMismatch = "passphrase-mismatch", retry: false;
     // Sync files and network sync batches: refused, nothing changed.
@@ -178,6 +179,7 @@ impl From<kopa_domain::Code> for ErrorCode {
             Code::UnknownBranch => ErrorCode::UnknownBranch,
             Code::InvalidAgeBand => ErrorCode::InvalidAgeBand,
             Code::UnknownCategory => ErrorCode::UnknownCategory,
+            Code::InvalidCode => ErrorCode::InvalidCode,
         }
     }
 }

@@ -287,6 +287,27 @@ fn project_record(
                 serde_json::to_string(&branches).unwrap_or_default()
             ])?;
         }
+        Collection::Municipalities => {
+            let m: ListValue = hydrate_prop(doc, coll_obj, rid)?;
+            conn.prepare_cached(
+                "INSERT INTO p_municipalities(code, doc_id, labels, until, successor) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                rid, doc_id, serde_json::to_string(&m.labels).unwrap_or_default(),
+                m.until.map(|d| d.to_string()), m.successor
+            ])?;
+        }
+        Collection::Activities => {
+            let a: ListValue = hydrate_prop(doc, coll_obj, rid)?;
+            conn.prepare_cached(
+                "INSERT INTO p_activities(code, doc_id, labels) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![
+                rid,
+                doc_id,
+                serde_json::to_string(&a.labels).unwrap_or_default()
+            ])?;
+        }
         Collection::Links => {
             let l: PersonLink = hydrate_prop(doc, coll_obj, rid)?;
             conn.prepare_cached(

@@ -270,6 +270,8 @@ fn canonical_persons(links: &[(String, String)]) -> HashMap<String, String> {
 struct Filter {
     values: BTreeMap<Param, Vec<String>>,
     numbers: BTreeMap<Param, i64>,
+    /// Former municipalities and what they became part of.
+    former: Vec<(String, String)>,
     /// Counting the persons who asked to be forgotten that the filters on who a
     /// person is leave out, instead of the persons they keep.
     erased_left_out: bool,
@@ -292,7 +294,10 @@ impl Filter {
             let value = format!("{} ({})", e.value.clone().unwrap_or_default(), ind.name);
             kopa_registry::Error::from(e.with_value(value))
         };
-        let mut f = Filter::default();
+        let mut f = Filter {
+            former: lists.ctx.former.clone(),
+            ..Filter::default()
+        };
         for (key, value) in &ind.params {
             let param = Param::parse(key, key).map_err(named)?;
             // A branch id HQ checked when it wrote the indicator: a branch's replica
@@ -326,7 +331,20 @@ impl Filter {
     }
     fn place(&self, activity: &str, municipality: &str, branch: &str) -> bool {
         self.any(Param::Activity, |a| a == activity)
-            && self.any(Param::Municipality, |m| fold(m) == fold(municipality))
+            && self.any(Param::Municipality, |m| {
+                // A record of a former municipality counts for the one it became.
+                let mut now = municipality;
+                for _ in 0..8 {
+                    if fold(m) == fold(now) {
+                        return true;
+                    }
+                    match self.former.iter().find(|(f, _)| fold(f) == fold(now)) {
+                        Some((_, next)) => now = next,
+                        None => return false,
+                    }
+                }
+                false
+            })
             && self.any(Param::Branch, |b| b == branch)
     }
     fn asks_who(&self) -> bool {

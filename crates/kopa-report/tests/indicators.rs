@@ -376,3 +376,144 @@ fn an_erased_person_stays_in_plain_figures_and_filtered_ones_say_they_left_them_
     let seniors_row = rows.iter().find(|r| r[0] == "seniors").unwrap();
     assert_eq!(seniors_row[5], "1");
 }
+
+/// HQ adds to the lists: a former municipality (renamed in a reform) with what it
+/// became, and a new activity type. One branch laptop receives them from the hub,
+/// another by a sync file; both record with them; HQ's report on the new
+/// municipality counts the family registered under the old name.
+#[test]
+fn values_hq_adds_to_the_lists_reach_branches_by_hub_and_by_file() {
+    let mut w = world();
+    let kr_id = w.kr.identity().branch_id;
+    let dir = tempfile::tempdir().unwrap();
+    let mut kr2 = join(&mut w.hub, dir.path(), "kr2", &kr_id, env(9));
+    let mut hq = join(&mut w.hub, dir.path(), "hq", "hq", env(10));
+    let apes = ListValueDraft {
+        value: "Apes novads".into(),
+        until: Some("2021-06-30".into()),
+        becomes: Some("Smiltenes novads".into()),
+        ..Default::default()
+    };
+    // What it becomes must be known first.
+    let e = hq.add_list_value(RefList::Municipality, &apes).unwrap_err();
+    assert_eq!(e.code().as_str(), "unknown-municipality");
+    let smiltene = ListValueDraft {
+        value: "Smiltenes novads".into(),
+        labels: vec![("ru".into(), "Смилтенский край".into())],
+        ..Default::default()
+    };
+    hq.add_list_value(RefList::Municipality, &smiltene).unwrap();
+    hq.add_list_value(RefList::Municipality, &apes).unwrap();
+    let digital = ListValueDraft {
+        value: "digital-skills".into(),
+        labels: vec![
+            ("lv".into(), "Digitālās prasmes".into()),
+            ("ru".into(), "Цифровые навыки".into()),
+        ],
+        ..Default::default()
+    };
+    hq.add_list_value(RefList::Activity, &digital).unwrap();
+    let refused =
+        w.kr.add_list_value(RefList::Activity, &digital)
+            .unwrap_err();
+    assert_eq!(
+        refused.code().as_str(),
+        "not-allowed",
+        "only HQ edits the lists"
+    );
+    assert_eq!(
+        hq.add_list_value(
+            RefList::Activity,
+            &ListValueDraft {
+                value: "Digitālās".into(),
+                ..Default::default()
+            }
+        )
+        .unwrap_err()
+        .code()
+        .as_str(),
+        "invalid-code"
+    );
+    // Before the lists arrive, a branch cannot use them.
+    assert!(w
+        .kr
+        .add_group(&GroupDraft {
+            name: "Datori".into(),
+            activity: "digital-skills".into(),
+            ..Default::default()
+        })
+        .is_err());
+    sync_through(&mut hq, &mut w.hub, "hq", None).unwrap();
+    // The first laptop by the hub.
+    sync_through(&mut w.kr, &mut w.hub, "kr", None).unwrap();
+    let lists = w.kr.lists().unwrap();
+    assert!(lists.activities.contains(&"digital-skills".to_string()));
+    assert!(lists
+        .former
+        .contains(&("Apes novads".into(), "Smiltenes novads".into())));
+    let fid = family_in(&mut w.kr, "Bērziņi", "apes novads");
+    assert_eq!(
+        w.kr.family(fid).unwrap().summary.municipality,
+        "Apes novads",
+        "kept as written"
+    );
+    let datori =
+        w.kr.add_group(&GroupDraft {
+            name: "Datori".into(),
+            activity: "digital-skills".into(),
+            municipality: Some("Apes novads".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let p = w.kr.family(fid).unwrap().persons[0].id.clone();
+    session(&mut w.kr, &datori.key(), "2026-11-05", vec![p]);
+    // The second laptop by a file from HQ's desktop.
+    introduce(&mut hq, &mut kr2);
+    let (file, _) = hq.export_sync_file(&kr_id).unwrap();
+    kr2.import_sync_file(&file).unwrap();
+    assert!(kr2
+        .lists()
+        .unwrap()
+        .activities
+        .contains(&"digital-skills".to_string()));
+    family_in(&mut kr2, "Kalniņi", "Smiltenes novads");
+    sync_through(&mut kr2, &mut w.hub, "kr2", None).unwrap();
+    sync_through(&mut w.kr, &mut w.hub, "kr", None).unwrap();
+
+    let proj = project(&mut w.hub, &[]);
+    let digital_only = [(Param::Activity, "digital-skills")];
+    indicator(
+        &mut w.hub,
+        proj,
+        "digital",
+        Rule::SessionsHeld,
+        &digital_only,
+    )
+    .unwrap();
+    // A filter on the new municipality counts what was recorded under the old name.
+    let on_smiltene = [(Param::Municipality, "Smiltenes novads")];
+    indicator(
+        &mut w.hub,
+        proj,
+        "held in Smiltene",
+        Rule::SessionsHeld,
+        &on_smiltene,
+    )
+    .unwrap();
+    let on_ape = [(Param::Municipality, "Apes novads")];
+    indicator(&mut w.hub, proj, "held in Ape", Rule::SessionsHeld, &on_ape).unwrap();
+    let on_kraslava = [(Param::Municipality, "Krāslava")];
+    indicator(
+        &mut w.hub,
+        proj,
+        "held in Krāslava",
+        Rule::SessionsHeld,
+        &on_kraslava,
+    )
+    .unwrap();
+    let r = report(&mut w.hub, proj);
+    assert_eq!(value(&r, "digital"), 1);
+    assert_eq!(value(&r, "held in Smiltene"), 1);
+    assert_eq!(value(&r, "held in Ape"), 1);
+    assert_eq!(value(&r, "held in Krāslava"), 2, "not the Ape group's");
+}

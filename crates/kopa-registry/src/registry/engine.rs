@@ -284,7 +284,7 @@ impl Registry {
     /// What validation knows: today and the built-in reference lists. (HQ-defined
     /// municipalities and activity types will come through the reference document.)
     pub(super) fn context(&self) -> Result<Context> {
-        Ok(Context::builtin(self.today()))
+        self.lists_on(self.today())
     }
 
     pub(super) fn new_key(&mut self) -> String {
@@ -315,9 +315,8 @@ impl Registry {
     /// Creates the reference document with its skeleton (HQ's, once).
     pub(super) fn create_reference_doc(&mut self) -> Result<()> {
         self.write_new(DocId::Reference, "hq", "reference.create", |e| {
-            let lists = Collection::REFERENCE.iter().map(|c| c.key());
-            for c in lists.chain(Collection::REFERENCE_LISTS.iter().copied()) {
-                e.tx.put_object(ROOT, c, automerge::ObjType::Map)?;
+            for c in Collection::REFERENCE {
+                e.tx.put_object(ROOT, c.key(), automerge::ObjType::Map)?;
             }
             Ok(())
         })

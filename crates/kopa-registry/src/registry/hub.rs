@@ -11,7 +11,7 @@ use automerge::Automerge;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
 use base64::Engine;
 use kopa_domain::text::fold;
-use kopa_domain::validate::{self as v, Context};
+use kopa_domain::validate::{self as v};
 use kopa_domain::{Branch, BranchId, DeviceId, Role};
 use rand::RngCore;
 use rusqlite::{params, OptionalExtension};
@@ -77,7 +77,7 @@ impl Registry {
                 action: "register branches",
             });
         }
-        let ctx = Context::builtin(self.now().date());
+        let ctx = self.context()?;
         let info = Branch {
             name: v::text("branch", name, v::MAX_NAME)?,
             municipality: v::municipality("municipality", municipality, &ctx)?,

@@ -1,10 +1,13 @@
-//! HQ's reference data: donor projects and their indicators.
+//! HQ's reference data: donor projects and their indicators, and the reference lists
+//! HQ adds to (municipalities with their renames, activity types).
 
 use super::Registry;
 use crate::collection::Collection;
 use crate::docs::DocId;
 use crate::error::{Error, Result};
 use crate::views::*;
+use kopa_domain::text::fold;
+use kopa_domain::validate::Context;
 use kopa_domain::validate::{self as v};
 use kopa_domain::*;
 use rusqlite::OptionalExtension;
@@ -30,7 +33,140 @@ pub struct IndicatorDraft {
     pub target: String,
 }
 
+/// A reference list HQ adds values to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RefList {
+    Municipality,
+    Activity,
+}
+
+impl RefList {
+    pub fn parse(s: &str) -> Option<RefList> {
+        match s.trim().to_lowercase().as_str() {
+            "municipality" => Some(RefList::Municipality),
+            "activity" => Some(RefList::Activity),
+            _ => None,
+        }
+    }
+
+    fn collection(self) -> Collection {
+        match self {
+            RefList::Municipality => Collection::Municipalities,
+            RefList::Activity => Collection::Activities,
+        }
+    }
+}
+
+/// A value for a reference list: a municipality's name or an activity's code, its
+/// labels, and for a municipality that was merged or renamed, the last day it
+/// existed and the municipality it became part of.
+#[derive(Clone, Debug, Default)]
+pub struct ListValueDraft {
+    pub value: String,
+    /// `(language, label)`: `lv`, `ru` or `en`.
+    pub labels: Vec<(String, String)>,
+    pub until: Option<String>,
+    pub becomes: Option<String>,
+}
+
 impl Registry {
+    /// Adds a value to a reference list, or relabels or retires one already there
+    /// (built in or HQ's): every replica accepts it once the reference document
+    /// reaches it. Records keep the value they were written with. Only HQ.
+    pub fn add_list_value(&mut self, list: RefList, draft: &ListValueDraft) -> Result<()> {
+        self.require_hq("edit reference lists")?;
+        let ctx = self.context()?;
+        let value = match list {
+            RefList::Municipality => {
+                let v = v::text("value", &draft.value, v::MAX_NAME)?;
+                // The spelling already known, if it is known.
+                v::municipality("value", &v, &ctx).unwrap_or(v)
+            }
+            RefList::Activity => v::code("value", &draft.value)?,
+        };
+        let mut labels = BTreeMap::new();
+        for (i, (lang, label)) in draft.labels.iter().enumerate() {
+            let field = format!("label[{}]", i + 1);
+            let lang = v::language(&field, lang)?;
+            if !["lv", "ru", "en"].contains(&lang.as_str()) {
+                return Err(ValidationError::new(field, Code::UnknownLanguage)
+                    .with_value(lang)
+                    .with_valid(["lv", "ru", "en"])
+                    .into());
+            }
+            labels.insert(lang, v::text(&field, label, v::MAX_NAME)?);
+        }
+        let given = |s: &Option<String>| {
+            s.as_deref()
+                .filter(|s| !s.trim().is_empty())
+                .map(String::from)
+        };
+        let until = given(&draft.until)
+            .map(|d| v::date("until", &d))
+            .transpose()?;
+        let successor = given(&draft.becomes)
+            .map(|m| v::municipality("becomes", &m, &ctx))
+            .transpose()?;
+        if list == RefList::Activity && (until.is_some() || successor.is_some()) {
+            return Err(ValidationError::new("until", Code::InvalidParam).into());
+        }
+        if successor
+            .as_deref()
+            .is_some_and(|s| fold(s) == fold(&value))
+        {
+            return Err(ValidationError::new("becomes", Code::InvalidParam)
+                .with_value(&value)
+                .into());
+        }
+        let entry = ListValue {
+            labels,
+            until,
+            successor,
+        };
+        self.ensure_reference()?;
+        self.write(DocId::Reference, "list.value", |e| {
+            let map = e.collection(list.collection())?;
+            e.record(&value);
+            e.insert(&map, &value, &entry)
+        })
+    }
+
+    /// The reference lists as this replica knows them now: the built-in ones with
+    /// what HQ added, renamed or retired.
+    pub fn lists(&self) -> Result<Context> {
+        self.context()
+    }
+
+    /// The built-in lists as of `today`, with HQ's values: a municipality HQ gave an
+    /// end and a successor moves to the former ones; a new one joins the current.
+    pub(super) fn lists_on(&self, today: Date) -> Result<Context> {
+        let mut ctx = Context::builtin(today);
+        let mut s = self
+            .db()
+            .prepare_cached("SELECT code, successor FROM p_municipalities ORDER BY code")?;
+        let rows: Vec<(String, Option<String>)> = s
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (name, successor) in rows {
+            ctx.municipalities.retain(|m| fold(m) != fold(&name));
+            ctx.former.retain(|(f, _)| fold(f) != fold(&name));
+            match successor {
+                Some(next) => ctx.former.push((name, next)),
+                None => ctx.municipalities.push(name),
+            }
+        }
+        let mut s = self
+            .db()
+            .prepare_cached("SELECT code FROM p_activities ORDER BY code")?;
+        for code in s.query_map([], |r| r.get::<_, String>(0))? {
+            let code = code?;
+            if !ctx.activities.contains(&code) {
+                ctx.activities.push(code);
+            }
+        }
+        Ok(ctx)
+    }
+
     pub(super) fn ensure_reference(&mut self) -> Result<()> {
         if !self.holds(DocId::Reference)? {
             self.create_reference_doc()?;
