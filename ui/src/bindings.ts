@@ -3,7 +3,7 @@
 
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;
 
-export type ErrorCode = "wrong-passphrase" | "no-replica" | "already-exists" | "not-found" | "no-such-candidate" | "not-allowed" | "corrupt" | "storage" | "storage-busy" | "io" | "locked" | "required" | "too-long" | "invalid-date" | "date-in-future" | "date-order" | "birth-year-range" | "invalid-number" | "number-range" | "unknown-municipality" | "unknown-activity" | "unknown-target-group" | "unknown-language" | "unknown-gender" | "unknown-role" | "invalid-member" | "invalid-guests" | "invalid-id" | "not-enrolled" | "unknown-rule" | "invalid-param" | "unknown-person" | "ambiguous-person" | "invalid-mark" | "no-such-folder" | "unknown-branch" | "invalid-age-band" | "unknown-category" | "invalid-code" | "passphrase-mismatch" | "sync-not-for-us" | "sync-damaged" | "sync-unknown-signer" | "sync-bad-signature" | "sync-not-owner" | "sync-unknown-peer" | "sync-not-readable" | "sync-malformed" | "sync-no-progress" | "sync-waiting" | "net-invite" | "net-not-joined" | "net-address" | "net-certificate" | "net-unauthorised" | "net-refused" | "net-protocol" | "net-too-large" | "net-unreachable" | "net-interrupted" | "net-busy" | "net-rate-limited" | "net-server" | "usage";
+export type ErrorCode = "wrong-passphrase" | "no-replica" | "already-exists" | "not-found" | "no-such-candidate" | "not-allowed" | "corrupt" | "storage" | "storage-busy" | "io" | "locked" | "required" | "too-long" | "invalid-date" | "date-in-future" | "date-order" | "birth-year-range" | "invalid-number" | "number-range" | "unknown-municipality" | "unknown-activity" | "unknown-target-group" | "unknown-language" | "unknown-gender" | "unknown-role" | "invalid-member" | "invalid-guests" | "invalid-id" | "not-enrolled" | "unknown-rule" | "invalid-param" | "unknown-person" | "ambiguous-person" | "invalid-mark" | "no-such-folder" | "unknown-branch" | "invalid-age-band" | "unknown-category" | "invalid-code" | "unknown-option" | "unknown-field" | "passphrase-mismatch" | "sync-not-for-us" | "sync-damaged" | "sync-unknown-signer" | "sync-bad-signature" | "sync-not-owner" | "sync-unknown-peer" | "sync-not-readable" | "sync-malformed" | "sync-no-progress" | "sync-waiting" | "net-invite" | "net-not-joined" | "net-address" | "net-certificate" | "net-unauthorised" | "net-refused" | "net-protocol" | "net-too-large" | "net-unreachable" | "net-interrupted" | "net-busy" | "net-rate-limited" | "net-server" | "usage";
 
 export type CommandError = { code: ErrorCode, 
 /**
@@ -27,7 +27,11 @@ open: boolean, identity: Identity | null, today: string, };
 
 export type CreateBranch = { name: string, municipality: string, passphrase: string, user: string, };
 
-export type MemberDraft = { given_name: string, family_name: string, birth_year: string, gender: string, role: string, };
+export type MemberDraft = { given_name: string, family_name: string, birth_year: string, gender: string, role: string, 
+/**
+ * Values of HQ's person fields: field code → text as typed.
+ */
+fields: { [key in string]?: string }, };
 
 export type FamilyDraft = { name: string | null, municipality: string | null, languages: Array<string> | null, target_groups: Array<string> | null, contact: string | null, 
 /**
@@ -41,7 +45,12 @@ members: Array<MemberDraft>,
 /**
  * Consent date, `YYYY-MM-DD`; empty is no consent (an edit keeps the one given).
  */
-consent: string | null, consent_scope?: string, };
+consent: string | null, consent_scope?: string, 
+/**
+ * Values of HQ's family fields: field code → text as typed (in an edit, only
+ * the fields given change; an empty one clears the value).
+ */
+fields: { [key in string]?: string }, };
 
 export type GroupDraft = { name: string, activity: string, 
 /**
@@ -51,7 +60,11 @@ municipality?: string, facilitators: Array<string>,
 /**
  * ISO weekday, 1 = Monday.
  */
-weekday: string | null, time: string | null, place: string | null, start?: string, end?: string, };
+weekday: string | null, time: string | null, place: string | null, start?: string, end?: string, 
+/**
+ * Values of HQ's group fields: field code → text as typed.
+ */
+fields: { [key in string]?: string }, };
 
 export type SessionDraft = { group: string, date: string, time: string | null, 
 /**
@@ -66,7 +79,11 @@ topics: string | null, attended: Array<string>,
  * Unregistered guests, `(category, count)`: adult, child, senior, volunteer,
  * other. A category counted twice adds up; a count of 0 is left out.
  */
-guests: Array<[string, number]>, facilitators: Array<string>, note: string | null, };
+guests: Array<[string, number]>, facilitators: Array<string>, note: string | null, 
+/**
+ * Values of HQ's session fields: field code → text as typed.
+ */
+fields: { [key in string]?: string }, };
 
 export type Choices = { municipalities: Array<string>, activities: Array<string>, languages: Array<string>, target_groups: Array<string>, genders: Array<string>, roles: Array<string>, guest_categories: Array<string>, };
 
@@ -126,7 +143,11 @@ export type Identity = { branch_id: string, branch_name: string, municipality: s
 
 export type FamilySummary = { id: string, name: string, branch: string, municipality: string, status: string, members: number, };
 
-export type PersonView = { id: string, family_id: string, given_name: string, family_name: string, birth_year: number | null, gender: string, role: string, };
+export type PersonView = { id: string, family_id: string, given_name: string, family_name: string, birth_year: number | null, gender: string, role: string, 
+/**
+ * Values of HQ's person fields: field code → value.
+ */
+fields: { [key in string]?: string }, };
 
 export type ConsentView = { date: string, scope: string, recorded_by: string, };
 
@@ -136,7 +157,11 @@ export type FollowUpView = { id: string, due: string, text: string, done: boolea
 
 export type AttendanceView = { session_id: string, group_id: string, group_name: string, date: string, person_id: string, };
 
-export type FamilyDetail = { languages: Array<string>, target_groups: Array<string>, contact: string | null, consent: ConsentView | null, registered: string, persons: Array<PersonView>, notes: Array<NoteView>, follow_ups: Array<FollowUpView>, attendance: Array<AttendanceView>, conflicts: Array<ConflictView>, id: string, name: string, branch: string, municipality: string, status: string, members: number, };
+export type FamilyDetail = { languages: Array<string>, target_groups: Array<string>, contact: string | null, consent: ConsentView | null, registered: string, persons: Array<PersonView>, notes: Array<NoteView>, follow_ups: Array<FollowUpView>, attendance: Array<AttendanceView>, conflicts: Array<ConflictView>, 
+/**
+ * Values of HQ's family fields: field code → value.
+ */
+fields: { [key in string]?: string }, id: string, name: string, branch: string, municipality: string, status: string, members: number, };
 
 export type SearchHit = { family: FamilySummary, 
 /**

@@ -19,6 +19,8 @@ error-unknown-branch = is not a branch HQ knows: { $value }
 error-invalid-age-band = is not an age band (a range such as 18-25, or 65+): { $value }
 error-unknown-category = is not a known head-count category: { $value }
 error-invalid-code = must be 2 to 40 lowercase letters, digits and hyphens (digital-skills): { $value }
+error-unknown-option = is not one of the field's options: { $value }
+error-unknown-field = is not a field HQ defined for this record: { $value }
 error-invalid-member = must be written as GIVEN;FAMILY;BIRTH_YEAR;GENDER;ROLE: { $value }
 error-invalid-guests = must be written as CATEGORY=NUMBER: { $value }
 error-invalid-id = is not a valid id: { $value }

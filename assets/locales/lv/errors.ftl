@@ -19,6 +19,8 @@ error-unknown-branch = nav HQ zināma nodaļa: { $value }
 error-invalid-age-band = nav vecuma grupa (diapazons, piemēram, 18-25 vai 65+): { $value }
 error-unknown-category = nav zināma dalībnieku skaita kategorija: { $value }
 error-invalid-code = jābūt 2 līdz 40 mazajiem latīņu burtiem, cipariem un defisēm (digital-skills): { $value }
+error-unknown-option = nav viena no lauka izvēlēm: { $value }
+error-unknown-field = nav HQ definēts šī ieraksta lauks: { $value }
 error-invalid-member = jāraksta kā VĀRDS;UZVĀRDS;DZIMŠANAS_GADS;DZIMUMS;LOMA: { $value }
 error-invalid-guests = jāraksta kā KATEGORIJA=SKAITS: { $value }
 error-invalid-id = nav derīgs identifikators: { $value }

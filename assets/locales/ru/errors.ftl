@@ -19,6 +19,8 @@ error-unknown-branch = не известное штабу отделение: { 
 error-invalid-age-band = не возрастная группа (диапазон, например 18-25, или 65+): { $value }
 error-unknown-category = неизвестная категория подсчёта: { $value }
 error-invalid-code = должен состоять из 2–40 строчных латинских букв, цифр и дефисов (digital-skills): { $value }
+error-unknown-option = не один из вариантов поля: { $value }
+error-unknown-field = не поле, заданное штабом для этой записи: { $value }
 error-invalid-member = пишите как ИМЯ;ФАМИЛИЯ;ГОД_РОЖДЕНИЯ;ПОЛ;РОЛЬ: { $value }
 error-invalid-guests = пишите как КАТЕГОРИЯ=ЧИСЛО: { $value }
 error-invalid-id = неверный идентификатор: { $value }

@@ -90,6 +90,9 @@ pub enum Command {
     /// Reference lists: municipalities (with renames) and activity types (HQ adds).
     #[command(subcommand)]
     List(ListCmd),
+    /// Fields HQ adds to families, persons, groups, sessions and events.
+    #[command(subcommand)]
+    Field(FieldCmd),
     /// A project's indicators for a period, against targets, disaggregated.
     Report(ReportArgs),
     /// Write an encrypted backup (same passphrase): to --out FILE, or into --dir DIR
@@ -269,6 +272,48 @@ pub enum SyncCmd {
 #[derive(Subcommand, Debug)]
 pub enum PeerCmd {
     Add { card: PathBuf },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum FieldCmd {
+    /// Defines a field, or relabels one: `field add housing --on family --kind choice
+    /// --label lv="Mājokļa situācija" --option "rented:lv=Īrēts;ru=Арендованное"`.
+    Add {
+        /// Its code: lowercase letters, digits and hyphens.
+        code: String,
+        /// family, person, group, session or event.
+        #[arg(long)]
+        on: String,
+        /// text, number, date, yes-no, choice or choices.
+        #[arg(long)]
+        kind: String,
+        /// LANG=TEXT for lv, ru, en; repeat (a Latvian label is required).
+        #[arg(long)]
+        label: Vec<String>,
+        /// LANG=TEXT shown under the input; repeat.
+        #[arg(long = "help-text")]
+        help: Vec<String>,
+        /// A choice: CODE, or CODE:LANG=LABEL;LANG=LABEL; repeat.
+        #[arg(long)]
+        option: Vec<String>,
+        #[arg(long)]
+        required: bool,
+        /// A number's least value.
+        #[arg(long)]
+        min: Option<String>,
+        /// A number's greatest value, a text's greatest length.
+        #[arg(long)]
+        max: Option<String>,
+        /// Only the records of this project's branches have it.
+        #[arg(long)]
+        project: Option<String>,
+    },
+    /// Hides a field from forms and refuses new values; its values stay.
+    Retire { code: String },
+    /// Switches on a ready-made set: washington-group (the disability questions).
+    Enable { set: String },
+    /// The fields HQ defined.
+    List,
 }
 
 #[derive(Subcommand, Debug)]
@@ -512,6 +557,9 @@ pub struct FamilyArgs {
     /// active or closed.
     #[arg(long)]
     pub status: Option<String>,
+    /// A field HQ defined, CODE=VALUE (a choice as its code or label); repeat.
+    #[arg(long = "field")]
+    pub fields: Vec<String>,
 }
 
 impl FamilyArgs {
@@ -534,6 +582,7 @@ impl FamilyArgs {
             members,
             consent: self.consent.clone(),
             consent_scope: self.consent_scope.clone(),
+            fields: field_args(&self.fields)?,
         })
     }
 }
@@ -553,6 +602,9 @@ pub enum PersonCmd {
         gender: Option<String>,
         #[arg(long)]
         role: Option<String>,
+        /// A person field HQ defined, CODE=VALUE; repeat.
+        #[arg(long = "field")]
+        fields: Vec<String>,
     },
 }
 
@@ -596,12 +648,15 @@ pub struct GroupArgs {
     pub start: Option<String>,
     #[arg(long)]
     pub end: Option<String>,
+    /// A field HQ defined, CODE=VALUE (a choice as its code or label); repeat.
+    #[arg(long = "field")]
+    pub fields: Vec<String>,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum SessionCmd {
     /// Record a session and who came.
-    Record(SessionArgs),
+    Record(Box<SessionArgs>),
     /// Mark persons present (or --absent) at a session.
     Mark {
         session: String,
@@ -651,6 +706,9 @@ pub struct SessionArgs {
     pub facilitator: Vec<String>,
     #[arg(long)]
     pub note: Option<String>,
+    /// A field HQ defined, CODE=VALUE (a choice as its code or label); repeat.
+    #[arg(long = "field")]
+    pub fields: Vec<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -704,6 +762,9 @@ pub enum EventCmd {
         /// A registered person who took part (id); repeat.
         #[arg(long)]
         participant: Vec<String>,
+        /// An event field HQ defined, CODE=VALUE; repeat.
+        #[arg(long = "field")]
+        fields: Vec<String>,
     },
 }
 
@@ -748,7 +809,26 @@ pub fn member_spec(
         birth_year: part(2),
         gender: part(3),
         role: part(4),
+        fields: Default::default(),
     })
+}
+
+/// `--field CODE=VALUE` arguments; one without `=` is `invalid-param` on `field[i]`.
+pub fn field_args(args: &[String]) -> Result<std::collections::BTreeMap<String, String>> {
+    args.iter()
+        .enumerate()
+        .map(|(i, arg)| {
+            let (code, value) = arg.split_once('=').ok_or_else(|| {
+                let e = kopa_domain::ValidationError::new(
+                    format!("field[{}]", i + 1),
+                    kopa_domain::Code::InvalidParam,
+                )
+                .with_value(arg);
+                CliError::from(kopa_registry::Error::from(e))
+            })?;
+            Ok((code.trim().to_string(), value.to_string()))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -113,6 +113,7 @@ fn run(args: &Cli, out: &Out) -> Result<()> {
         Command::Project(cmd) => hq::project(reg, cmd, out),
         Command::Indicator(cmd) => hq::indicator(reg, cmd, out),
         Command::List(cmd) => hq::list(reg, cmd, out),
+        Command::Field(cmd) => hq::field(reg, cmd, out),
         Command::Report(r) => report::report(reg, r, out),
         Command::Sync(SyncArgs { cmd: Some(cmd) }) => sync::files(reg, cmd, out),
         Command::Sync(SyncArgs { cmd: None }) => sync::network(reg, out),

@@ -36,6 +36,8 @@ pub enum Code {
     InvalidAgeBand,
     UnknownCategory,
     InvalidCode,
+    UnknownOption,
+    UnknownField,
 }
 
 impl Code {
@@ -68,6 +70,8 @@ impl Code {
         Code::InvalidAgeBand,
         Code::UnknownCategory,
         Code::InvalidCode,
+        Code::UnknownOption,
+        Code::UnknownField,
     ];
 
     /// The code written as `as_str` gives it.
@@ -105,6 +109,8 @@ impl Code {
             Code::InvalidAgeBand => "invalid-age-band",
             Code::UnknownCategory => "unknown-category",
             Code::InvalidCode => "invalid-code",
+            Code::UnknownOption => "unknown-option",
+            Code::UnknownField => "unknown-field",
         }
     }
 }

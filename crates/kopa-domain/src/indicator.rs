@@ -34,6 +34,57 @@ pub fn age_range(band: &str) -> Option<(i64, i64)> {
     (0 <= lo && lo <= hi && hi <= 200).then_some((lo, hi))
 }
 
+/// An indicator's filter on one of HQ's fields is kept as `field.<code>`.
+pub const FIELD_PREFIX: &str = "field.";
+/// The filter on the disability breakdown (from the Washington Group answers).
+pub const DISABILITY: &str = "disability";
+
+/// Checks a filter on HQ's fields (`field.<code>`) or on disability, as
+/// [`Param::check`] does for the others: the field must be a family's or a person's
+/// with a short list of values, and each value one of them.
+pub fn check_field_filter(
+    key: &str,
+    field: &str,
+    value: &str,
+    lists: &FilterLists,
+) -> Result<String, ValidationError> {
+    let key = key.trim().to_lowercase();
+    if key == DISABILITY {
+        let mut out: Vec<&str> = vec![];
+        for one in value.split(',').map(|s| s.trim().to_lowercase()) {
+            let v = crate::fields::yes_no(&one).or((one == "unknown").then_some("unknown"));
+            match v {
+                Some(v) if !out.contains(&v) => out.push(v),
+                Some(_) => {}
+                None => {
+                    return Err(ValidationError::new(field, Code::UnknownOption)
+                        .with_value(one)
+                        .with_valid(["yes", "no", "unknown"]))
+                }
+            }
+        }
+        return Ok(out.join(","));
+    }
+    let code = key.strip_prefix(FIELD_PREFIX).unwrap_or(&key);
+    let usable = |d: &crate::FieldDef| {
+        matches!(d.on.as_str(), "family" | "person") && d.kind().is_categorical()
+    };
+    match lists.ctx.fields.get(code).filter(|d| usable(d)) {
+        Some(def) => def.check_filter(field, value),
+        None => Err(ValidationError::new(field, Code::UnknownField)
+            .with_value(code)
+            .with_valid(
+                lists
+                    .ctx
+                    .fields
+                    .iter()
+                    .filter(|(_, d)| usable(d))
+                    .map(|(c, _)| format!("{FIELD_PREFIX}{c}"))
+                    .chain([DISABILITY.to_string()]),
+            )),
+    }
+}
+
 /// What a filter's values are checked against.
 #[derive(Clone, Debug)]
 pub struct FilterLists {

@@ -7,6 +7,7 @@
 
 pub mod date;
 pub mod error;
+pub mod fields;
 pub mod id;
 pub mod indicator;
 pub mod model;
@@ -16,6 +17,7 @@ pub mod validate;
 
 pub use date::{Date, Timestamp};
 pub use error::{Code, ValidationError};
+pub use fields::{FieldDef, FieldKind};
 pub use id::*;
 pub use indicator::{FilterLists, Param, Rule};
 pub use model::*;

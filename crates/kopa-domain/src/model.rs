@@ -162,6 +162,10 @@ pub struct Member {
     pub role: FamilyRole,
     /// Target groups of this person (a child, a senior…), beyond the family's.
     pub target_groups: TagSet,
+    /// Values of the fields HQ defined: field code → value (see `fields`).
+    #[autosurgeon(missing = "BTreeMap::new")]
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
 }
 
 /// Consent to record the family's data.
@@ -221,6 +225,10 @@ pub struct Family {
     #[autosurgeon(missing = "BTreeMap::new")]
     #[serde(default)]
     pub replaced_heads: BTreeMap<String, TagSet>,
+    /// Values of the fields HQ defined: field code → value (see `fields`).
+    #[autosurgeon(missing = "BTreeMap::new")]
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
@@ -238,6 +246,10 @@ pub struct Group {
     /// Usual start time, `HH:MM`.
     pub time: Option<String>,
     pub place: Option<String>,
+    /// Values of the fields HQ defined: field code → value (see `fields`).
+    #[autosurgeon(missing = "BTreeMap::new")]
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
@@ -254,6 +266,10 @@ pub struct Session {
     /// Guests counted but not registered, by category.
     pub guests: BTreeMap<String, i64>,
     pub note: String,
+    /// Values of the fields HQ defined: field code → value (see `fields`).
+    #[autosurgeon(missing = "BTreeMap::new")]
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
@@ -284,6 +300,10 @@ pub struct Event {
     pub head_counts: BTreeMap<String, i64>,
     /// Registered persons who took part.
     pub participants: TagSet,
+    /// Values of the fields HQ defined: field code → value (see `fields`).
+    #[autosurgeon(missing = "BTreeMap::new")]
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
 }
 
 /// A branch as HQ knows it.

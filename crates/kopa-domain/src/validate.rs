@@ -4,9 +4,11 @@
 
 use crate::date::Date;
 use crate::error::{Code, ValidationError};
+use crate::fields::FieldDef;
 use crate::model::{FamilyRole, Gender, Member, TagSet, TargetGroup};
 use crate::reference;
 use crate::text::fold;
+use std::collections::BTreeMap;
 
 pub type Result<T> = std::result::Result<T, ValidationError>;
 
@@ -20,6 +22,9 @@ pub struct Context {
     /// older records and lists keep the name they were written with.
     pub former: Vec<(String, String)>,
     pub activities: Vec<String>,
+    /// The fields HQ defined that records here have: code → definition (retired
+    /// ones included: their values stay; new values are refused).
+    pub fields: BTreeMap<String, FieldDef>,
 }
 
 impl Context {
@@ -34,7 +39,19 @@ impl Context {
                 .map(|(a, b)| (a.to_string(), b.to_string()))
                 .collect(),
             activities: owned(reference::ACTIVITY_TYPES),
+            fields: BTreeMap::new(),
         }
+    }
+
+    /// The fields of `record` forms show, in HQ's order.
+    pub fn fields_of(&self, record: &str) -> Vec<(&String, &FieldDef)> {
+        let mut out: Vec<_> = self
+            .fields
+            .iter()
+            .filter(|(_, d)| d.on == record && !d.retired)
+            .collect();
+        out.sort_by_key(|(code, d)| (d.position, code.as_str()));
+        out
     }
 
     /// What a municipality is called now: itself, or what it became part of (any
@@ -254,6 +271,8 @@ pub struct MemberDraft {
     pub birth_year: String,
     pub gender: String,
     pub role: String,
+    /// Values of HQ's person fields: field code → text as typed.
+    pub fields: BTreeMap<String, String>,
 }
 
 impl MemberDraft {
@@ -268,7 +287,9 @@ impl MemberDraft {
     }
 
     pub fn validate(&self, field: &str, ctx: &Context) -> Result<Member> {
+        let fields = field_values("person", &format!("{field}."), &self.fields, ctx, true)?;
         Ok(Member {
+            fields: kept(fields),
             given_name: text(&format!("{field}.given_name"), &self.given_name, MAX_NAME)?,
             family_name: text(&format!("{field}.family_name"), &self.family_name, MAX_NAME)?,
             birth_year: birth_year(&format!("{field}.birth_year"), &self.birth_year, ctx)?,
@@ -278,6 +299,51 @@ impl MemberDraft {
             target_groups: TagSet::default(),
         })
     }
+}
+
+/// Values typed for HQ's fields of a `record` (`family`, `person`…), field code →
+/// raw text, each checked by its definition (errors name `<prefix>fields.<code>`).
+/// A code no active field of that record has is `unknown-field`, naming the ones it
+/// has. Creating a record, a required field left out is `required`; editing one,
+/// only the fields given change. Returns code → value to keep, `None` to clear it.
+pub fn field_values(
+    record: &str,
+    prefix: &str,
+    given: &BTreeMap<String, String>,
+    ctx: &Context,
+    creating: bool,
+) -> Result<BTreeMap<String, Option<String>>> {
+    let active = ctx.fields_of(record);
+    let mut out = BTreeMap::new();
+    for (code, raw) in given {
+        let field = format!("{prefix}fields.{code}");
+        let key = code.trim().to_lowercase();
+        let Some((code, def)) = active.iter().find(|(c, _)| **c == key) else {
+            return Err(ValidationError::new(field, Code::UnknownField)
+                .with_value(code.trim())
+                .with_valid(active.iter().map(|(c, _)| c.as_str())));
+        };
+        out.insert(code.to_string(), def.check(&field, raw)?);
+    }
+    if creating {
+        for (code, def) in &active {
+            if def.required && !out.contains_key(*code) {
+                return Err(ValidationError::new(
+                    format!("{prefix}fields.{code}"),
+                    Code::Required,
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The values to keep of a new record (cleared ones left out).
+pub fn kept(values: BTreeMap<String, Option<String>>) -> BTreeMap<String, String> {
+    values
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .collect()
 }
 
 /// A head count of one category (guests of a session, an event's spectators): the
@@ -334,6 +400,7 @@ mod tests {
             birth_year: year.into(),
             gender: "f".into(),
             role: "parent".into(),
+            fields: BTreeMap::new(),
         };
         let m = draft("1984").validate("member[1]", &ctx()).unwrap();
         assert_eq!(

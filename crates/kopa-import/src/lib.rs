@@ -360,9 +360,27 @@ fn split_list(s: &str) -> Vec<String> {
         .collect()
 }
 
+/// Columns holding HQ's fields: `(column, record, field code)` for each header that
+/// is a family or person field's code or one of its labels (any language).
+fn field_columns(header: &[String], ctx: &Context) -> Vec<(usize, &'static str, String)> {
+    let mut out = vec![];
+    for (i, h) in header.iter().enumerate() {
+        let key = fold(h);
+        for record in ["family", "person"] {
+            for (code, def) in ctx.fields_of(record) {
+                if fold(code) == key || def.labels.values().any(|l| fold(l) == key) {
+                    out.push((i, record, code.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
 fn check_row(
     number: usize,
     get: &dyn Fn(&str) -> String,
+    fields: &dyn Fn(&str) -> BTreeMap<String, String>,
     ctx: &Context,
     words: &Words,
 ) -> Result<Row, ValidationError> {
@@ -372,6 +390,7 @@ fn check_row(
         birth_year: get("birth_year"),
         gender: words.code(Kind::Gender, &get("gender")),
         role: words.code(Kind::Role, &get("role")),
+        fields: fields("person"),
     };
     member.validate("member", ctx)?;
     let municipality = v::municipality("municipality", &get("municipality"), ctx)?;
@@ -383,6 +402,8 @@ fn check_row(
     if !consent.trim().is_empty() {
         v::past_date("consent", &consent, ctx)?;
     }
+    let family_fields = fields("family");
+    v::field_values("family", "", &family_fields, ctx, true)?;
     let household = match get("household") {
         h if !h.trim().is_empty() => h.trim().to_string(),
         _ => format!("{}|{}", fold(&member.family_name), fold(&municipality)),
@@ -397,6 +418,7 @@ fn check_row(
             target_groups: Some(target_groups),
             contact: Some(get("contact")).filter(|c| !c.trim().is_empty()),
             consent: Some(consent).filter(|c| !c.trim().is_empty()),
+            fields: family_fields,
             ..Default::default()
         },
         member,
@@ -421,6 +443,7 @@ pub fn import_families(
     let cols: BTreeMap<&str, Option<usize>> = FIELDS.iter().map(|f| (*f, col(f))).collect();
     let ctx = reg.lists()?;
     let words = Words::new();
+    let extra = field_columns(&header, &ctx);
     let mut good = vec![];
     let mut errors = vec![];
     for (i, raw) in rows.iter().enumerate() {
@@ -433,7 +456,17 @@ pub fn import_families(
                 .cloned()
                 .unwrap_or_default()
         };
-        match check_row(number, &get, &ctx, &words) {
+        let fields = |record: &str| -> BTreeMap<String, String> {
+            extra
+                .iter()
+                .filter(|(_, r, _)| *r == record)
+                .filter_map(|(c, _, code)| {
+                    let v = raw.get(*c).cloned().unwrap_or_default();
+                    (!v.trim().is_empty()).then(|| (code.clone(), v))
+                })
+                .collect()
+        };
+        match check_row(number, &get, &fields, &ctx, &words) {
             Ok(r) => good.push(r),
             Err(e) => errors.push(RowError::new(number, e)),
         }

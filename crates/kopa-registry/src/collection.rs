@@ -33,6 +33,8 @@ pub enum Collection {
     Municipalities,
     /// Activity types HQ added.
     Activities,
+    /// Fields HQ defined for records.
+    Fields,
 }
 
 use Collection::*;
@@ -53,6 +55,7 @@ impl Collection {
         Links,
         Municipalities,
         Activities,
+        Fields,
         Family,
         Branch,
     ];
@@ -64,8 +67,14 @@ impl Collection {
     ];
 
     /// The maps of the reference document, in the order it is created with.
-    pub const REFERENCE: &'static [Collection] =
-        &[Projects, Indicators, Links, Municipalities, Activities];
+    pub const REFERENCE: &'static [Collection] = &[
+        Projects,
+        Indicators,
+        Links,
+        Municipalities,
+        Activities,
+        Fields,
+    ];
 
     /// Where the collection is, in the order a record is looked for by id.
     const LOCATE: &'static [Collection] = &[
@@ -89,6 +98,7 @@ impl Collection {
             Links => "links",
             Municipalities => "municipalities",
             Activities => "activities",
+            Fields => "fields",
         }
     }
 
@@ -101,7 +111,7 @@ impl Collection {
     pub fn document_kind(self) -> &'static str {
         match self {
             Family => "family",
-            Projects | Indicators | Links | Municipalities | Activities => "reference",
+            Projects | Indicators | Links | Municipalities | Activities | Fields => "reference",
             _ => "branch",
         }
     }
@@ -121,6 +131,7 @@ impl Collection {
             Links => "person-link",
             Municipalities => "municipality",
             Activities => "activity",
+            Fields => "field",
             Erased | Replaced => "record",
         }
     }
@@ -141,18 +152,21 @@ impl Collection {
                 ("p_notes", "family_id"),
                 ("p_follow_ups", "family_id"),
                 ("p_search", "family_id"),
+                ("p_field_values", "family_id"),
             ],
             Branch => &[("p_branches", "id")],
             Groups => &[
                 ("p_groups", "id"),
                 ("p_group_members", "group_id"),
                 ("p_group_facilitators", "group_id"),
+                ("p_field_values", "record_id"),
             ],
             Sessions => &[
                 ("p_sessions", "id"),
                 ("p_attendance", "session_id"),
                 ("p_session_guests", "session_id"),
                 ("p_session_facilitators", "session_id"),
+                ("p_field_values", "record_id"),
             ],
             Volunteers => &[("p_volunteers", "id")],
             Trainings => &[("p_trainings", "id")],
@@ -160,6 +174,7 @@ impl Collection {
                 ("p_events", "id"),
                 ("p_event_counts", "event_id"),
                 ("p_event_participants", "event_id"),
+                ("p_field_values", "record_id"),
             ],
             Erased => &[("p_erased", "family_id")],
             Replaced => &[("p_replaced", "family_id")],
@@ -168,6 +183,7 @@ impl Collection {
             Links => &[("p_person_links", "id")],
             Municipalities => &[("p_municipalities", "code")],
             Activities => &[("p_activities", "code")],
+            Fields => &[("p_fields", "code")],
         }
     }
 

@@ -400,6 +400,7 @@ pub fn fill(
             place: Some((*place).into()),
             start: Some(start.to_string()),
             end: None,
+            fields: Default::default(),
         })?;
         let fits = |p: &Person| -> bool {
             let age = year - p.birth_year;
@@ -491,6 +492,7 @@ pub fn fill(
                 ("spectators".into(), rng.gen_range(0..400)),
             ],
             participants,
+            fields: Default::default(),
         })?;
     }
     // The donor project HQ sent, with an indicator of every rule type.
@@ -575,6 +577,7 @@ pub fn donor_project(
                 .into_iter()
                 .map(|(p, v)| (p, v.to_string()))
                 .collect(),
+            field_filters: vec![],
             target: target.into(),
         })?;
     }
@@ -714,6 +717,7 @@ fn family_draft(
             birth_year: by.to_string(),
             gender: if *female { "female" } else { "male" }.into(),
             role: (*role).into(),
+            fields: Default::default(),
         });
     }
     let household = drafts[0].family_name.clone();
@@ -769,6 +773,7 @@ fn family_draft(
         consent: Some(reg_day.to_string()),
         consent_scope: Some("registry, group activities, donor reports (anonymous)".into()),
         status: None,
+        fields: Default::default(),
     };
     (draft, reg_day)
 }

@@ -85,6 +85,8 @@ error_codes! {
     InvalidAgeBand = "invalid-age-band", retry: false;
     UnknownCategory = "unknown-category", retry: false;
     InvalidCode = "invalid-code", retry: false;
+    UnknownOption = "unknown-option", retry: false;
+    UnknownField = "unknown-field", retry: false;
     /// Two passphrases typed to create a replica differ (checked by the UI and CLI).
     PassphraseMismatch = "passphrase-mismatch", retry: false;
     // Sync files and network sync batches: refused, nothing changed.
@@ -180,6 +182,8 @@ impl From<kopa_domain::Code> for ErrorCode {
             Code::InvalidAgeBand => ErrorCode::InvalidAgeBand,
             Code::UnknownCategory => ErrorCode::UnknownCategory,
             Code::InvalidCode => ErrorCode::InvalidCode,
+            Code::UnknownOption => ErrorCode::UnknownOption,
+            Code::UnknownField => ErrorCode::UnknownField,
         }
     }
 }

@@ -86,6 +86,40 @@ pub fn map_at(
     }
 }
 
+/// Every copy of map `key` under `parent`, the one shown first. Two replicas that
+/// each add a map at one key (a collection added to a document an older version
+/// made) leave both in the document; reading the union of the copies loses neither
+/// replica's records.
+pub fn maps_at(
+    doc: &impl ReadDoc,
+    parent: &automerge::ObjId,
+    key: &str,
+) -> Result<Vec<automerge::ObjId>> {
+    let mut out: Vec<automerge::ObjId> = map_at(doc, parent, key)?.into_iter().collect();
+    for (value, id) in doc.get_all(parent, key)? {
+        if matches!(value, Value::Object(ObjType::Map)) && !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    Ok(out)
+}
+
+/// The copy of collection map `key` that holds `record` (see [`maps_at`]), else the
+/// one shown.
+pub fn map_holding(
+    doc: &impl ReadDoc,
+    key: &str,
+    record: &str,
+) -> Result<Option<automerge::ObjId>> {
+    let copies = maps_at(doc, &ROOT, key)?;
+    for obj in &copies {
+        if doc.get(obj, record)?.is_some() {
+            return Ok(Some(obj.clone()));
+        }
+    }
+    Ok(copies.into_iter().next())
+}
+
 /// Projects `doc` (or the changed part of it) into the tables.
 pub fn project(conn: &Connection, id: DocId, doc: &Automerge, scope: &Scope) -> Result<()> {
     match id {
@@ -116,15 +150,21 @@ fn project_collections(
     match scope {
         Scope::All => {
             for &coll in collections {
-                let Some(obj) = map_at(doc, &ROOT, coll.key())? else {
+                let copies = maps_at(doc, &ROOT, coll.key())?;
+                if copies.is_empty() {
                     continue;
-                };
+                }
                 // Rows whose record left the document must go too.
                 for rid in rows_of(conn, coll, id)? {
                     coll.forget(conn, &rid)?;
                 }
-                for rid in doc.keys(&obj).collect::<Vec<_>>() {
-                    project_record(conn, id, branch, doc, coll, &obj, &rid, &mut changes)?;
+                let mut seen = BTreeSet::new();
+                for obj in &copies {
+                    for rid in doc.keys(obj).collect::<Vec<_>>() {
+                        if seen.insert(rid.clone()) {
+                            project_record(conn, id, branch, doc, coll, obj, &rid, &mut changes)?;
+                        }
+                    }
                 }
             }
         }
@@ -133,7 +173,7 @@ fn project_collections(
                 let Some(coll) = Collection::parse(key).filter(|c| collections.contains(c)) else {
                     continue;
                 };
-                let Some(obj) = map_at(doc, &ROOT, key)? else {
+                let Some(obj) = map_holding(doc, key, rid)? else {
                     continue;
                 };
                 coll.forget(conn, rid)?;
@@ -180,6 +220,9 @@ fn project_record(
     let Some(obj) = map_at(doc, coll_obj, rid)? else {
         return Ok(()); // deleted
     };
+    if let Collection::Groups | Collection::Sessions | Collection::Events = coll {
+        insert_field_values(conn, rid, None, &doc_id, &field_values(doc, &obj)?)?;
+    }
     match coll {
         Collection::Groups => {
             let g: Group = hydrate_prop(doc, coll_obj, rid)?;
@@ -296,6 +339,15 @@ fn project_record(
                 rid, doc_id, serde_json::to_string(&m.labels).unwrap_or_default(),
                 m.until.map(|d| d.to_string()), m.successor
             ])?;
+        }
+        Collection::Fields => {
+            let f: FieldDef = hydrate_prop(doc, coll_obj, rid)?;
+            conn.prepare_cached("INSERT INTO p_fields(code, doc_id, def) VALUES (?1, ?2, ?3)")?
+                .execute(params![
+                    rid,
+                    doc_id,
+                    serde_json::to_string(&f).unwrap_or_default()
+                ])?;
         }
         Collection::Activities => {
             let a: ListValue = hydrate_prop(doc, coll_obj, rid)?;
@@ -583,6 +635,15 @@ fn project_family(conn: &Connection, id: DocId, fid: FamilyId, doc: &Automerge) 
             u.author
         ])?;
     }
+    let doc_id = id.to_string();
+    insert_field_values(conn, &key, Some(&key), &doc_id, &field_values(doc, &obj)?)?;
+    if let Some(ms) = map_at(doc, &obj, "members")? {
+        for pid in f.members.keys() {
+            if let Some(m) = map_at(doc, &ms, pid)? {
+                insert_field_values(conn, pid, Some(&key), &doc_id, &field_values(doc, &m)?)?;
+            }
+        }
+    }
     search::index_family(conn, &key, &f)?;
     let mut authors = conflicts::Authors::new(doc);
     conflicts::project(
@@ -594,6 +655,46 @@ fn project_family(conn: &Connection, id: DocId, fid: FamilyId, doc: &Automerge) 
         Collection::Family.record_kind(),
         &mut authors,
     )
+}
+
+/// A record's values of HQ's fields, from every copy of its `fields` map (two
+/// replicas may each have added one to a record written before fields existed; see
+/// [`maps_at`]), the shown copy's value first.
+pub fn field_values(
+    doc: &impl ReadDoc,
+    record: &automerge::ObjId,
+) -> Result<std::collections::BTreeMap<String, String>> {
+    let mut out = std::collections::BTreeMap::new();
+    for copy in maps_at(doc, record, "fields")? {
+        for code in doc.keys(&copy).collect::<Vec<_>>() {
+            if out.contains_key(&code) {
+                continue;
+            }
+            if let Some((Value::Scalar(v), _)) = doc.get(&copy, code.as_str())? {
+                if let automerge::ScalarValue::Str(s) = v.as_ref() {
+                    out.insert(code, s.to_string());
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn insert_field_values(
+    conn: &Connection,
+    record: &str,
+    family: Option<&str>,
+    doc_id: &str,
+    values: &std::collections::BTreeMap<String, String>,
+) -> Result<()> {
+    let mut s = conn.prepare_cached(
+        "INSERT OR REPLACE INTO p_field_values(record_id, family_id, field, value, doc_id)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (field, value) in values {
+        s.execute(params![record, family, field, value, doc_id])?;
+    }
+    Ok(())
 }
 
 /// Empties the projection and derives it again from every stored document.

@@ -18,6 +18,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0009_acks_per_replica.sql")),
         M::up(include_str!("../migrations/0010_indicator_order.sql")),
         M::up(include_str!("../migrations/0011_reference_lists.sql")),
+        M::up(include_str!("../migrations/0012_fields.sql")),
     ])
 }
 

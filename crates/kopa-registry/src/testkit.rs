@@ -90,6 +90,7 @@ pub fn member(spec: &str) -> MemberDraft {
         birth_year: next(),
         gender: next(),
         role: next(),
+        fields: Default::default(),
     }
 }
 

@@ -3,6 +3,7 @@
 
 use crate::conflicts::Candidate;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -37,6 +38,8 @@ pub struct PersonView {
     pub birth_year: Option<i64>,
     pub gender: String,
     pub role: String,
+    /// Values of HQ's person fields: field code → value.
+    pub fields: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -91,6 +94,8 @@ pub struct FamilyDetail {
     pub follow_ups: Vec<FollowUpView>,
     pub attendance: Vec<AttendanceView>,
     pub conflicts: Vec<ConflictView>,
+    /// Values of HQ's family fields: field code → value.
+    pub fields: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

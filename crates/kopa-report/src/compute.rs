@@ -1,7 +1,8 @@
 //! Evaluating indicator rules over the projection.
 
 use crate::Result;
-use kopa_domain::indicator::age_range;
+use kopa_domain::fields::washington_group as wg;
+use kopa_domain::indicator::{age_range, DISABILITY, FIELD_PREFIX};
 use kopa_domain::text::fold;
 use kopa_domain::{BranchId, Date, FilterLists, Param, Rule};
 use kopa_registry::views::IndicatorView;
@@ -39,6 +40,9 @@ pub struct Report {
     pub last_heard: Vec<(String, Option<String>)>,
     /// Branch id → name, for the branch breakdown.
     pub branches: BTreeMap<String, String>,
+    /// HQ's fields the figures are broken down by (`field.<code>` dimensions), with
+    /// their labels and options' labels.
+    pub fields: BTreeMap<String, kopa_domain::FieldDef>,
     /// The sessions held in the period by the project's branches, oldest first, with
     /// what each was about: the activity log a donor asks for beside the figures.
     pub sessions: Vec<kopa_registry::views::SessionSummary>,
@@ -76,6 +80,10 @@ struct Person {
     branch: String,
     target_groups: BTreeSet<String>,
     languages: BTreeSet<String>,
+    /// Values of HQ's family and person fields.
+    fields: BTreeMap<String, String>,
+    /// From the Washington Group answers: yes, no or unknown.
+    disability: &'static str,
 }
 
 #[derive(Clone, Debug)]
@@ -88,6 +96,9 @@ struct Session {
 }
 
 struct Facts {
+    /// The extra dimensions persons are broken down by: disability (when the
+    /// Washington Group set is on) and HQ's fields with a short list of values.
+    dims: Vec<(String, Option<kopa_domain::FieldDef>)>,
     persons: HashMap<String, Person>,
     sessions: Vec<Session>,
     groups: HashMap<String, (String, String, String)>, // activity, municipality, branch
@@ -152,8 +163,11 @@ fn load(
                 // Only the birth year is known: the age reached during the reference year.
                 None => p.birth_year.map(|y| i64::from(reference.year()) - y),
             };
+            let disability = wg::status(|q| p.fields.get(q).map(String::as_str));
             let person = Person {
                 erased: false,
+                disability,
+                fields: p.fields,
                 age,
                 gender: p.gender,
                 municipality: p.municipality,
@@ -202,6 +216,8 @@ fn load(
     let anonymous = |persons: &mut HashMap<String, Person>, id: &String, branch: &String| {
         persons.entry(id.clone()).or_insert_with(|| Person {
             erased: true,
+            disability: "unknown",
+            fields: BTreeMap::new(),
             age: None,
             gender: "unknown".into(),
             municipality: "unknown".into(),
@@ -226,12 +242,36 @@ fn load(
         .map(|(volunteer, branch, tenths)| (volunteer, (branch, tenths)))
         .collect();
     Ok(Facts {
+        dims: dimensions(reg)?,
         persons,
         sessions,
         groups,
         events,
         training_hours,
     })
+}
+
+/// The extra person dimensions: `disability` when the Washington Group set is on,
+/// and `field.<code>` for each of HQ's family and person fields with a short list
+/// of values, in HQ's order.
+fn dimensions(reg: &Registry) -> Result<Vec<(String, Option<kopa_domain::FieldDef>)>> {
+    let lists = reg.lists()?;
+    let mut dims = vec![];
+    if lists
+        .fields
+        .values()
+        .any(|d| d.set.as_deref() == Some(wg::SET))
+    {
+        dims.push((DISABILITY.to_string(), None));
+    }
+    for record in ["family", "person"] {
+        for (code, def) in lists.fields_of(record) {
+            if def.kind().is_categorical() && def.set.as_deref() != Some(wg::SET) {
+                dims.push((format!("{FIELD_PREFIX}{code}"), Some(def.clone())));
+            }
+        }
+    }
+    Ok(dims)
 }
 
 /// Maps every linked person to one representative (the smallest id of its group).
@@ -272,6 +312,8 @@ struct Filter {
     numbers: BTreeMap<Param, i64>,
     /// Former municipalities and what they became part of.
     former: Vec<(String, String)>,
+    /// Filters on HQ's fields (by code) and on disability (`disability`).
+    who: BTreeMap<String, Vec<String>>,
     /// Counting the persons who asked to be forgotten that the filters on who a
     /// person is leave out, instead of the persons they keep.
     erased_left_out: bool,
@@ -299,6 +341,16 @@ impl Filter {
             ..Filter::default()
         };
         for (key, value) in &ind.params {
+            if key.starts_with(FIELD_PREFIX) || key == DISABILITY {
+                let checked = kopa_domain::indicator::check_field_filter(key, key, value, lists)
+                    .map_err(named)?;
+                let code = key.strip_prefix(FIELD_PREFIX).unwrap_or(key);
+                f.who.insert(
+                    code.to_string(),
+                    checked.split(',').map(String::from).collect(),
+                );
+                continue;
+            }
             let param = Param::parse(key, key).map_err(named)?;
             // A branch id HQ checked when it wrote the indicator: a branch's replica
             // does not know the other branches, and need not.
@@ -348,7 +400,7 @@ impl Filter {
             && self.any(Param::Branch, |b| b == branch)
     }
     fn asks_who(&self) -> bool {
-        WHO.iter().any(|p| self.values.contains_key(p))
+        WHO.iter().any(|p| self.values.contains_key(p)) || !self.who.is_empty()
     }
     fn person(&self, p: &Person) -> bool {
         let kept = self.any(Param::AgeBand, |band| {
@@ -357,7 +409,15 @@ impl Filter {
                 .is_some_and(|a| range.is_some_and(|(lo, hi)| (lo..=hi).contains(&a)))
         }) && self.any(Param::Gender, |g| g == p.gender)
             && self.any(Param::TargetGroup, |t| p.target_groups.contains(t))
-            && self.any(Param::Language, |l| p.languages.contains(l));
+            && self.any(Param::Language, |l| p.languages.contains(l))
+            && self.who.iter().all(|(code, wanted)| {
+                if code == DISABILITY {
+                    return wanted.iter().any(|w| w == p.disability);
+                }
+                p.fields
+                    .get(code)
+                    .is_some_and(|v| v.split(',').any(|v| wanted.iter().any(|w| w == v)))
+            });
         if self.erased_left_out {
             p.erased && !kept
         } else {
@@ -374,9 +434,26 @@ impl Filter {
 
 type Breakdown = BTreeMap<String, BTreeMap<String, i64>>;
 
-fn add_person(b: &mut Breakdown, p: &Person, n: i64) {
+fn add_person(
+    b: &mut Breakdown,
+    dims: &[(String, Option<kopa_domain::FieldDef>)],
+    p: &Person,
+    n: i64,
+) {
     let mut add =
         |dim: &str, key: String| *b.entry(dim.into()).or_default().entry(key).or_default() += n;
+    for (dim, def) in dims {
+        match def {
+            None => add(dim, p.disability.to_string()),
+            Some(_) => {
+                let code = &dim[FIELD_PREFIX.len()..];
+                match p.fields.get(code) {
+                    Some(v) => v.split(',').for_each(|v| add(dim, v.to_string())),
+                    None => add(dim, "unknown".into()),
+                }
+            }
+        }
+    }
     add("age-band", age_band(p.age));
     add("gender", p.gender.clone());
     add("municipality", p.municipality.clone());
@@ -454,7 +531,7 @@ fn count(facts: &Facts, f: &Filter, rule: Rule) -> (i64, Breakdown) {
                 seen.extend(e.participants.iter().filter(|p| person_ok(p).is_some()));
             }
             for id in &seen {
-                add_person(&mut b, &facts.persons[*id], 1);
+                add_person(&mut b, &facts.dims, &facts.persons[*id], 1);
             }
             (seen.len() as i64, b)
         }
@@ -462,7 +539,7 @@ fn count(facts: &Facts, f: &Filter, rule: Rule) -> (i64, Breakdown) {
             let mut n = 0;
             for s in &sessions {
                 for p in s.attendance.iter().filter_map(&person_ok) {
-                    add_person(&mut b, p, 1);
+                    add_person(&mut b, &facts.dims, p, 1);
                     n += 1;
                 }
             }
@@ -509,7 +586,7 @@ fn count(facts: &Facts, f: &Filter, rule: Rule) -> (i64, Breakdown) {
                 }
             }
             for p in &regular {
-                add_person(&mut b, &facts.persons[*p], 1);
+                add_person(&mut b, &facts.dims, &facts.persons[*p], 1);
             }
             (regular.len() as i64, b)
         }
@@ -615,6 +692,11 @@ pub fn compute(
             .map(|(id, name, _)| (id, name))
             .collect(),
         sessions,
+        fields: facts
+            .dims
+            .iter()
+            .filter_map(|(dim, def)| Some((dim[FIELD_PREFIX.len()..].to_string(), def.clone()?)))
+            .collect(),
         last_heard: reg
             .sync_status()?
             .into_iter()

@@ -5,7 +5,7 @@
 //! their width (measured with the font's own advances), a new page when the cursor
 //! reaches the bottom margin, and "page N / M" footers added once the count is known.
 
-use crate::compute::{Report, DIMENSIONS};
+use crate::compute::Report;
 use crate::{ReportError, Result};
 use kopa_i18n::{Arg, Localizer};
 use owned_ttf_parser::{AsFaceRef, OwnedFace};
@@ -240,7 +240,8 @@ pub fn write_pdf(report: &Report, path: &Path, l: &Localizer) -> Result<()> {
             let n = kopa_i18n::Arg::Num(ind.erased_left_out);
             p.para(&l.tr("report-erased-note", &[("n", n)]), 9.0);
         }
-        for dim in DIMENSIONS.iter().copied().chain(["registration"]) {
+        for dim in crate::write::dimensions(report) {
+            let dim = dim.as_str();
             let Some(cells) = ind.breakdown.get(dim) else {
                 continue;
             };
@@ -250,7 +251,7 @@ pub fn write_pdf(report: &Report, path: &Path, l: &Localizer) -> Result<()> {
                 .collect::<Vec<_>>()
                 .join(" · ");
             p.para(
-                &format!("{}: {text}", l.tr(&format!("report-dim-{dim}"), &[])),
+                &format!("{}: {text}", crate::write::dimension_label(dim, report, l)),
                 9.0,
             );
         }

@@ -3,6 +3,7 @@
 
 use crate::compute::{Report, DIMENSIONS};
 use crate::Result;
+use kopa_domain::indicator::{DISABILITY, FIELD_PREFIX};
 use kopa_i18n::Localizer;
 use rust_xlsxwriter::{Format, Workbook};
 use std::path::Path;
@@ -21,8 +22,43 @@ fn header(l: &Localizer) -> Vec<String> {
     .collect()
 }
 
-fn dimension_label(dim: &str, l: &Localizer) -> String {
-    l.tr(&format!("report-dim-{dim}"), &[])
+/// Every dimension the report's figures are broken down by, in the order sheets
+/// and sections show them: the built-in ones, disability, HQ's fields, then how
+/// event participants were registered.
+pub fn dimensions(report: &Report) -> Vec<String> {
+    let mut out: Vec<String> = DIMENSIONS.iter().map(|d| d.to_string()).collect();
+    out.push(DISABILITY.to_string());
+    out.extend(report.fields.keys().map(|c| format!("{FIELD_PREFIX}{c}")));
+    out.push("registration".into());
+    out
+}
+
+/// A dimension's name as people read it: translated, or an HQ field's label.
+pub fn dimension_label(dim: &str, report: &Report, l: &Localizer) -> String {
+    match dim
+        .strip_prefix(FIELD_PREFIX)
+        .and_then(|c| report.fields.get(c))
+    {
+        Some(def) => def.label(l.lang().code()),
+        None => l.tr(&format!("report-dim-{dim}"), &[]),
+    }
+}
+
+/// A worksheet's name: at most 31 characters, none of `[]:*?/\`, not used yet.
+fn sheet_name(label: &str, used: &mut Vec<String>) -> String {
+    let clean: String = label
+        .chars()
+        .map(|c| if "[]:*?/\\".contains(c) { ' ' } else { c })
+        .take(28)
+        .collect();
+    let mut name = clean.trim().to_string();
+    let mut n = 2;
+    while used.iter().any(|u| u.to_lowercase() == name.to_lowercase()) {
+        name = format!("{} {n}", clean.trim());
+        n += 1;
+    }
+    used.push(name.clone());
+    name
 }
 
 fn unit_label(unit: &str, l: &Localizer) -> String {
@@ -38,6 +74,25 @@ pub fn category_label(dim: &str, cat: &str, report: &Report, l: &Localizer) -> S
             .get(cat)
             .cloned()
             .unwrap_or_else(|| cat.into());
+    }
+    if let Some(def) = dim
+        .strip_prefix(FIELD_PREFIX)
+        .and_then(|c| report.fields.get(c))
+    {
+        let lang = l.lang().code();
+        if let Some(labels) = def.options.get(cat) {
+            return labels
+                .get(lang)
+                .or_else(|| labels.get("lv"))
+                .cloned()
+                .unwrap_or_else(|| cat.to_string());
+        }
+    }
+    if dim == DISABILITY || dim.starts_with(FIELD_PREFIX) {
+        let id = format!("report-value-{cat}");
+        if l.has(&id) {
+            return l.tr(&id, &[]);
+        }
     }
     let id = format!("code-{dim}-{cat}");
     if l.has(&id) {
@@ -78,7 +133,7 @@ pub fn write_csv(report: &Report, path: &Path, l: &Localizer) -> Result<()> {
                 w.write_record([
                     &ind.name,
                     &unit,
-                    &dimension_label(dim, l),
+                    &dimension_label(dim, report, l),
                     &category_label(dim, cat, report, l),
                     &v.to_string(),
                     "",
@@ -144,7 +199,9 @@ pub fn write_xlsx(report: &Report, path: &Path, l: &Localizer) -> Result<()> {
         }
     }
     s.autofit();
-    for dim in DIMENSIONS.iter().copied().chain(["registration"]) {
+    let mut used = vec![l.tr("report-sheet-summary", &[])];
+    for dim in dimensions(report) {
+        let dim = dim.as_str();
         let rows: Vec<_> = report
             .indicators
             .iter()
@@ -154,7 +211,7 @@ pub fn write_xlsx(report: &Report, path: &Path, l: &Localizer) -> Result<()> {
             continue;
         }
         let sheet = wb.add_worksheet();
-        sheet.set_name(dimension_label(dim, l))?;
+        sheet.set_name(sheet_name(&dimension_label(dim, report, l), &mut used))?;
         for (c, id) in [
             "report-indicator",
             "report-unit",

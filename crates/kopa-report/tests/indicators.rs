@@ -106,6 +106,7 @@ fn indicator(
         name: name.into(),
         rule,
         params: params.iter().map(|(p, v)| (*p, v.to_string())).collect(),
+        field_filters: vec![],
         target: "10".into(),
     })
 }

@@ -145,6 +145,7 @@ fn fixture() -> Fixture {
                     (k.parse().unwrap(), v.to_string())
                 })
                 .collect(),
+            field_filters: vec![],
             target: target.into(),
         })
         .unwrap();

@@ -1,7 +1,7 @@
 //! `kopa group`, `session`, `volunteer`, `training`, `event`: the branch's activity.
 
 use super::{head_counts, parse_date, parse_id};
-use crate::cli::{EventCmd, GroupCmd, SessionCmd, TrainingCmd, VolunteerCmd};
+use crate::cli::{field_args, EventCmd, GroupCmd, SessionCmd, TrainingCmd, VolunteerCmd};
 use crate::output::{self, Out};
 use crate::Result;
 use kopa_i18n::Arg;
@@ -34,6 +34,7 @@ pub fn group(reg: &mut Registry, cmd: &GroupCmd, out: &Out) -> Result<()> {
                 place: a.place.clone(),
                 start: a.start.clone(),
                 end: a.end.clone(),
+                fields: field_args(&a.fields)?,
             })?;
             out.id(&id.key());
         }
@@ -69,6 +70,7 @@ pub fn session(reg: &mut Registry, cmd: &SessionCmd, out: &Out) -> Result<()> {
                 guests: head_counts("guests", &r.guests)?,
                 facilitators: r.facilitator.clone(),
                 note: r.note.clone(),
+                fields: field_args(&r.fields)?,
             })?;
             out.id(&id.key());
         }
@@ -168,6 +170,7 @@ pub fn event(reg: &mut Registry, cmd: &EventCmd, out: &Out) -> Result<()> {
             municipality,
             count,
             participant,
+            fields,
         } => {
             let id = reg.add_event(&EventDraft {
                 name: name.clone(),
@@ -176,6 +179,7 @@ pub fn event(reg: &mut Registry, cmd: &EventCmd, out: &Out) -> Result<()> {
                 municipality: municipality.clone(),
                 head_counts: head_counts("count", count)?,
                 participants: participant.clone(),
+                fields: field_args(fields)?,
             })?;
             out.id(&id.key());
         }

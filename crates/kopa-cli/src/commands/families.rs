@@ -93,6 +93,7 @@ pub fn person(reg: &mut Registry, cmd: &PersonCmd, out: &Out) -> Result<()> {
             birth_year,
             gender,
             role,
+            fields,
         } => {
             let pid = parse_id(id)?;
             let draft = MemberDraft {
@@ -101,6 +102,7 @@ pub fn person(reg: &mut Registry, cmd: &PersonCmd, out: &Out) -> Result<()> {
                 birth_year: birth_year.clone().unwrap_or_default(),
                 gender: gender.clone().unwrap_or_default(),
                 role: role.clone().unwrap_or_default(),
+                fields: crate::cli::field_args(fields)?,
             };
             let changed = reg.edit_person(pid, &draft)?;
             out.changed(&pid.key(), changed);

@@ -1,11 +1,13 @@
 //! `kopa project`, `kopa indicator`: HQ's reference data for donor reports.
 
 use super::parse_id;
-use crate::cli::{IndicatorCmd, ListCmd, ProjectCmd};
+use crate::cli::{FieldCmd, IndicatorCmd, ListCmd, ProjectCmd};
 use crate::output::{self, Out};
 use crate::{CliError, Result};
 use kopa_domain::{Code, Param, Rule, ValidationError};
-use kopa_registry::{Error, IndicatorDraft, ListValueDraft, ProjectDraft, RefList, Registry};
+use kopa_registry::{
+    Error, FieldDraft, IndicatorDraft, ListValueDraft, ProjectDraft, RefList, Registry,
+};
 
 pub fn project(reg: &mut Registry, cmd: &ProjectCmd, out: &Out) -> Result<()> {
     match cmd {
@@ -46,11 +48,13 @@ pub fn indicator(reg: &mut Registry, cmd: &IndicatorCmd, out: &Out) -> Result<()
             param,
             target,
         } => {
+            let (params, field_filters) = indicator_params(param)?;
             let id = reg.add_indicator(&IndicatorDraft {
                 project: project.clone(),
                 name: name.clone(),
                 rule: Rule::parse("rule", rule).map_err(invalid)?,
-                params: indicator_params(param)?,
+                params,
+                field_filters,
                 target: target.clone(),
             })?;
             out.id(&id.key());
@@ -79,14 +83,7 @@ pub fn list(reg: &mut Registry, cmd: &ListCmd, out: &Out) -> Result<()> {
                         .with_valid(["municipality", "activity"]),
                 )
             })?;
-            let mut labels = vec![];
-            for (i, l) in label.iter().enumerate() {
-                let (lang, text) = l.split_once('=').ok_or_else(|| {
-                    let field = format!("label[{}]", i + 1);
-                    invalid(ValidationError::new(field, Code::InvalidParam).with_value(l))
-                })?;
-                labels.push((lang.to_string(), text.to_string()));
-            }
+            let labels = lang_texts("label", label)?;
             reg.add_list_value(
                 kind,
                 &ListValueDraft {
@@ -120,22 +117,111 @@ pub fn list(reg: &mut Registry, cmd: &ListCmd, out: &Out) -> Result<()> {
     Ok(())
 }
 
+pub fn field(reg: &mut Registry, cmd: &FieldCmd, out: &Out) -> Result<()> {
+    match cmd {
+        FieldCmd::Add {
+            code,
+            on,
+            kind,
+            label,
+            help,
+            option,
+            required,
+            min,
+            max,
+            project,
+        } => {
+            let mut options = vec![];
+            for (i, o) in option.iter().enumerate() {
+                let (opt, labels) = o.split_once(':').unwrap_or((o, ""));
+                let labels: Vec<String> = labels
+                    .split(';')
+                    .filter(|s| !s.trim().is_empty())
+                    .map(String::from)
+                    .collect();
+                options.push((
+                    opt.trim().to_string(),
+                    lang_texts(&format!("option[{}]", i + 1), &labels)?,
+                ));
+            }
+            reg.define_field(&FieldDraft {
+                code: code.clone(),
+                on: on.clone(),
+                kind: kind.clone(),
+                labels: lang_texts("label", label)?,
+                help: lang_texts("help", help)?,
+                options,
+                required: *required,
+                min: min.clone(),
+                max: max.clone(),
+                project: project.clone(),
+            })?;
+            out.id(code.trim());
+        }
+        FieldCmd::Retire { code } => {
+            reg.retire_field(code)?;
+            out.id(code.trim());
+        }
+        FieldCmd::Enable { set } => {
+            let codes = reg.enable_field_set(set)?;
+            out.value(&codes, || codes.join("\n"));
+        }
+        FieldCmd::List => {
+            let defs = reg.field_defs()?;
+            out.value(&defs, || {
+                defs.iter()
+                    .map(|(c, d)| {
+                        let retired = if d.retired { " (retired)" } else { "" };
+                        format!("{c}  {} {}  {}{retired}", d.on, d.kind, d.label("lv"))
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+    }
+    Ok(())
+}
+
+/// `LANG=TEXT` arguments; one without `=` is `invalid-param` on `field[i]`.
+fn lang_texts(field: &str, args: &[String]) -> Result<Vec<(String, String)>> {
+    args.iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let (lang, text) = a.split_once('=').ok_or_else(|| {
+                let at = format!("{field}[{}]", i + 1);
+                invalid(ValidationError::new(at, Code::InvalidParam).with_value(a))
+            })?;
+            Ok((lang.trim().to_string(), text.to_string()))
+        })
+        .collect()
+}
+
 fn invalid(e: ValidationError) -> CliError {
     CliError::from(Error::Validation(e))
 }
 
-/// `--param KEY=VALUE` arguments as typed parameters; an unknown key, or one
-/// without `=`, is `invalid-param` on `param[i]`.
-fn indicator_params(args: &[String]) -> Result<Vec<(Param, String)>> {
-    args.iter()
-        .enumerate()
-        .map(|(i, arg)| {
-            let field = format!("param[{}]", i + 1);
-            let (key, value) = arg.split_once('=').ok_or_else(|| {
-                invalid(ValidationError::new(&field, Code::InvalidParam).with_value(arg))
-            })?;
-            let param = Param::parse(&field, key).map_err(|e| invalid(e.with_value(arg)))?;
-            Ok((param, value.trim().to_string()))
-        })
-        .collect()
+/// A filter on HQ's fields and on disability, as opposed to a built-in parameter.
+type FieldFilters = Vec<(String, String)>;
+
+/// `--param KEY=VALUE` arguments as typed parameters, and filters on HQ's fields
+/// (`field.CODE=VALUE`) and on disability; an unknown key, or one without `=`, is
+/// `invalid-param` on `param[i]`.
+fn indicator_params(args: &[String]) -> Result<(Vec<(Param, String)>, FieldFilters)> {
+    let (mut params, mut fields) = (vec![], vec![]);
+    for (i, arg) in args.iter().enumerate() {
+        let field = format!("param[{}]", i + 1);
+        let (key, value) = arg.split_once('=').ok_or_else(|| {
+            invalid(ValidationError::new(&field, Code::InvalidParam).with_value(arg))
+        })?;
+        let k = key.trim().to_lowercase();
+        if k.starts_with(kopa_domain::indicator::FIELD_PREFIX)
+            || k == kopa_domain::indicator::DISABILITY
+        {
+            fields.push((k, value.trim().to_string()));
+            continue;
+        }
+        let param = Param::parse(&field, key).map_err(|e| invalid(e.with_value(arg)))?;
+        params.push((param, value.trim().to_string()));
+    }
+    Ok((params, fields))
 }

@@ -31,6 +31,8 @@ pub struct GroupDraft {
     pub start: Option<String>,
     #[cfg_attr(feature = "ts", ts(optional))]
     pub end: Option<String>,
+    /// Values of HQ's group fields: field code → text as typed.
+    pub fields: BTreeMap<String, String>,
 }
 
 /// A session as recorded: by the CLI, the desktop form (this is its contract) and
@@ -53,6 +55,8 @@ pub struct SessionDraft {
     pub guests: Vec<(String, i64)>,
     pub facilitators: Vec<String>,
     pub note: Option<String>,
+    /// Values of HQ's session fields: field code → text as typed.
+    pub fields: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -64,6 +68,8 @@ pub struct EventDraft {
     /// Head counts `(category, count)`: participants, spectators…
     pub head_counts: Vec<(String, i64)>,
     pub participants: Vec<String>,
+    /// Values of HQ's event fields: field code → text as typed.
+    pub fields: BTreeMap<String, String>,
 }
 
 impl Registry {
@@ -111,6 +117,7 @@ impl Registry {
                 .map(|t| v::optional_text("place", t, v::MAX_NAME))
                 .transpose()?
                 .flatten(),
+            fields: v::kept(v::field_values("group", "", &draft.fields, &ctx, true)?),
         };
         if let (Some(s), Some(e)) = (group.start, group.end) {
             if e < s {
@@ -201,6 +208,7 @@ impl Registry {
             attendance: attended.iter().cloned().collect(),
             guests,
             note: draft.note.clone().unwrap_or_default().trim().to_string(),
+            fields: v::kept(v::field_values("session", "", &draft.fields, &ctx, true)?),
         };
         if session.note.chars().count() > v::MAX_TEXT {
             return Err(ValidationError::new("note", Code::TooLong).into());
@@ -412,6 +420,7 @@ impl Registry {
                 .person_ids("participant", &draft.participants)?
                 .into_iter()
                 .collect(),
+            fields: v::kept(v::field_values("event", "", &draft.fields, &ctx, true)?),
         };
         let id = self.fresh(EventId::new);
         self.write(self.branch_doc(), "event.add", |e| {

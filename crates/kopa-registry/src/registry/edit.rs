@@ -6,6 +6,7 @@ use crate::projection::map_at;
 use automerge::transaction::{Transactable, Transaction};
 use automerge::ReadDoc;
 use autosurgeon::{hydrate_prop, reconcile_prop, Hydrate, Reconcile};
+use std::collections::BTreeMap;
 
 /// An open Automerge transaction plus what it touched, for the change's note.
 pub struct Edit<'a> {
@@ -40,6 +41,13 @@ impl<'a> Edit<'a> {
         self.map(&automerge::ROOT, c.key())
     }
 
+    /// The copy of a collection's map that holds `record`: a collection two
+    /// replicas added at once has two (see `projection::maps_at`).
+    pub fn collection_of(&self, c: crate::Collection, record: &str) -> Result<automerge::ObjId> {
+        crate::projection::map_holding(&self.tx, c.key(), record)?
+            .ok_or_else(|| Error::Corrupt(format!("missing map {}", c.key())))
+    }
+
     pub fn map(&self, parent: &automerge::ObjId, key: &str) -> Result<automerge::ObjId> {
         map_at(&self.tx, parent, key)?.ok_or_else(|| Error::Corrupt(format!("missing map {key}")))
     }
@@ -60,6 +68,46 @@ impl<'a> Edit<'a> {
         if current.as_ref() != Some(value) {
             reconcile_prop(&mut self.tx, obj, key, value)?;
             self.fields.push(field.to_string());
+        }
+        Ok(())
+    }
+
+    /// Sets (or, with `None`, clears) values of HQ's fields on `record` (a record's
+    /// map). A record written before fields existed gets its `fields` map now; if
+    /// two replicas add it at once, both copies are read (`projection::maps_at`) and
+    /// a value is written where it already is.
+    pub fn set_fields(
+        &mut self,
+        record: &automerge::ObjId,
+        values: &BTreeMap<String, Option<String>>,
+        path: &str,
+    ) -> Result<()> {
+        if values.is_empty() {
+            return Ok(());
+        }
+        let mut copies = crate::projection::maps_at(&self.tx, record, "fields")?;
+        if copies.is_empty() {
+            copies.push(
+                self.tx
+                    .put_object(record, "fields", automerge::ObjType::Map)?,
+            );
+        }
+        for (code, value) in values {
+            let at = copies
+                .iter()
+                .find(|c| self.tx.get(*c, code.as_str()).ok().flatten().is_some())
+                .unwrap_or(&copies[0])
+                .clone();
+            let field = format!("{path}fields.{code}");
+            match value {
+                Some(v) => self.set(&at, code, v, &field)?,
+                None => {
+                    if self.tx.get(&at, code.as_str())?.is_some() {
+                        self.tx.delete(&at, code.as_str())?;
+                        self.fields.push(field);
+                    }
+                }
+            }
         }
         Ok(())
     }

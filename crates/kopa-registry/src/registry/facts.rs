@@ -6,7 +6,7 @@
 use super::Registry;
 use crate::error::Result;
 use kopa_domain::Date;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A registered person as reports see them.
 #[derive(Clone, Debug, PartialEq)]
@@ -23,6 +23,8 @@ pub struct PersonFact {
     pub target_groups: BTreeSet<String>,
     /// The family's.
     pub languages: BTreeSet<String>,
+    /// Values of HQ's family and person fields: field code → value.
+    pub fields: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -80,6 +82,14 @@ impl Registry {
                 e.0.insert(value);
             }
         }
+        let mut values: HashMap<String, BTreeMap<String, String>> = HashMap::new();
+        let mut s = conn.prepare(
+            "SELECT record_id, field, value FROM p_field_values WHERE family_id IS NOT NULL",
+        )?;
+        for row in s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))? {
+            let (record, field, value): (String, String, String) = row?;
+            values.entry(record).or_default().insert(field, value);
+        }
         let mut s = conn.prepare(
             "SELECT p.id, p.family_id, p.birth_year, p.birth_date, p.gender, p.target_groups,
                     f.municipality, f.branch
@@ -91,8 +101,12 @@ impl Registry {
                 let own: String = r.get(5)?;
                 let (mut target_groups, languages) = tags.get(&family).cloned().unwrap_or_default();
                 target_groups.extend(own.split(',').filter(|s| !s.is_empty()).map(String::from));
+                let id: String = r.get(0)?;
+                let mut fields = values.get(&family).cloned().unwrap_or_default();
+                fields.extend(values.get(&id).cloned().unwrap_or_default());
                 Ok(PersonFact {
-                    id: r.get(0)?,
+                    fields,
+                    id,
                     birth_year: r.get(2)?,
                     birth_date: r.get(3)?,
                     gender: r.get(4)?,

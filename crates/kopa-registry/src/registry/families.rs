@@ -36,6 +36,9 @@ pub struct FamilyDraft {
     pub consent: Option<String>,
     #[cfg_attr(feature = "ts", ts(optional))]
     pub consent_scope: Option<String>,
+    /// Values of HQ's family fields: field code → text as typed (in an edit, only
+    /// the fields given change; an empty one clears the value).
+    pub fields: BTreeMap<String, String>,
 }
 
 /// Two registrations in different branches that may be one person.
@@ -105,6 +108,7 @@ impl Registry {
             household: None,
             erased_members: TagSet::default(),
             replaced_heads: BTreeMap::new(),
+            fields: v::kept(v::field_values("family", "", &draft.fields, &ctx, true)?),
         };
         let id = self.fresh(FamilyId::new);
         let owner = self.me().branch.key();
@@ -174,6 +178,7 @@ impl Registry {
             })
             .transpose()?;
         let consent = self.consent(draft, &ctx)?;
+        let fields = v::field_values("family", "", &draft.fields, &ctx, false)?;
         let family_name = match &name {
             Some(n) => n.clone(),
             None if draft.members.is_empty() => String::new(),
@@ -209,6 +214,7 @@ impl Registry {
             if let Some(s) = &status {
                 e.set(&fam, "status", s, "status")?;
             }
+            e.set_fields(&fam, &fields, "")?;
             if let Some(c) = &consent {
                 e.set(&fam, "consent", &Some(c.clone()), "consent")?;
             }
@@ -243,6 +249,7 @@ impl Registry {
             .filter(|s| !s.trim().is_empty())
             .map(|s| v::family_role("role", s))
             .transpose()?;
+        let fields = v::field_values("person", "", &draft.fields, &ctx, false)?;
         self.write(DocId::Family(family), "person.edit", |e| {
             e.record(&family.key());
             e.record(&pkey);
@@ -269,6 +276,7 @@ impl Registry {
             if let Some(r) = &role {
                 e.set(&m, "role", r, &format!("members.{pkey}.role"))?;
             }
+            e.set_fields(&m, &fields, &format!("members.{pkey}."))?;
             Ok(e.changed())
         })
     }
@@ -443,12 +451,14 @@ impl Registry {
             follow_ups,
             attendance,
             conflicts: self.conflicts_where("record_id = ?1", &key)?,
+            fields: self.field_values(&key)?,
         })
     }
 
     pub(super) fn persons_where(&self, cond: &str, arg: &str) -> Result<Vec<PersonView>> {
         let sql = format!(
-            "SELECT p.id, p.family_id, p.given_name, p.family_name, p.birth_year, p.gender, p.role
+            "SELECT p.id, p.family_id, p.given_name, p.family_name, p.birth_year, p.gender, p.role,
+                    (SELECT json_group_object(field, value) FROM p_field_values WHERE record_id = p.id)
              FROM p_persons p WHERE {cond} ORDER BY p.family_name COLLATE NOCASE, p.given_name COLLATE NOCASE, p.id"
         );
         let mut s = self.db().prepare_cached(&sql)?;
@@ -635,5 +645,6 @@ fn person_view(r: &rusqlite::Row) -> rusqlite::Result<PersonView> {
         birth_year: r.get(4)?,
         gender: r.get(5)?,
         role: r.get(6)?,
+        fields: serde_json::from_str(&r.get::<_, String>(7)?).unwrap_or_default(),
     })
 }

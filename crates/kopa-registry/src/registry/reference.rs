@@ -30,6 +30,9 @@ pub struct IndicatorDraft {
     /// Thresholds (`MinSessions`, "8": a whole number in the parameter's range) and
     /// filters (`Activity`, "senior-club").
     pub params: Vec<(Param, String)>,
+    /// Filters on HQ's fields (`field.housing`, "rented,own") and on disability
+    /// (`disability`, "yes"): persons whose value is any of those given.
+    pub field_filters: Vec<(String, String)>,
     pub target: String,
 }
 
@@ -164,6 +167,7 @@ impl Registry {
                 ctx.activities.push(code);
             }
         }
+        self.add_fields(&mut ctx)?;
         Ok(ctx)
     }
 
@@ -233,6 +237,17 @@ impl Registry {
                 param.as_str().to_string(),
                 param.check(&field, value, &lists)?,
             );
+        }
+        for (i, (key, value)) in draft.field_filters.iter().enumerate() {
+            let field = format!("param[{}]", draft.params.len() + i + 1);
+            let checked = kopa_domain::indicator::check_field_filter(key, &field, value, &lists)?;
+            let key = key.trim().to_lowercase();
+            let key = if key == kopa_domain::indicator::DISABILITY || key.starts_with("field.") {
+                key
+            } else {
+                format!("field.{key}")
+            };
+            params.insert(key, checked);
         }
         let last: Option<i64> = self.db().query_row(
             "SELECT max(position) FROM p_indicators WHERE project_id = ?1",
