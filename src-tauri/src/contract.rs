@@ -91,6 +91,8 @@ pub struct Choices {
     pub genders: Vec<String>,
     pub roles: Vec<String>,
     pub guest_categories: Vec<String>,
+    /// HQ's fields forms show, each `(code, definition)`, in HQ's order per record.
+    pub fields: Vec<(String, kopa_domain::FieldDef)>,
 }
 
 /// One round of a hub sync, for the progress bar (event `sync-progress`).
@@ -143,6 +145,7 @@ pub fn typescript() -> String {
         CommandError::decl(),
         AppStatus::decl(),
         CreateBranch::decl(),
+        kopa_domain::FieldDef::decl(),
         kopa_registry::MemberDraft::decl(),
         kopa_registry::FamilyDraft::decl(),
         kopa_registry::GroupDraft::decl(),

@@ -227,7 +227,13 @@ fn choices(cx: &Cx) -> Res<Choices> {
     } else {
         kopa_domain::validate::Context::builtin(SystemClock.now_date())
     };
+    let fields = kopa_domain::fields::RECORDS
+        .iter()
+        .flat_map(|r| lists.fields_of(r))
+        .map(|(c, d)| (c.clone(), d.clone()))
+        .collect();
     Ok(Choices {
+        fields,
         municipalities: lists.municipalities,
         activities: lists.activities,
         languages: codes(reference::LANGUAGES),

@@ -27,6 +27,44 @@ open: boolean, identity: Identity | null, today: string, };
 
 export type CreateBranch = { name: string, municipality: string, passphrase: string, user: string, };
 
+export type FieldDef = { 
+/**
+ * The record it is on: one of [`RECORDS`].
+ */
+on: string, 
+/**
+ * [`FieldKind`] as text.
+ */
+kind: string, 
+/**
+ * Language (`lv`, `ru`, `en`) → label.
+ */
+labels: { [key in string]?: string }, 
+/**
+ * Language → a sentence of help shown under the input.
+ */
+help: { [key in string]?: string }, 
+/**
+ * For a choice: option code → (language → label).
+ */
+options: { [key in string]?: { [key in string]?: string } }, required: boolean, 
+/**
+ * A number's least and greatest value; a text's greatest length (`max`).
+ */
+min: number | null, max: number | null, 
+/**
+ * Only records of this project's branches have it; none: every branch.
+ */
+project: string | null, retired: boolean, 
+/**
+ * Where forms show it among the record's fields (1 = first).
+ */
+position: number, 
+/**
+ * A ready-made set it came with (`washington-group`).
+ */
+set: string | null, };
+
 export type MemberDraft = { given_name: string, family_name: string, birth_year: string, gender: string, role: string, 
 /**
  * Values of HQ's person fields: field code → text as typed.
@@ -85,7 +123,11 @@ guests: Array<[string, number]>, facilitators: Array<string>, note: string | nul
  */
 fields: { [key in string]?: string }, };
 
-export type Choices = { municipalities: Array<string>, activities: Array<string>, languages: Array<string>, target_groups: Array<string>, genders: Array<string>, roles: Array<string>, guest_categories: Array<string>, };
+export type Choices = { municipalities: Array<string>, activities: Array<string>, languages: Array<string>, target_groups: Array<string>, genders: Array<string>, roles: Array<string>, guest_categories: Array<string>, 
+/**
+ * HQ's fields forms show, each `(code, definition)`, in HQ's order per record.
+ */
+fields: Array<[string, FieldDef]>, };
 
 export type VolunteerDraft = { given_name: string, family_name: string, role: string | null, contact: string | null, };
 

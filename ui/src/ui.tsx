@@ -1,8 +1,8 @@
 // Small shared pieces: fields with their error beside them, buttons, messages.
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { CommandError } from "./bindings";
-import { errorText, fieldLabel, t } from "./i18n";
+import type { CommandError, FieldDef } from "./bindings";
+import { errorText, fieldLabel, lang, t } from "./i18n";
 
 /** Which field an error belongs to: "member[2].birth_year" matches "member[2].birth_year". */
 export function errorFor(err: CommandError | null, field: string): string | null {
@@ -176,3 +176,70 @@ export function LoadFailed({ err, retry }: { err: CommandError; retry: () => unk
     </div>
   );
 }
+
+/** The label in the current language, else Latvian, else any. */
+export function inLang(labels: { [key in string]?: string }): string {
+  return labels[lang()] ?? labels.lv ?? Object.values(labels).find((l) => l) ?? "";
+}
+
+/**
+ * HQ's fields of one kind of record (`on`), each input by its kind; values by field
+ * code, as the record's draft sends them. Errors come back on `<prefix>fields.<code>`.
+ */
+export function HqFields(props: {
+  fields: [string, FieldDef][];
+  on: string;
+  prefix?: string;
+  values: { [key in string]?: string };
+  onChange: (values: { [key in string]?: string }) => void;
+  err: CommandError | null;
+}) {
+  const mine = props.fields.filter(([, d]) => d.on === props.on);
+  if (!mine.length) return null;
+  return (
+    <>
+      {mine.map(([code, d]) => {
+        const name = `${props.prefix ?? ""}fields.${code}`;
+        const value = props.values[code] ?? "";
+        const set = (v: string) => props.onChange({ ...props.values, [code]: v });
+        const label = inLang(d.labels) + (d.required ? " *" : "");
+        const options = Object.entries(d.options).map(([c, l]): [string, string] => [c, inLang(l ?? {})]);
+        const help = inLang(d.help);
+        let input;
+        if (d.kind === "choice") {
+          input = <Select label={label} name={name} value={value} options={[["", "—"], ...options]} onChange={set} err={props.err} />;
+        } else if (d.kind === "yes-no") {
+          const yn: [string, string][] = [["", "—"], ["yes", t("report-value-yes")], ["no", t("report-value-no")]];
+          input = <Select label={label} name={name} value={value} options={yn} onChange={set} err={props.err} />;
+        } else if (d.kind === "choices") {
+          const chosen = value.split(",").filter((v) => v);
+          const toggle = (c: string) => set((chosen.includes(c) ? chosen.filter((x) => x !== c) : [...chosen, c]).join(","));
+          input = (
+            <fieldset class={errorFor(props.err, name) ? "field invalid" : "field"}>
+              <legend>{label}</legend>
+              <div class="chips">
+                {options.map(([c, l]) => (
+                  <label class="chip">
+                    <input type="checkbox" name={name} value={c} checked={chosen.includes(c)} onChange={() => toggle(c)} />
+                    {l}
+                  </label>
+                ))}
+              </div>
+              {errorFor(props.err, name) && <p class="field-error" role="alert">{errorFor(props.err, name)}</p>}
+            </fieldset>
+          );
+        } else {
+          const type = d.kind === "date" ? "date" : "text";
+          input = <Field label={label} name={name} type={type} inputMode={d.kind === "number" ? "numeric" : undefined} value={value} onInput={set} err={props.err} />;
+        }
+        return (
+          <div class="hq-field" data-field={code}>
+            {input}
+            {help && <p class="hint">{help}</p>}
+          </div>
+        );
+      })}
+    </>
+  );
+}
+

@@ -63,6 +63,7 @@ impl FieldKind {
 /// Retiring a field hides it from forms and keeps every value; relabelling changes
 /// no value.
 #[derive(Clone, Debug, Default, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FieldDef {
     /// The record it is on: one of [`RECORDS`].
     pub on: String,

@@ -3,7 +3,7 @@ import { api } from "../api";
 import type { Choices, CommandError, FamilyDetail, FamilySummary, MemberDraft, SearchHit } from "../bindings";
 import type { Go } from "../app";
 import { code, fmtDate, t } from "../i18n";
-import { ErrorBox, Field, Loading, Notice, Page, Select, useLoad } from "../ui";
+import { ErrorBox, Field, HqFields, inLang, Loading, Notice, Page, Select, useLoad } from "../ui";
 
 /** Search as you type (the core's cross-script, typo-tolerant search). */
 export function Families({ go }: { go: Go }) {
@@ -68,8 +68,21 @@ export function Families({ go }: { go: Go }) {
 }
 
 export function FamilyCard({ go, id }: { go: Go; id: string }) {
-  const card = useLoad<FamilyDetail>(() => api.family(id), [id]);
-  const f = card.data;
+  const card = useLoad<[FamilyDetail, Choices]>(() => Promise.all([api.family(id), api.choices()]), [id]);
+  const f = card.data?.[0];
+  const defs = card.data?.[1].fields ?? [];
+  // HQ's fields with a value: the label, and a choice's label rather than its code.
+  const shown = (on: string, values: { [key in string]?: string }) =>
+    defs
+      .filter(([c, d]) => d.on === on && values[c])
+      .map(([c, d]) => {
+        const v = values[c] ?? "";
+        const text =
+          d.kind === "yes-no"
+            ? t(`report-value-${v}`)
+            : v.split(",").map((o) => (d.options[o] ? inLang(d.options[o] ?? {}) : o)).join(", ");
+        return [inLang(d.labels), text] as const;
+      });
   const load = card.reload;
   const [note, setNote] = useState("");
   const [err, setErr] = useState<CommandError | null>(null);
@@ -132,6 +145,12 @@ export function FamilyCard({ go, id }: { go: Go; id: string }) {
         <dd>{f.consent ? `${fmtDate(f.consent.date)} (${f.consent.recorded_by})` : t("ui-no-consent")}</dd>
         <dt>{t("ui-registered")}</dt>
         <dd>{fmtDate(f.registered)}</dd>
+        {shown("family", f.fields).map(([label, text]) => (
+          <>
+            <dt>{label}</dt>
+            <dd>{text}</dd>
+          </>
+        ))}
       </dl>
       <h2>{t("ui-members")}</h2>
       <table>
@@ -154,7 +173,14 @@ export function FamilyCard({ go, id }: { go: Go; id: string }) {
               </td>
               <td>{p.birth_year ?? "—"}</td>
               <td>{code("gender", p.gender)}</td>
-              <td>{code("role", p.role)}</td>
+              <td>
+                {code("role", p.role)}
+                {shown("person", p.fields).map(([label, text]) => (
+                  <div class="hint">
+                    {label}: {text}
+                  </div>
+                ))}
+              </td>
               <td>
                 <button
                   class="erase-person link-button"
@@ -244,7 +270,9 @@ export function FamilyForm({ go, edit }: { go: Go; edit?: string }) {
   const [groups, setGroups] = useState<string[]>([]);
   const [contact, setContact] = useState("");
   const [consent, setConsent] = useState("");
-  const [members, setMembers] = useState<Member[]>([{ given_name: "", family_name: "", birth_year: "", gender: "", role: "" }]);
+  const blank: Member = { given_name: "", family_name: "", birth_year: "", gender: "", role: "", fields: {} };
+  const [members, setMembers] = useState<Member[]>([blank]);
+  const [fields, setFields] = useState<{ [key in string]?: string }>({});
   const [err, setErr] = useState<CommandError | null>(null);
   // The form starts from the family being edited, or empty in the first municipality.
   useEffect(() => {
@@ -260,12 +288,14 @@ export function FamilyForm({ go, edit }: { go: Go; edit?: string }) {
     setGroups(f.target_groups);
     setContact(f.contact ?? "");
     setConsent(f.consent?.date ?? "");
+    setFields(f.fields);
     setMembers([]);
   }, [load.data]);
   if (!choices) return <Loading load={load} />;
   const toggle = (list: string[], set: (l: string[]) => void, v: string) =>
     set(list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
   const member = (i: number, k: keyof Member, v: string) => setMembers(members.map((m, j) => (j === i ? { ...m, [k]: v } : m)));
+  const memberFields = (i: number, v: { [key in string]?: string }) => setMembers(members.map((m, j) => (j === i ? { ...m, fields: v } : m)));
   const submit = async (e: Event) => {
     e.preventDefault();
     const input = {
@@ -277,6 +307,7 @@ export function FamilyForm({ go, edit }: { go: Go; edit?: string }) {
       consent,
       // A member left without a surname takes the family's (the core's rule).
       members,
+      fields,
     };
     try {
       if (edit) {
@@ -327,6 +358,7 @@ export function FamilyForm({ go, edit }: { go: Go; edit?: string }) {
           <Field label={t("field-contact")} name="contact" type="tel" value={contact} onInput={setContact} err={err} />
           <Field label={t("field-consent")} name="consent" type="date" value={consent} onInput={setConsent} err={err} />
         </div>
+        <HqFields fields={choices.fields} on="family" values={fields} onChange={setFields} err={err} />
         {!edit && (
         <fieldset>
           <legend>{t("ui-members")}</legend>
@@ -337,9 +369,10 @@ export function FamilyForm({ go, edit }: { go: Go; edit?: string }) {
               <Field label={t("field-birth_year")} name={`member[${i + 1}].birth_year`} inputMode="numeric" value={m.birth_year} onInput={(v) => member(i, "birth_year", v)} err={err} />
               <Select label={t("field-gender")} name={`member[${i + 1}].gender`} value={m.gender} options={[["", "—"], ...choices.genders.map((g): [string, string] => [g, code("gender", g)])]} onChange={(v) => member(i, "gender", v)} err={err} />
               <Select label={t("field-role")} name={`member[${i + 1}].role`} value={m.role} options={[["", "—"], ...choices.roles.map((r): [string, string] => [r, code("role", r)])]} onChange={(v) => member(i, "role", v)} err={err} />
+              <HqFields fields={choices.fields} on="person" prefix={`member[${i + 1}].`} values={m.fields} onChange={(v) => memberFields(i, v)} err={err} />
             </div>
           ))}
-          <button type="button" onClick={() => setMembers([...members, { given_name: "", family_name: "", birth_year: "", gender: "", role: "" }])}>
+          <button type="button" onClick={() => setMembers([...members, blank])}>
             {t("ui-add-member")}
           </button>
         </fieldset>

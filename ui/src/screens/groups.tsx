@@ -3,7 +3,7 @@ import { api } from "../api";
 import type { Choices, CommandError, GroupDetail, GroupSummary } from "../bindings";
 import type { Go } from "../app";
 import { code, fmtDate, t, weekday } from "../i18n";
-import { ErrorBox, Field, Loading, Notice, Page, Select, useLoad } from "../ui";
+import { ErrorBox, Field, HqFields, Loading, Notice, Page, Select, useLoad } from "../ui";
 
 function schedule(g: { weekday: number | null; time: string | null; place: string | null }): string {
   const parts = [g.weekday ? weekday(g.weekday) : "", g.time ?? "", g.place ?? ""].filter(Boolean);
@@ -108,12 +108,13 @@ export function GroupForm({ go }: { go: Go }) {
   const [day, setDay] = useState("");
   const [time, setTime] = useState("");
   const [place, setPlace] = useState("");
+  const [fields, setFields] = useState<{ [key in string]?: string }>({});
   const [err, setErr] = useState<CommandError | null>(null);
   if (!choices) return <Loading load={load} />;
   const submit = async (e: Event) => {
     e.preventDefault();
     try {
-      const id = await api.addGroup({ name, activity, facilitators: [], weekday: day, time, place });
+      const id = await api.addGroup({ name, activity, facilitators: [], weekday: day, time, place, fields });
       go({ name: "group", id });
     } catch (x) {
       setErr(x as CommandError);
@@ -137,6 +138,7 @@ export function GroupForm({ go }: { go: Go }) {
           <Field label={t("field-time")} name="time" type="time" value={time} onInput={setTime} err={err} />
           <Field label={t("field-place")} name="place" value={place} onInput={setPlace} err={err} />
         </div>
+        <HqFields fields={choices.fields} on="group" values={fields} onChange={setFields} err={err} />
         <button id="save-group" class="primary big" type="submit">
           {t("ui-save-group")}
         </button>

@@ -3,7 +3,7 @@ import { api } from "../api";
 import type { Choices, CommandError, GroupDetail, GroupSummary } from "../bindings";
 import type { Go } from "../app";
 import { code, fmtDate, t } from "../i18n";
-import { ErrorBox, Field, Loading, Notice, Page, useLoad } from "../ui";
+import { ErrorBox, Field, HqFields, Loading, Notice, Page, useLoad } from "../ui";
 
 export function Today({ go, today }: { go: Go; today: string }) {
   const load = useLoad<[GroupSummary[], GroupSummary[]]>(() => Promise.all([api.plannedToday(), api.listGroups()]));
@@ -57,6 +57,7 @@ export function RecordSession({ go, group, today }: { go: Go; group: string; tod
   const [guests, setGuests] = useState<Record<string, string>>({});
   const [topics, setTopics] = useState("");
   const [note, setNote] = useState("");
+  const [fields, setFields] = useState<{ [key in string]?: string }>({});
   const [err, setErr] = useState<CommandError | null>(null);
   const [extra, setExtra] = useState<{ id: string; name: string }[]>([]);
   const [adding, setAdding] = useState(false);
@@ -84,7 +85,8 @@ export function RecordSession({ go, group, today }: { go: Go; group: string; tod
         target_groups: [],
         contact: "",
         consent: "",
-        members: [{ given_name: nf.given, family_name: nf.family, birth_year: nf.year, gender: "", role: "" }],
+        members: [{ given_name: nf.given, family_name: nf.family, birth_year: nf.year, gender: "", role: "", fields: {} }],
+        fields: {},
       });
       const fam = await api.family(fid);
       const p = fam.persons[0];
@@ -113,6 +115,7 @@ export function RecordSession({ go, group, today }: { go: Go; group: string; tod
         guests: Object.entries(guests).map(([c, n]) => [c, Number(n) || 0]),
         facilitators: [],
         note,
+        fields,
       });
       setSaved(true);
       setTimeout(() => go({ name: "group", id: group }), 600);
@@ -131,6 +134,7 @@ export function RecordSession({ go, group, today }: { go: Go; group: string; tod
         {saved && <Notice>{t("ui-saved")}</Notice>}
         <Field label={t("field-date")} name="date" type="date" value={date} onInput={setDate} err={err} />
         <Field label={t("field-topics")} name="topics" value={topics} onInput={setTopics} err={err} />
+        <HqFields fields={choices.fields} on="session" values={fields} onChange={setFields} err={err} />
         <fieldset>
           <legend>{t("ui-who-came", { count: ticked.size })}</legend>
           {people.length === 0 && <p class="muted">{t("ui-no-members")}</p>}
