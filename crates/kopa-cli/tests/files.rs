@@ -64,6 +64,29 @@ fn demo_project_report_in_every_format() {
         .map(|i| i["rule"].as_str().unwrap())
         .collect();
     assert_eq!(rules.len(), 7, "an indicator of every rule type: {rules:?}");
+    // The demo carries HQ's fields and the disability questions, and every figure of
+    // persons is broken down by them.
+    let fields = k.json("d.kopa", &["field", "list"]);
+    assert_eq!(fields["housing"]["labels"]["lv"], "Mājokļa situācija");
+    assert_eq!(fields["wg-walking"]["set"], "washington-group");
+    let period = words("report --from 2000-01-01 --to 2100-12-31 --project");
+    let r = k.json("d.kopa", &[period, vec![&p]].concat());
+    let persons = r["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["unit"] == "persons")
+        .unwrap();
+    assert!(
+        persons["breakdown"]["disability"]["yes"].as_i64().unwrap() > 0,
+        "{persons}"
+    );
+    assert!(
+        persons["breakdown"]["field.housing"]["rented"]
+            .as_i64()
+            .unwrap()
+            > 0
+    );
     // A branch may not define indicators: HQ alone writes reference data.
     let out = k.run(
         "d.kopa",

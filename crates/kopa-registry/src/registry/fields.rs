@@ -154,6 +154,12 @@ impl Registry {
     /// disability breakdown. Returns the fields' codes. Only HQ.
     pub fn enable_field_set(&mut self, set: &str) -> Result<Vec<String>> {
         self.require_hq("define fields")?;
+        self.put_field_set(set)
+    }
+
+    /// Writes a ready-made set without the role check: the demo branch's copy of
+    /// what HQ sent.
+    pub(crate) fn put_field_set(&mut self, set: &str) -> Result<Vec<String>> {
         if set.trim() != wg::SET {
             return Err(ValidationError::new("set", Code::InvalidParam)
                 .with_value(set.trim())
@@ -191,7 +197,9 @@ impl Registry {
         Ok(codes)
     }
 
-    fn put_field(&mut self, code: &str, def: &FieldDef) -> Result<()> {
+    /// Writes a field's definition without the role check (the demo branch's copy of
+    /// what HQ sent; `define_field` checks).
+    pub(crate) fn put_field(&mut self, code: &str, def: &FieldDef) -> Result<()> {
         self.ensure_reference()?;
         self.write(DocId::Reference, "field.define", |e| {
             // A reference document made before fields existed has no map yet; if two

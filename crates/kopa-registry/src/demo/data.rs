@@ -1,0 +1,211 @@
+//! The demo's word lists: names in both scripts, municipalities, target groups,
+//! groups and their activities, session topics, trainings.
+
+/// A week's theme for the sessions (as the seeds' lectures for young parents).
+pub(super) const TOPICS: &[&str] = &[
+    "Bērna aprūpes pamati",
+    "Vecumposmu īpatnības",
+    "Veselīgs uzturs ģimenē",
+    "Семейный бюджет",
+    "Drošība internetā",
+    "Общение с подростком",
+];
+
+pub(super) const LV_MALE: &[&str] = &[
+    "Jānis",
+    "Andris",
+    "Māris",
+    "Pēteris",
+    "Edgars",
+    "Kārlis",
+    "Roberts",
+    "Artūrs",
+    "Ivars",
+    "Aigars",
+    "Valdis",
+    "Juris",
+    "Dainis",
+    "Gatis",
+    "Raimonds",
+    "Toms",
+    "Mārtiņš",
+    "Ēriks",
+];
+pub(super) const LV_FEMALE: &[&str] = &[
+    "Anna",
+    "Ilze",
+    "Inese",
+    "Līga",
+    "Kristīne",
+    "Sandra",
+    "Dace",
+    "Laura",
+    "Zane",
+    "Ieva",
+    "Anita",
+    "Baiba",
+    "Māra",
+    "Agnese",
+    "Santa",
+    "Elīna",
+    "Rūta",
+    "Jolanta",
+];
+/// Latvian surnames: (masculine, feminine).
+pub(super) const LV_SURNAMES: &[(&str, &str)] = &[
+    ("Ozoliņš", "Ozoliņa"),
+    ("Bērziņš", "Bērziņa"),
+    ("Kalniņš", "Kalniņa"),
+    ("Jansons", "Jansone"),
+    ("Liepiņš", "Liepiņa"),
+    ("Krūmiņš", "Krūmiņa"),
+    ("Zariņš", "Zariņa"),
+    ("Vanags", "Vanaga"),
+    ("Pētersons", "Pētersone"),
+    ("Vītols", "Vītola"),
+    ("Latkovskis", "Latkovska"),
+    ("Bondarenko", "Bondarenko"),
+    ("Rancāns", "Rancāne"),
+    ("Čudars", "Čudare"),
+];
+/// Russian names in Cyrillic with their Latvian spelling.
+pub(super) const RU_MALE: &[(&str, &str)] = &[
+    ("Сергей", "Sergejs"),
+    ("Александр", "Aleksandrs"),
+    ("Дмитрий", "Dmitrijs"),
+    ("Андрей", "Andrejs"),
+    ("Алексей", "Aleksejs"),
+    ("Николай", "Nikolajs"),
+    ("Владимир", "Vladimirs"),
+    ("Игорь", "Igors"),
+    ("Юрий", "Jurijs"),
+    ("Павел", "Pāvels"),
+    ("Михаил", "Mihails"),
+    ("Артём", "Artjoms"),
+];
+pub(super) const RU_FEMALE: &[(&str, &str)] = &[
+    ("Елена", "Jeļena"),
+    ("Ольга", "Olga"),
+    ("Наталья", "Natālija"),
+    ("Ирина", "Irina"),
+    ("Татьяна", "Tatjana"),
+    ("Светлана", "Svetlana"),
+    ("Людмила", "Ludmila"),
+    ("Марина", "Marina"),
+    ("Анастасия", "Anastasija"),
+    ("Юлия", "Jūlija"),
+    ("Валентина", "Valentīna"),
+    ("Галина", "Gaļina"),
+];
+/// (masculine Cyrillic, feminine Cyrillic, masculine Latvian, feminine Latvian).
+pub(super) const RU_SURNAMES: &[(&str, &str, &str, &str)] = &[
+    ("Иванов", "Иванова", "Ivanovs", "Ivanova"),
+    ("Петров", "Петрова", "Petrovs", "Petrova"),
+    ("Смирнов", "Смирнова", "Smirnovs", "Smirnova"),
+    ("Кузнецов", "Кузнецова", "Kuzņecovs", "Kuzņecova"),
+    ("Попов", "Попова", "Popovs", "Popova"),
+    ("Соколов", "Соколова", "Sokolovs", "Sokolova"),
+    ("Васильев", "Васильева", "Vasiļjevs", "Vasiļjeva"),
+    ("Морозов", "Морозова", "Morozovs", "Morozova"),
+    ("Новиков", "Новикова", "Novikovs", "Novikova"),
+    ("Фёдоров", "Фёдорова", "Fjodorovs", "Fjodorova"),
+    ("Козлов", "Козлова", "Kozlovs", "Kozlova"),
+    ("Лебедев", "Лебедева", "Ļebedevs", "Ļebedeva"),
+];
+pub(super) const MUNICIPALITIES: &[(&str, u32)] = &[
+    ("Daugavpils", 40),
+    ("Augšdaugavas novads", 12),
+    ("Krāslava", 14),
+    ("Preiļi", 10),
+    ("Ilūkste", 8),
+    ("Rēzekne", 10),
+    ("Līvāni", 6),
+];
+pub(super) const TARGET_GROUPS: &[&str] = &[
+    "child",
+    "youth",
+    "senior",
+    "young-family",
+    "low-income",
+    "minority",
+    "non-citizen",
+    "refugee",
+    "disability",
+];
+
+/// Groups of every activity type in the branches' projects: (name, activity, weekday, time, place).
+pub(super) const GROUPS: &[(&str, &str, i64, &str, &str)] = &[
+    (
+        "Ģimeņu atbalsta grupa “Kopā”",
+        "family-support",
+        2,
+        "17:30",
+        "Sarkanā Krusta telpas, Rīgas iela 22",
+    ),
+    (
+        "Ģimeņu atbalsta grupa Krāslavā",
+        "family-support",
+        4,
+        "17:00",
+        "Krāslavas kultūras nams",
+    ),
+    (
+        "Senioru klubs “Sudraba pavediens”",
+        "senior-club",
+        3,
+        "11:00",
+        "Dienas centrs",
+    ),
+    (
+        "Latviešu valoda, vēsture un kultūra",
+        "language-history",
+        1,
+        "18:00",
+        "Bibliotēka",
+    ),
+    ("Jauniešu futbols", "youth-sports", 6, "10:00", "Stadions"),
+    ("Grāmatu klubs", "book-club", 4, "16:00", "Bibliotēka"),
+    (
+        "Rokdarbu darbnīca",
+        "handicraft",
+        5,
+        "14:00",
+        "Dienas centrs",
+    ),
+    (
+        "Mācību klubs bērniem",
+        "learning-club",
+        3,
+        "15:00",
+        "Skola Nr. 9",
+    ),
+    (
+        "Jauno vecāku lekcijas",
+        "young-parents",
+        1,
+        "10:30",
+        "Sarkanā Krusta telpas, Rīgas iela 22",
+    ),
+    (
+        "Pilsoniskās līdzdalības kurss",
+        "civic-participation",
+        2,
+        "18:30",
+        "Pilsētas dome",
+    ),
+    (
+        "Veselīgs dzīvesveids",
+        "healthy-lifestyle",
+        5,
+        "17:00",
+        "Sporta zāle",
+    ),
+];
+
+pub(super) const TRAININGS: &[(&str, &str)] = &[
+    ("Pirmā palīdzība", "8"),
+    ("Psihosociālais atbalsts", "6"),
+    ("Grupu vadīšana", "4"),
+    ("Datu aizsardzība", "1.5"),
+    ("Darbs ar senioriem", "3"),
+];
