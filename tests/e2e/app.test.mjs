@@ -279,6 +279,54 @@ test("a sync file brings a family from the other laptop; a conflict is resolved"
   assert.match(kopa(db, ["family", "show", fid]), /26000002/);
 });
 
+test("HQ's fields reach the branch laptop by a sync file and are recorded in Latvian", async () => {
+  const data = mkdtempSync(join(tmpdir(), "kopa-e2e-"));
+  const db = join(data, "replica.kopa");
+  const hq = join(data, "hq.kopa");
+  kopa(hq, ["init", "--role", "hq", "--branch", "LSK", "--municipality", "Rīga", "--user", "Koordinatore"]);
+  kopa(db, ["init", "--branch", "Krāslava", "--municipality", "Krāslava", "--user", "Inese"]);
+  kopa(hq, ["field", "add", "housing", "--on", "family", "--kind", "choice", "--label", "lv=Mājokļa situācija", "--label", "ru=Жилищная ситуация",
+    "--option", "rented:lv=īrēts;ru=арендованное", "--option", "own:lv=savs;ru=собственное"]);
+  kopa(hq, ["field", "add", "first-time", "--on", "person", "--kind", "yes-no", "--label", "lv=Pirmo reizi Sarkanajā Krustā"]);
+  kopa(hq, ["sync", "identity", "--out", join(data, "hq.card")]);
+  kopa(db, ["sync", "identity", "--out", join(data, "br.card")]);
+  kopa(hq, ["sync", "peer", "add", join(data, "br.card")]);
+  kopa(db, ["sync", "peer", "add", join(data, "hq.card")]);
+  const branch = JSON.parse(kopa(db, ["--json", "info"])).identity.branch_id;
+  const file = join(data, "from-hq.kopasync");
+  kopa(hq, ["sync", "export", "--to", branch, "--out", file]);
+  kopa(db, ["sync", "import", file]);
+
+  const { app, close } = await session({ KOPA_DATA: data });
+  try {
+    await app.click("#lang-lv");
+    await app.type("#f-passphrase", "pass");
+    await app.click("#unlock");
+    await app.click("#nav-families");
+    await app.click("#new-family");
+    await app.waitText("Mājokļa situācija");
+    await app.type("#f-name", "Ozoli");
+    await app.type(byId("f-member[1].given_name"), "Jānis");
+    await app.type(byId("f-member[1].birth_year"), "1950");
+    await app.select(byId("f-fields.housing"), "rented");
+    await app.select(byId("f-member[1].fields.first-time"), "yes");
+    await app.screenshot("20-hq-fields-form-lv");
+    await app.click("#save-family");
+    await app.waitText("Jānis Ozoli");
+    const card = await app.waitText("īrēts");
+    assert.match(card, /Mājokļa situācija/);
+    assert.match(card, /Pirmo reizi Sarkanajā Krustā: jā/);
+    await app.screenshot("21-hq-fields-card-lv");
+  } finally {
+    await close();
+  }
+  // What the window recorded is in the replica, as values HQ can count.
+  const families = JSON.parse(kopa(db, ["--json", "family", "list"]));
+  const shown = JSON.parse(kopa(db, ["--json", "family", "show", families[0].id]));
+  assert.deepEqual(shown.fields, { housing: "rented" });
+  assert.deepEqual(shown.persons[0].fields, { "first-time": "yes" });
+});
+
 test("the demo branch opens to an interactive screen quickly", async () => {
   const data = mkdtempSync(join(tmpdir(), "kopa-e2e-"));
   // The demo exists already (as on a second start); the app opens it by itself.

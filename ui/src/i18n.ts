@@ -71,6 +71,7 @@ export function code(kind: string, c: string): string {
 export function fieldLabel(field: string): string {
   return field
     .split(".")
+    .filter((seg) => seg !== "fields")
     .map((seg) => {
       const m = seg.match(/^([a-z_]+)(?:\[(\d+)\])?$/);
       if (!m) return seg;

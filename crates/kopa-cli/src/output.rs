@@ -88,10 +88,12 @@ fn field_of(e: &Error) -> Option<String> {
     }
 }
 
-/// "member[1].birth_year" → "Ģimenes loceklis 1 → Dzimšanas gads".
+/// "member[1].birth_year" → "Ģimenes loceklis 1 → Dzimšanas gads"; one of HQ's
+/// fields by its code ("fields.housing" → "housing").
 pub fn field_label(field: &str, l10n: &Localizer) -> String {
     field
         .split('.')
+        .filter(|seg| *seg != "fields")
         .map(|seg| {
             let (name, index) = match seg.split_once('[') {
                 Some((n, rest)) => (n, Some(rest.trim_end_matches(']'))),

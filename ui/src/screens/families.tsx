@@ -320,7 +320,9 @@ export function FamilyForm({ go, edit }: { go: Go; edit?: string }) {
       setErr(x as CommandError);
     }
   };
-  const fieldNames = ["name", "municipality", "contact", "consent", ...members.flatMap((_, i) => ["given_name", "family_name", "birth_year", "gender", "role"].map((k) => `member[${i + 1}].${k}`))];
+  const hq = (on: string) => choices.fields.filter(([, d]) => d.on === on).map(([c]) => `fields.${c}`);
+  const memberKeys = ["given_name", "family_name", "birth_year", "gender", "role", ...hq("person")];
+  const fieldNames = ["name", "municipality", "contact", "consent", ...hq("family"), ...members.flatMap((_, i) => memberKeys.map((k) => `member[${i + 1}].${k}`))];
   return (
     <Page
       title={edit ? t("ui-edit-family") : t("ui-add-family")}
