@@ -85,6 +85,8 @@ pub struct CreateBranch {
 #[derive(Clone, Debug, PartialEq, Serialize, TS)]
 pub struct Choices {
     pub municipalities: Vec<String>,
+    /// The replica's own municipality, where a new family most likely lives.
+    pub home_municipality: Option<String>,
     pub activities: Vec<String>,
     pub languages: Vec<String>,
     pub target_groups: Vec<String>,

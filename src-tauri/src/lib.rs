@@ -222,10 +222,11 @@ fn lock(cx: &Cx) -> Res<()> {
 fn choices(cx: &Cx) -> Res<Choices> {
     let codes = |all: &[&str]| all.iter().map(|s| s.to_string()).collect();
     let open = cx.open.lock().unwrap_or_else(|p| p.into_inner()).is_some();
-    let lists = if open {
-        cx.with(|r| r.lists())?
+    let (lists, home_municipality) = if open {
+        cx.with(|r| Ok((r.lists()?, Some(r.identity().municipality))))?
     } else {
-        kopa_domain::validate::Context::builtin(SystemClock.now_date())
+        let today = SystemClock.now_date();
+        (kopa_domain::validate::Context::builtin(today), None)
     };
     let fields = kopa_domain::fields::RECORDS
         .iter()
@@ -234,6 +235,7 @@ fn choices(cx: &Cx) -> Res<Choices> {
         .collect();
     Ok(Choices {
         fields,
+        home_municipality,
         municipalities: lists.municipalities,
         activities: lists.activities,
         languages: codes(reference::LANGUAGES),

@@ -123,7 +123,11 @@ guests: Array<[string, number]>, facilitators: Array<string>, note: string | nul
  */
 fields: { [key in string]?: string }, };
 
-export type Choices = { municipalities: Array<string>, activities: Array<string>, languages: Array<string>, target_groups: Array<string>, genders: Array<string>, roles: Array<string>, guest_categories: Array<string>, 
+export type Choices = { municipalities: Array<string>, 
+/**
+ * The replica's own municipality, where a new family most likely lives.
+ */
+home_municipality: string | null, activities: Array<string>, languages: Array<string>, target_groups: Array<string>, genders: Array<string>, roles: Array<string>, guest_categories: Array<string>, 
 /**
  * HQ's fields forms show, each `(code, definition)`, in HQ's order per record.
  */

@@ -279,7 +279,7 @@ export function FamilyForm({ go, edit }: { go: Go; edit?: string }) {
     if (!load.data) return;
     const [c, f] = load.data;
     if (!f) {
-      setMunicipality(c.municipalities[0] ?? "");
+      setMunicipality(c.home_municipality ?? c.municipalities[0] ?? "");
       return;
     }
     setName(f.name);
