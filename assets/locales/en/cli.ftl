@@ -76,3 +76,5 @@ cli-sync-done = Synced with the hub: { $changes } changes received, { $sent } by
 cli-sync-incomplete = Synced with the hub: { $changes } changes received; some reference data reached this replica before the hub and will reach it from HQ. Conflicts to resolve: { $conflicts }.
 cli-import-attendance-preview = { $rows } rows, { $valid } valid; { $dates } session dates ({ $existing } already recorded), { $attendances } attendances.
 cli-import-attendance-done = Recorded attendance in { $sessions } sessions.
+cli-import-volunteers-preview = { $rows } rows, { $valid } valid; { $volunteers } new volunteers, { $trainings } new trainings.
+cli-import-volunteers-done = Imported { $records } volunteers and trainings.

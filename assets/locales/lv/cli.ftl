@@ -81,3 +81,5 @@ cli-sync-done = Sinhronizēts ar centru: saņemtas { $changes } izmaiņas, nosū
 cli-sync-incomplete = Sinhronizēts ar centru: saņemtas { $changes } izmaiņas; daļa atsauces datu šo repliku sasniedza agrāk nekā centru un centru sasniegs no centrālā biroja. Jāatrisina konflikti: { $conflicts }.
 cli-import-attendance-preview = { $rows } rindas, { $valid } derīgas; { $dates } nodarbību datumi ({ $existing } jau ierakstīti), { $attendances } apmeklējumi.
 cli-import-attendance-done = Apmeklējums ierakstīts { $sessions } nodarbībās.
+cli-import-volunteers-preview = { $rows } rindas, { $valid } derīgas; jauni brīvprātīgie: { $volunteers }, jaunas apmācības: { $trainings }.
+cli-import-volunteers-done = Importēti brīvprātīgie un apmācības: { $records }.

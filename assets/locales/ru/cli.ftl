@@ -77,3 +77,5 @@ cli-sync-done = Синхронизировано с центром: получе
 cli-sync-incomplete = Синхронизировано с центром: получено изменений { $changes }; часть справочных данных пришла в эту реплику раньше, чем в центр, и придёт туда из штаб-квартиры. Конфликтов к разрешению: { $conflicts }.
 cli-import-attendance-preview = Строк: { $rows }, верных: { $valid }; дат занятий: { $dates } (уже записано: { $existing }), посещений: { $attendances }.
 cli-import-attendance-done = Посещаемость записана для занятий: { $sessions }.
+cli-import-volunteers-preview = Строк: { $rows }, верных: { $valid }; новых волонтёров: { $volunteers }, новых обучений: { $trainings }.
+cli-import-volunteers-done = Импортировано волонтёров и обучений: { $records }.

@@ -216,6 +216,8 @@ pub enum ImportKind {
     /// Who came to which session of one group (--group): a grid with a column per
     /// date, or one row per attendance with a date column.
     Attendance,
+    /// One row per volunteer, or per training of one (date, topic, hours).
+    Volunteers,
 }
 
 #[derive(Args, Debug)]

@@ -18,8 +18,10 @@ use std::path::Path;
 use words::{Kind, Words};
 
 pub mod attendance;
+pub mod volunteers;
 pub mod words;
 pub use attendance::{import_attendance, AttendancePreview};
+pub use volunteers::{import_volunteers, VolunteerPreview};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
@@ -126,6 +128,15 @@ const KNOWN_HEADERS: &[(&str, &[&str])] = &[
         &["consent", "consent date", "piekrisana", "согласие"],
     ),
     ("date", &["date", "datums", "дата", "session date"]),
+    (
+        "volunteer_role",
+        &["role", "loma", "роль", "amats", "должность"],
+    ),
+    (
+        "topic",
+        &["topic", "tema", "тема", "training", "apmaciba", "обучение"],
+    ),
+    ("hours", &["hours", "stundas", "часы", "stundu skaits"]),
 ];
 
 #[derive(Clone, Debug, Serialize)]

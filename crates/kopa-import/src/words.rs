@@ -6,7 +6,7 @@
 
 use kopa_domain::reference;
 use kopa_domain::text::fold;
-use kopa_domain::{FamilyRole, Gender, TargetGroup};
+use kopa_domain::{FamilyRole, Gender, TargetGroup, VolunteerRole};
 use kopa_i18n::{Lang, Localizer};
 use std::collections::HashMap;
 
@@ -17,18 +17,28 @@ pub enum Kind {
     Role,
     TargetGroup,
     Language,
+    /// A volunteer's: volunteer, staff, lead.
+    VolunteerRole,
 }
 
 impl Kind {
-    const ALL: [Kind; 4] = [Kind::Gender, Kind::Role, Kind::TargetGroup, Kind::Language];
+    const ALL: [Kind; 5] = [
+        Kind::Gender,
+        Kind::Role,
+        Kind::TargetGroup,
+        Kind::Language,
+        Kind::VolunteerRole,
+    ];
 
-    /// The kind's name in message ids (`code-<kind>-<code>`).
-    fn id(self) -> &'static str {
+    /// The message that labels `code` (`code-<kind>-<code>`, a volunteer's role
+    /// `ui-role-<code>`).
+    fn message(self, code: &str) -> String {
         match self {
-            Kind::Gender => "gender",
-            Kind::Role => "role",
-            Kind::TargetGroup => "target-group",
-            Kind::Language => "language",
+            Kind::Gender => format!("code-gender-{code}"),
+            Kind::Role => format!("code-role-{code}"),
+            Kind::TargetGroup => format!("code-target-group-{code}"),
+            Kind::Language => format!("code-language-{code}"),
+            Kind::VolunteerRole => format!("ui-role-{code}"),
         }
     }
 
@@ -38,6 +48,7 @@ impl Kind {
             Kind::Role => FamilyRole::ALL.iter().map(|r| r.as_str()).collect(),
             Kind::TargetGroup => TargetGroup::ALL.iter().map(|t| t.as_str()).collect(),
             Kind::Language => reference::LANGUAGES.to_vec(),
+            Kind::VolunteerRole => VolunteerRole::ALL.iter().map(|r| r.as_str()).collect(),
         }
     }
 }
@@ -60,7 +71,7 @@ impl Words {
             let l = Localizer::new(lang);
             for kind in Kind::ALL {
                 for code in kind.codes() {
-                    let id = format!("code-{}-{code}", kind.id());
+                    let id = kind.message(code);
                     if l.has(&id) {
                         codes.entry((kind, fold(&l.tr(&id, &[])))).or_insert(code);
                     }

@@ -347,3 +347,62 @@ mod attendance {
         );
     }
 }
+
+/// A branch's volunteer list in Latvian: each row a volunteer or a training of one,
+/// roles in words. Importing it again changes nothing; a bad row is named.
+#[test]
+fn volunteers_and_their_trainings_are_imported_once() {
+    use kopa_import::import_volunteers;
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = registry(dir.path());
+    let text = "Vārds;Uzvārds;Loma;Datums;Tēma;Stundas
+Inese;Liepa;nodaļas vadītājs;2026-03-02;Pirmā palīdzība;4
+Inese;Liepa;;2026-05-11;Psihosociālais atbalsts;3,5
+Oļegs;Orlovs;brīvprātīgais;;;
+Мария;Иванова;;2026-06-01;Работа с семьями;2
+";
+    let file = write(dir.path(), "brivpratigie.csv", text);
+    let dry = import_volunteers(&mut reg, &file, None, Options::DRY_RUN).unwrap();
+    assert!(dry.errors.is_empty(), "{:?}", dry.errors);
+    assert_eq!((dry.new_volunteers, dry.new_trainings), (3, 3));
+    assert!(
+        reg.list_volunteers().unwrap().is_empty(),
+        "a dry run writes nothing"
+    );
+    let p = import_volunteers(&mut reg, &file, None, Options::default()).unwrap();
+    assert_eq!(p.imported.len(), 6);
+    let vols = reg.list_volunteers().unwrap();
+    let inese = vols.iter().find(|v| v.given_name == "Inese").unwrap();
+    assert_eq!(
+        (inese.role.as_str(), inese.trainings, inese.hours),
+        ("lead", 2, 7.5)
+    );
+    let again = import_volunteers(&mut reg, &file, None, Options::default()).unwrap();
+    assert_eq!(
+        (
+            again.new_volunteers,
+            again.new_trainings,
+            again.imported.len()
+        ),
+        (0, 0, 0)
+    );
+    assert_eq!(reg.list_volunteers().unwrap().len(), 3);
+
+    let bad = "Vārds;Uzvārds;Loma;Datums;Tēma;Stundas\nAnna;Ozola;priekšniece;;;\nJānis;Ozols;;2099-01-01;Kursi;2\n";
+    let file = write(dir.path(), "slikti.csv", bad);
+    let p = import_volunteers(&mut reg, &file, None, Options::default()).unwrap();
+    let errs: Vec<(usize, &str, &str)> = p
+        .errors
+        .iter()
+        .map(|e| (e.row, e.field.as_str(), e.code.as_str()))
+        .collect();
+    assert_eq!(
+        errs,
+        [
+            (2, "volunteer_role", "unknown-role"),
+            (3, "date", "date-in-future")
+        ]
+    );
+    assert_eq!(p.errors[0].valid, ["volunteer", "staff", "lead"]);
+    assert!(p.imported.is_empty());
+}

@@ -88,6 +88,26 @@ pub fn import(reg: &mut Registry, a: &ImportArgs, out: &Out) -> Result<()> {
         });
         return refused_rows(&p.errors, a);
     }
+    if a.kind == ImportKind::Volunteers {
+        let p = kopa_import::import_volunteers(reg, &a.file, a.mapping.as_deref(), opts)
+            .map_err(import_error)?;
+        out.value(&p, || {
+            let mut s = vec![l10n.tr(
+                "cli-import-volunteers-preview",
+                &[
+                    ("rows", Arg::Num(p.rows as i64)),
+                    ("valid", Arg::Num(p.valid_rows as i64)),
+                    ("volunteers", Arg::Num(p.new_volunteers as i64)),
+                    ("trainings", Arg::Num(p.new_trainings as i64)),
+                ],
+            )];
+            s.extend(row_errors(&p.errors, l10n));
+            let done = ("cli-import-volunteers-done", "records");
+            s.push(outcome(p.imported.len(), done, a, l10n));
+            s.join("\n")
+        });
+        return refused_rows(&p.errors, a);
+    }
     let p = kopa_import::import_families(reg, &a.file, a.mapping.as_deref(), opts)
         .map_err(import_error)?;
     out.value(&p, || {
