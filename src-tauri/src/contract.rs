@@ -93,6 +93,9 @@ pub struct Choices {
     pub genders: Vec<String>,
     pub roles: Vec<String>,
     pub guest_categories: Vec<String>,
+    /// Labels HQ gave the values it added to the lists: `<list>:<value>` → language
+    /// → label.
+    pub labels: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
     /// HQ's fields forms show, each `(code, definition)`, in HQ's order per record.
     pub fields: Vec<(String, kopa_domain::FieldDef)>,
 }

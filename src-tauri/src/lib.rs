@@ -239,10 +239,8 @@ fn choices(cx: &Cx) -> Res<Choices> {
         municipalities: lists.municipalities,
         activities: lists.activities,
         languages: codes(reference::LANGUAGES),
-        target_groups: kopa_domain::TargetGroup::ALL
-            .iter()
-            .map(|t| t.as_str().to_string())
-            .collect(),
+        target_groups: lists.target_groups,
+        labels: lists.labels,
         genders: codes(&["female", "male", "other"]),
         roles: kopa_domain::FamilyRole::ALL
             .iter()

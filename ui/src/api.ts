@@ -6,9 +6,16 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import { open, save } from "@tauri-apps/plugin-dialog";
 import type * as B from "./bindings";
 import { commands } from "./commands";
+import { setHqLabels } from "./i18n";
 
 export const api = {
   ...commands,
+  /// The pickers' lists; the labels HQ gave its values are kept for `code()`.
+  choices: async (): Promise<B.Choices> => {
+    const c = await commands.choices();
+    setHqLabels(c.labels);
+    return c;
+  },
   onSyncProgress: (f: (p: B.SyncProgressEvent) => void): Promise<UnlistenFn> =>
     listen<B.SyncProgressEvent>("sync-progress", (e) => f(e.payload)),
   /// A file to read, chosen in the system dialog (null when cancelled).

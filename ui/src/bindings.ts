@@ -129,6 +129,11 @@ export type Choices = { municipalities: Array<string>,
  */
 home_municipality: string | null, activities: Array<string>, languages: Array<string>, target_groups: Array<string>, genders: Array<string>, roles: Array<string>, guest_categories: Array<string>, 
 /**
+ * Labels HQ gave the values it added to the lists: `<list>:<value>` → language
+ * → label.
+ */
+labels: { [key in string]?: { [key in string]?: string } }, 
+/**
  * HQ's fields forms show, each `(code, definition)`, in HQ's order per record.
  */
 fields: Array<[string, FieldDef]>, };

@@ -62,9 +62,17 @@ export function t(id: string, args?: Record<string, FluentVariable>): string {
 }
 
 /** A stored code as people read it (`code-<kind>-<code>`), or the code itself. */
+/** Labels HQ gave the values it added to the lists, by `<list>:<value>`. */
+let hqLabels: { [key in string]?: { [lang in string]?: string } } = {};
+export function setHqLabels(labels: typeof hqLabels) {
+  hqLabels = labels;
+}
+
 export function code(kind: string, c: string): string {
   const id = `code-${kind}-${c}`;
-  return has(id) ? t(id) : c;
+  if (has(id)) return t(id);
+  const hq = hqLabels[`${kind}:${c}`];
+  return hq?.[current] ?? hq?.lv ?? c;
 }
 
 /** "member[1].birth_year" → "Family member 1 → Birth year". */

@@ -324,7 +324,7 @@ pub enum ListCmd {
     /// "Daugavpils novads" --until 2021-06-30 --becomes "Augšdaugavas novads"`, `list
     /// add activity digital-skills --label lv="Digitālās prasmes"`.
     Add {
-        /// municipality or activity.
+        /// municipality, activity, target-group or category (event head counts).
         list: String,
         /// A municipality's name, or an activity's code (lowercase, hyphens).
         value: String,

@@ -253,7 +253,7 @@ impl Param {
                 Param::Activity => v::activity(field, &one, ctx)?,
                 Param::Municipality => v::municipality(field, &one, ctx)?,
                 Param::Language => v::language(field, &one)?,
-                Param::TargetGroup => v::target_group(field, &one)?.as_str().to_string(),
+                Param::TargetGroup => v::target_group_in(field, &one, ctx)?,
                 Param::Gender => v::gender(field, &one)?.as_str().to_string(),
                 Param::AgeBand => {
                     age_range(&one).ok_or_else(|| {
@@ -281,7 +281,7 @@ impl Param {
                 Param::Category => {
                     let c = one.to_lowercase();
                     let known = std::iter::once("registered")
-                        .chain(EVENT_CATEGORIES.iter().copied())
+                        .chain(ctx.categories.iter().map(String::as_str))
                         .chain(lists.categories.iter().map(String::as_str));
                     let mut valid: Vec<&str> = vec![];
                     for k in known {

@@ -22,6 +22,13 @@ pub struct Context {
     /// older records and lists keep the name they were written with.
     pub former: Vec<(String, String)>,
     pub activities: Vec<String>,
+    /// Target groups: the built-in ones and HQ's.
+    pub target_groups: Vec<String>,
+    /// Event head-count categories: the built-in ones and HQ's.
+    pub categories: Vec<String>,
+    /// Labels HQ gave its list values, by `<list>:<value>` (`activity:digital-skills`)
+    /// then language.
+    pub labels: BTreeMap<String, BTreeMap<String, String>>,
     /// The fields HQ defined that records here have: code → definition (retired
     /// ones included: their values stay; new values are refused).
     pub fields: BTreeMap<String, FieldDef>,
@@ -39,6 +46,12 @@ impl Context {
                 .map(|(a, b)| (a.to_string(), b.to_string()))
                 .collect(),
             activities: owned(reference::ACTIVITY_TYPES),
+            target_groups: TargetGroup::ALL
+                .iter()
+                .map(|t| t.as_str().to_string())
+                .collect(),
+            categories: owned(crate::indicator::EVENT_CATEGORIES),
+            labels: BTreeMap::new(),
             fields: BTreeMap::new(),
         }
     }
@@ -217,6 +230,32 @@ pub fn target_group(field: &str, value: &str) -> Result<TargetGroup> {
             .with_value(value.trim())
             .with_valid(TargetGroup::ALL.iter().map(|t| t.as_str()))
     })
+}
+
+/// A target group of the list: a built-in one as its code or alias, or one HQ added.
+pub fn target_group_in(field: &str, value: &str, ctx: &Context) -> Result<String> {
+    if let Some(t) = TargetGroup::parse(value) {
+        return Ok(t.as_str().to_string());
+    }
+    let v = value.trim().to_lowercase();
+    if ctx.target_groups.contains(&v) {
+        return Ok(v);
+    }
+    Err(ValidationError::new(field, Code::UnknownTargetGroup)
+        .with_value(value.trim())
+        .with_valid(&ctx.target_groups))
+}
+
+/// An event's head-count category: one of the list (built in or HQ's).
+pub fn event_category(field: &str, value: &str, ctx: &Context) -> Result<String> {
+    let v = text(field, value, 40)?.to_lowercase();
+    if ctx.categories.contains(&v) {
+        Ok(v)
+    } else {
+        Err(ValidationError::new(field, Code::UnknownCategory)
+            .with_value(value.trim())
+            .with_valid(&ctx.categories))
+    }
 }
 
 pub fn gender(field: &str, value: &str) -> Result<Gender> {

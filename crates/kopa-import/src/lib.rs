@@ -408,7 +408,9 @@ fn check_row(
     let languages = words.codes(Kind::Language, &split_list(&get("languages")));
     v::codes("language", &languages, v::language)?;
     let target_groups = words.codes(Kind::TargetGroup, &split_list(&get("target_groups")));
-    v::codes("target_group", &target_groups, v::target_group)?;
+    v::codes("target_group", &target_groups, |f, t| {
+        v::target_group_in(f, t, ctx)
+    })?;
     let consent = get("consent");
     if !consent.trim().is_empty() {
         v::past_date("consent", &consent, ctx)?;

@@ -35,6 +35,10 @@ pub enum Collection {
     Activities,
     /// Fields HQ defined for records.
     Fields,
+    /// Target groups HQ added.
+    TargetGroups,
+    /// Event head-count categories HQ added.
+    Categories,
 }
 
 use Collection::*;
@@ -56,6 +60,8 @@ impl Collection {
         Municipalities,
         Activities,
         Fields,
+        TargetGroups,
+        Categories,
         Family,
         Branch,
     ];
@@ -74,6 +80,8 @@ impl Collection {
         Municipalities,
         Activities,
         Fields,
+        TargetGroups,
+        Categories,
     ];
 
     /// Where the collection is, in the order a record is looked for by id.
@@ -99,6 +107,8 @@ impl Collection {
             Municipalities => "municipalities",
             Activities => "activities",
             Fields => "fields",
+            TargetGroups => "target_groups",
+            Categories => "categories",
         }
     }
 
@@ -111,7 +121,8 @@ impl Collection {
     pub fn document_kind(self) -> &'static str {
         match self {
             Family => "family",
-            Projects | Indicators | Links | Municipalities | Activities | Fields => "reference",
+            Projects | Indicators | Links | Municipalities | Activities | Fields | TargetGroups
+            | Categories => "reference",
             _ => "branch",
         }
     }
@@ -132,6 +143,8 @@ impl Collection {
             Municipalities => "municipality",
             Activities => "activity",
             Fields => "field",
+            TargetGroups => "target-group",
+            Categories => "category",
             Erased | Replaced => "record",
         }
     }
@@ -184,6 +197,8 @@ impl Collection {
             Municipalities => &[("p_municipalities", "code")],
             Activities => &[("p_activities", "code")],
             Fields => &[("p_fields", "code")],
+            TargetGroups => &[("p_target_groups", "code")],
+            Categories => &[("p_categories", "code")],
         }
     }
 

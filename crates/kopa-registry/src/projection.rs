@@ -349,11 +349,12 @@ fn project_record(
                     serde_json::to_string(&f).unwrap_or_default()
                 ])?;
         }
-        Collection::Activities => {
+        Collection::Activities | Collection::TargetGroups | Collection::Categories => {
             let a: ListValue = hydrate_prop(doc, coll_obj, rid)?;
-            conn.prepare_cached(
-                "INSERT INTO p_activities(code, doc_id, labels) VALUES (?1, ?2, ?3)",
-            )?
+            conn.prepare_cached(&format!(
+                "INSERT INTO {}(code, doc_id, labels) VALUES (?1, ?2, ?3)",
+                coll.table().0
+            ))?
             .execute(params![
                 rid,
                 doc_id,

@@ -43,6 +43,9 @@ pub struct Report {
     /// HQ's fields the figures are broken down by (`field.<code>` dimensions), with
     /// their labels and options' labels.
     pub fields: BTreeMap<String, kopa_domain::FieldDef>,
+    /// Labels HQ gave the values it added to the lists: `<list>:<value>` → language
+    /// → label (an activity type or target group a category of a breakdown).
+    pub labels: BTreeMap<String, BTreeMap<String, String>>,
     /// The sessions held in the period by the project's branches, oldest first, with
     /// what each was about: the activity log a donor asks for beside the figures.
     pub sessions: Vec<kopa_registry::views::SessionSummary>,
@@ -651,6 +654,7 @@ pub fn compute(
     let branches: BTreeSet<String> = p.branches.iter().cloned().collect();
     let facts = load(reg, &branches, from, to, reference)?;
     let lists = reg.filter_lists()?;
+    let labels = lists.ctx.labels.clone();
     let mut sessions = reg.list_sessions(from, to)?;
     sessions.retain(|s| p.branches.is_empty() || p.branches.contains(&s.branch));
     sessions.reverse();
@@ -692,6 +696,7 @@ pub fn compute(
             .map(|(id, name, _)| (id, name))
             .collect(),
         sessions,
+        labels,
         fields: facts
             .dims
             .iter()

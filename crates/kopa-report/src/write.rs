@@ -94,6 +94,12 @@ pub fn category_label(dim: &str, cat: &str, report: &Report, l: &Localizer) -> S
             return l.tr(&id, &[]);
         }
     }
+    if let Some(labels) = report.labels.get(&format!("{dim}:{cat}")) {
+        let lang = l.lang().code();
+        if let Some(label) = labels.get(lang).or_else(|| labels.get("lv")) {
+            return label.clone();
+        }
+    }
     let id = format!("code-{dim}-{cat}");
     if l.has(&id) {
         l.tr(&id, &[])

@@ -518,3 +518,85 @@ fn values_hq_adds_to_the_lists_reach_branches_by_hub_and_by_file() {
     assert_eq!(value(&r, "held in Ape"), 1);
     assert_eq!(value(&r, "held in Krāslava"), 2, "not the Ape group's");
 }
+
+/// HQ adds a target group and a head-count category with labels; until they arrive a
+/// branch refuses them (naming the ones it knows), after that it records them, and
+/// HQ's report names the new target group in the branch's language.
+#[test]
+fn a_target_group_and_a_head_count_category_hq_adds_are_used_and_labelled() {
+    let mut w = world();
+    let dir = tempfile::tempdir().unwrap();
+    let mut hq = join(&mut w.hub, dir.path(), "hq", "hq", env(11));
+    let homeless = ListValueDraft {
+        value: "homeless".into(),
+        labels: vec![
+            ("lv".into(), "bezpajumtnieki".into()),
+            ("ru".into(), "бездомные".into()),
+        ],
+        ..Default::default()
+    };
+    let dancers = ListValueDraft {
+        value: "dancers".into(),
+        labels: vec![("lv".into(), "dejotāji".into())],
+        ..Default::default()
+    };
+    let family = |reg: &mut Registry| {
+        reg.add_family(&FamilyDraft {
+            target_groups: Some(vec!["homeless".into()]),
+            ..family_draft("Kalns", &["Pēteris;Kalns;1970;m;other"])
+        })
+    };
+    let event = |reg: &mut Registry, category: &str| {
+        reg.add_event(&EventDraft {
+            name: "Deju vakars".into(),
+            activity: "intergenerational".into(),
+            date: "2026-11-07".into(),
+            head_counts: vec![(category.into(), 12)],
+            ..Default::default()
+        })
+    };
+    match family(&mut w.kr).unwrap_err() {
+        Error::Validation(v) => {
+            assert_eq!(v.code, Code::UnknownTargetGroup);
+            assert!(v.valid.contains(&"senior".to_string()), "{:?}", v.valid);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        event(&mut w.kr, "dancers").unwrap_err().code().as_str(),
+        "unknown-category"
+    );
+    hq.add_list_value(RefList::TargetGroup, &homeless).unwrap();
+    hq.add_list_value(RefList::Category, &dancers).unwrap();
+    sync_through(&mut hq, &mut w.hub, "hq", None).unwrap();
+    sync_through(&mut w.kr, &mut w.hub, "kr", None).unwrap();
+    let fid = family(&mut w.kr).unwrap();
+    event(&mut w.kr, "dancers").unwrap();
+    assert_eq!(
+        event(&mut w.kr, "audience").unwrap_err().code().as_str(),
+        "unknown-category"
+    );
+    let person = w.kr.family(fid).unwrap().persons[0].id.clone();
+    let club = group(&mut w.kr, "Sociālā kafejnīca", "civic-participation").key();
+    session(&mut w.kr, &club, "2026-11-09", vec![person]);
+    sync_through(&mut w.kr, &mut w.hub, "kr", None).unwrap();
+    let p = project(&mut w.hub, &[]);
+    let homeless_only = [(Param::TargetGroup, "homeless")];
+    indicator(
+        &mut w.hub,
+        p,
+        "homeless",
+        Rule::DistinctPersons,
+        &homeless_only,
+    )
+    .unwrap();
+    let dancing = [(Param::Category, "dancers")];
+    indicator(&mut w.hub, p, "dancers", Rule::EventHeadCounts, &dancing).unwrap();
+    let r = report(&mut w.hub, p);
+    assert_eq!((value(&r, "homeless"), value(&r, "dancers")), (1, 12));
+    let l = kopa_i18n::Localizer::new(kopa_i18n::Lang::Ru);
+    assert_eq!(
+        kopa_report::category_label("target-group", "homeless", &r, &l),
+        "бездомные"
+    );
+}

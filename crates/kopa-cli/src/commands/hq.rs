@@ -80,7 +80,7 @@ pub fn list(reg: &mut Registry, cmd: &ListCmd, out: &Out) -> Result<()> {
                 invalid(
                     ValidationError::new("list", Code::InvalidParam)
                         .with_value(list)
-                        .with_valid(["municipality", "activity"]),
+                        .with_valid(RefList::ALL.iter().map(|l| l.as_str())),
                 )
             })?;
             let labels = lang_texts("label", label)?;
@@ -101,6 +101,9 @@ pub fn list(reg: &mut Registry, cmd: &ListCmd, out: &Out) -> Result<()> {
                 "municipalities": l.municipalities,
                 "former": l.former,
                 "activities": l.activities,
+                "target_groups": l.target_groups,
+                "categories": l.categories,
+                "labels": l.labels,
             });
             out.value(&v, || {
                 let former: Vec<String> =

@@ -404,7 +404,8 @@ impl Registry {
         let ctx = self.context()?;
         let mut head_counts = BTreeMap::new();
         for (i, (cat, n)) in draft.head_counts.iter().enumerate() {
-            let (cat, n) = v::head_count(&format!("count[{}]", i + 1), cat, *n)?;
+            let field = format!("count[{}]", i + 1);
+            let (cat, n) = v::head_count(&field, &v::event_category(&field, cat, &ctx)?, *n)?;
             *head_counts.entry(cat).or_insert(0) += n;
         }
         let event = Event {

@@ -48,6 +48,21 @@ impl<'a> Edit<'a> {
             .ok_or_else(|| Error::Corrupt(format!("missing map {}", c.key())))
     }
 
+    /// As [`Edit::collection_of`], adding the collection's map when a document an
+    /// older version made has none yet.
+    pub fn collection_or_new(
+        &mut self,
+        c: crate::Collection,
+        record: &str,
+    ) -> Result<automerge::ObjId> {
+        match crate::projection::map_holding(&self.tx, c.key(), record)? {
+            Some(m) => Ok(m),
+            None => Ok(self
+                .tx
+                .put_object(automerge::ROOT, c.key(), automerge::ObjType::Map)?),
+        }
+    }
+
     pub fn map(&self, parent: &automerge::ObjId, key: &str) -> Result<automerge::ObjId> {
         map_at(&self.tx, parent, key)?.ok_or_else(|| Error::Corrupt(format!("missing map {key}")))
     }

@@ -70,7 +70,7 @@ impl Registry {
         let target_groups = v::codes(
             "target_group",
             draft.target_groups.as_deref().unwrap_or(&[]),
-            v::target_group,
+            |f, t| v::target_group_in(f, t, &ctx),
         )?;
         let contact = v::optional_text(
             "contact",
@@ -162,7 +162,7 @@ impl Registry {
             .target_groups
             .as_deref()
             .filter(|l| !l.is_empty())
-            .map(|l| v::codes("target_group", l, v::target_group))
+            .map(|l| v::codes("target_group", l, |f, t| v::target_group_in(f, t, &ctx)))
             .transpose()?;
         let contact = draft
             .contact

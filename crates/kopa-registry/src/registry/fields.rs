@@ -6,7 +6,6 @@ use super::Registry;
 use crate::collection::Collection;
 use crate::docs::DocId;
 use crate::error::Result;
-use automerge::ROOT;
 use kopa_domain::fields::{washington_group as wg, FieldKind, RECORDS};
 use kopa_domain::validate::{self as v, Context};
 use kopa_domain::*;
@@ -204,16 +203,7 @@ impl Registry {
         self.write(DocId::Reference, "field.define", |e| {
             // A reference document made before fields existed has no map yet; if two
             // HQ computers add one at once, both are read (`projection::maps_at`).
-            let key = Collection::Fields.key();
-            let map = match crate::projection::map_holding(&e.tx, key, code)? {
-                Some(m) => m,
-                None => automerge::transaction::Transactable::put_object(
-                    &mut e.tx,
-                    ROOT,
-                    key,
-                    automerge::ObjType::Map,
-                )?,
-            };
+            let map = e.collection_or_new(Collection::Fields, code)?;
             e.insert(&map, code, def)
         })
     }

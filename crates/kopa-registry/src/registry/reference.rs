@@ -41,21 +41,39 @@ pub struct IndicatorDraft {
 pub enum RefList {
     Municipality,
     Activity,
+    TargetGroup,
+    /// Event head-count categories.
+    Category,
 }
 
 impl RefList {
-    pub fn parse(s: &str) -> Option<RefList> {
-        match s.trim().to_lowercase().as_str() {
-            "municipality" => Some(RefList::Municipality),
-            "activity" => Some(RefList::Activity),
-            _ => None,
+    pub const ALL: [RefList; 4] = [
+        RefList::Municipality,
+        RefList::Activity,
+        RefList::TargetGroup,
+        RefList::Category,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefList::Municipality => "municipality",
+            RefList::Activity => "activity",
+            RefList::TargetGroup => "target-group",
+            RefList::Category => "category",
         }
+    }
+
+    pub fn parse(s: &str) -> Option<RefList> {
+        let s = s.trim().to_lowercase();
+        RefList::ALL.into_iter().find(|l| l.as_str() == s)
     }
 
     fn collection(self) -> Collection {
         match self {
             RefList::Municipality => Collection::Municipalities,
             RefList::Activity => Collection::Activities,
+            RefList::TargetGroup => Collection::TargetGroups,
+            RefList::Category => Collection::Categories,
         }
     }
 }
@@ -85,7 +103,9 @@ impl Registry {
                 // The spelling already known, if it is known.
                 v::municipality("value", &v, &ctx).unwrap_or(v)
             }
-            RefList::Activity => v::code("value", &draft.value)?,
+            RefList::Activity | RefList::TargetGroup | RefList::Category => {
+                v::code("value", &draft.value)?
+            }
         };
         let mut labels = BTreeMap::new();
         for (i, (lang, label)) in draft.labels.iter().enumerate() {
@@ -110,7 +130,7 @@ impl Registry {
         let successor = given(&draft.becomes)
             .map(|m| v::municipality("becomes", &m, &ctx))
             .transpose()?;
-        if list == RefList::Activity && (until.is_some() || successor.is_some()) {
+        if list != RefList::Municipality && (until.is_some() || successor.is_some()) {
             return Err(ValidationError::new("until", Code::InvalidParam).into());
         }
         if successor
@@ -128,7 +148,7 @@ impl Registry {
         };
         self.ensure_reference()?;
         self.write(DocId::Reference, "list.value", |e| {
-            let map = e.collection(list.collection())?;
+            let map = e.collection_or_new(list.collection(), &value)?;
             e.record(&value);
             e.insert(&map, &value, &entry)
         })
@@ -158,13 +178,31 @@ impl Registry {
                 None => ctx.municipalities.push(name),
             }
         }
-        let mut s = self
-            .db()
-            .prepare_cached("SELECT code FROM p_activities ORDER BY code")?;
-        for code in s.query_map([], |r| r.get::<_, String>(0))? {
-            let code = code?;
-            if !ctx.activities.contains(&code) {
-                ctx.activities.push(code);
+        for list in RefList::ALL {
+            let (table, _) = list.collection().table();
+            let sql = format!(
+                "SELECT {}, labels FROM {table} ORDER BY 1",
+                list.collection().table().1
+            );
+            let mut s = self.db().prepare_cached(&sql)?;
+            let rows = s.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+            for row in rows {
+                let (code, labels) = row?;
+                let labels: BTreeMap<String, String> =
+                    serde_json::from_str(&labels).unwrap_or_default();
+                if !labels.is_empty() {
+                    ctx.labels
+                        .insert(format!("{}:{code}", list.as_str()), labels);
+                }
+                let into = match list {
+                    RefList::Municipality => continue,
+                    RefList::Activity => &mut ctx.activities,
+                    RefList::TargetGroup => &mut ctx.target_groups,
+                    RefList::Category => &mut ctx.categories,
+                };
+                if !into.contains(&code) {
+                    into.push(code);
+                }
             }
         }
         self.add_fields(&mut ctx)?;
