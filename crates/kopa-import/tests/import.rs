@@ -2,7 +2,7 @@
 
 use kopa_domain::{Role, Timestamp};
 use kopa_import::{import_families, Options};
-use kopa_registry::testkit::{group, member};
+use kopa_registry::testkit::{family_named, group, member};
 use kopa_registry::*;
 use std::path::{Path, PathBuf};
 
@@ -20,6 +20,14 @@ fn registry(dir: &Path) -> Registry {
         Env::manual(ManualClock::new(Timestamp(1_795_424_400_000)), 1),
     )
     .unwrap()
+}
+
+/// Each error as `(row, field, code)`.
+fn row_errors(errors: &[kopa_import::RowError]) -> Vec<(usize, &str, &str)> {
+    errors
+        .iter()
+        .map(|e| (e.row, e.field.as_str(), e.code.as_str()))
+        .collect()
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
@@ -85,12 +93,7 @@ fn values_are_read_in_the_users_words_and_a_wrong_one_names_the_valid_ones() {
     let p = import_families(&mut reg, &file, None, Options::default()).unwrap();
     assert!(p.errors.is_empty(), "{:?}", p.errors);
     assert_eq!(p.imported.len(), 2);
-    let ivanov = reg
-        .list_families()
-        .unwrap()
-        .into_iter()
-        .find(|f| f.name == "Иванов")
-        .unwrap();
+    let ivanov = family_named(&reg, "Иванов");
     let f = reg.family(ivanov.id.parse().unwrap()).unwrap();
     assert_eq!(f.languages, ["ru"]);
     assert_eq!(f.target_groups, ["senior"]);
@@ -122,11 +125,7 @@ Marta,Liepa,1972,Preiļi,2026-02-30
 ";
     let file = write(dir.path(), "bad.csv", text);
     let p = import_families(&mut reg, &file, None, Options::default()).unwrap();
-    let errs: Vec<(usize, &str, &str)> = p
-        .errors
-        .iter()
-        .map(|e| (e.row, e.field.as_str(), e.code.as_str()))
-        .collect();
+    let errs = row_errors(&p.errors);
     assert_eq!(
         errs,
         vec![
@@ -391,11 +390,7 @@ Oļegs;Orlovs;brīvprātīgais;;;
     let bad = "Vārds;Uzvārds;Loma;Datums;Tēma;Stundas\nAnna;Ozola;priekšniece;;;\nJānis;Ozols;;2099-01-01;Kursi;2\n";
     let file = write(dir.path(), "slikti.csv", bad);
     let p = import_volunteers(&mut reg, &file, None, Options::default()).unwrap();
-    let errs: Vec<(usize, &str, &str)> = p
-        .errors
-        .iter()
-        .map(|e| (e.row, e.field.as_str(), e.code.as_str()))
-        .collect();
+    let errs = row_errors(&p.errors);
     assert_eq!(
         errs,
         [

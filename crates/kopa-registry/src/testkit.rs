@@ -216,6 +216,14 @@ pub fn volunteer(reg: &mut Registry, given_name: &str, family_name: &str) -> Vol
     .unwrap()
 }
 
+/// The family a replica shows under `name`.
+pub fn family_named(reg: &Registry, name: &str) -> crate::views::FamilySummary {
+    let all = reg.list_families().unwrap();
+    all.into_iter()
+        .find(|f| f.name == name)
+        .expect("a family of that name")
+}
+
 /// The names of the families a replica shows, sorted.
 pub fn family_names(reg: &Registry) -> Vec<String> {
     let mut names: Vec<String> = reg
@@ -344,4 +352,27 @@ pub fn request(doc: &str, owner: &str, message: Vec<u8>) -> SyncRequest {
         }],
         ..Default::default()
     }
+}
+
+/// Writes into the first indicator of `reg`'s reference document with raw
+/// Automerge, as another version of Kopā could have (`put(tx, indicator)`), and
+/// merges it in: what this version must refuse to report on rather than count as 0.
+pub fn forge_first_indicator(
+    reg: &mut Registry,
+    put: impl FnOnce(&mut automerge::transaction::Transaction, &automerge::ObjId),
+) {
+    use automerge::ReadDoc;
+    let mut docs = reg.export_docs().unwrap();
+    let (row, doc) = docs
+        .iter_mut()
+        .find(|(r, _)| r.id == crate::docs::DocId::Reference)
+        .unwrap();
+    let (_, indicators) = doc.get(automerge::ROOT, "indicators").unwrap().unwrap();
+    let first = doc.keys(&indicators).next().unwrap();
+    let (_, ind) = doc.get(&indicators, first.as_str()).unwrap().unwrap();
+    let mut tx = doc.transaction();
+    put(&mut tx, &ind);
+    tx.commit();
+    let incoming = vec![(row.clone(), doc.clone())];
+    reg.merge_docs(incoming).unwrap();
 }

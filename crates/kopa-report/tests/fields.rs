@@ -139,20 +139,15 @@ fn hq_fields_reach_branches_are_checked_recorded_and_reported() {
         .unwrap();
     let f = kr.family(ozoli).unwrap();
     assert_eq!(f.fields, values(&[("housing", "rented")]));
-    let janis = f
-        .persons
-        .iter()
-        .find(|p| p.given_name == "Jānis")
-        .unwrap()
-        .id
-        .clone();
-    let ilze = f
-        .persons
-        .iter()
-        .find(|p| p.given_name == "Ilze")
-        .unwrap()
-        .id
-        .clone();
+    let id_of = |given: &str| {
+        f.persons
+            .iter()
+            .find(|p| p.given_name == given)
+            .unwrap()
+            .id
+            .clone()
+    };
+    let (janis, ilze) = (id_of("Jānis"), id_of("Ilze"));
     let person_fields = |answers: &[(&str, &str)]| MemberDraft {
         fields: values(answers),
         ..Default::default()

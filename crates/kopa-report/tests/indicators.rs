@@ -232,24 +232,14 @@ fn a_filter_value_no_list_holds_is_refused_and_several_values_count_any() {
 #[test]
 fn a_stored_filter_value_no_list_holds_fails_the_report() {
     use automerge::transaction::Transactable;
-    use automerge::{ReadDoc, ROOT};
+    use automerge::ReadDoc;
     let mut w = world();
     let p = project(&mut w.hub, &[]);
     indicator(&mut w.hub, p, "Senioru sesijas", Rule::SessionsHeld, &[]).unwrap();
-    let mut docs = w.hub.export_docs().unwrap();
-    let (row, doc) = docs
-        .iter_mut()
-        .find(|(r, _)| r.id == kopa_registry::docs::DocId::Reference)
-        .unwrap();
-    let (_, indicators) = doc.get(ROOT, "indicators").unwrap().unwrap();
-    let first = doc.keys(&indicators).next().unwrap();
-    let (_, ind) = doc.get(&indicators, first.as_str()).unwrap().unwrap();
-    let (_, params) = doc.get(&ind, "params").unwrap().unwrap();
-    let mut tx = doc.transaction();
-    tx.put(&params, "activity", "seniors").unwrap();
-    tx.commit();
-    let incoming = vec![(row.clone(), doc.clone())];
-    w.hub.merge_docs(incoming).unwrap();
+    forge_first_indicator(&mut w.hub, |tx, ind| {
+        let (_, params) = tx.get(ind, "params").unwrap().unwrap();
+        tx.put(&params, "activity", "seniors").unwrap();
+    });
     let d = |s: &str| s.parse().unwrap();
     let err = compute(
         &mut w.hub,

@@ -3,7 +3,7 @@
 use calamine::{open_workbook, Reader, Xlsx};
 use kopa_domain::{Date, ProjectId, Role, Timestamp};
 use kopa_i18n::{Lang, Localizer};
-use kopa_registry::testkit::{group, member, volunteer};
+use kopa_registry::testkit::{family_named, forge_first_indicator, group, member, volunteer};
 use kopa_registry::*;
 use kopa_report::{compute, write_csv, write_pdf, write_subject_access_pdf, write_xlsx, Report};
 
@@ -374,21 +374,10 @@ fn the_sessions_sheet_lists_each_session_with_its_topics() {
 #[test]
 fn a_rule_this_version_does_not_know_is_an_error_not_a_zero() {
     use automerge::transaction::Transactable;
-    use automerge::{ReadDoc, ROOT};
     let mut f = fixture();
-    let mut docs = f.reg.export_docs().unwrap();
-    let (row, doc) = docs
-        .iter_mut()
-        .find(|(r, _)| r.id == kopa_registry::docs::DocId::Reference)
-        .unwrap();
-    let (_, indicators) = doc.get(ROOT, "indicators").unwrap().unwrap();
-    let first = doc.keys(&indicators).next().unwrap();
-    let (_, ind) = doc.get(&indicators, first.as_str()).unwrap().unwrap();
-    let mut tx = doc.transaction();
-    tx.put(&ind, "rule", "hours-volunteered").unwrap();
-    tx.commit();
-    let incoming = vec![(row.clone(), doc.clone())];
-    f.reg.merge_docs(incoming).unwrap();
+    forge_first_indicator(&mut f.reg, |tx, ind| {
+        tx.put(ind, "rule", "hours-volunteered").unwrap();
+    });
     let err = compute(
         &mut f.reg,
         f.project,
@@ -464,13 +453,7 @@ fn pdf_reads_back_in_latvian_and_russian_with_their_own_letters() {
         );
     }
     // A family's subject-access export, with Latvian letters intact.
-    let kalnina = f
-        .reg
-        .list_families()
-        .unwrap()
-        .into_iter()
-        .find(|x| x.name == "Kalniņa")
-        .unwrap();
+    let kalnina = family_named(&f.reg, "Kalniņa");
     let data = f.reg.subject_access(kalnina.id.parse().unwrap()).unwrap();
     let path = dir.path().join("family.pdf");
     write_subject_access_pdf(&data, &path, &Localizer::new(Lang::Lv)).unwrap();
@@ -487,13 +470,7 @@ fn an_erased_family_still_counts_anonymously() {
     let mut f = fixture();
     let before = year(&mut f.reg, f.project, "2026-12-31");
     // The young parent (Kalniņa) asks to be forgotten.
-    let kalnina = f
-        .reg
-        .list_families()
-        .unwrap()
-        .into_iter()
-        .find(|x| x.name == "Kalniņa")
-        .unwrap();
+    let kalnina = family_named(&f.reg, "Kalniņa");
     f.reg.erase_family(kalnina.id.parse().unwrap()).unwrap();
     let after = year(&mut f.reg, f.project, "2026-12-31");
     for name in ["a distinct", "b attendances", "c sessions", "e regular 60"] {
