@@ -401,3 +401,62 @@ Oļegs;Orlovs;brīvprātīgais;;;
     assert_eq!(p.errors[0].valid, ["volunteer", "staff", "lead"]);
     assert!(p.imported.is_empty());
 }
+
+/// A column headed by one of HQ's fields (its label in any language, or its code)
+/// fills that field; a value no option holds is a row error on the field.
+#[test]
+fn a_column_named_by_an_hq_field_fills_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = Registry::create(
+        &dir.path().join("hq.kopa"),
+        "p",
+        InitOptions {
+            branch_name: "LSK".into(),
+            municipality: "Rīga".into(),
+            role: Role::Hq,
+            device_name: "hq".into(),
+            user: "koordinatore".into(),
+        },
+        Env::manual(ManualClock::new(Timestamp(1_795_424_400_000)), 1),
+    )
+    .unwrap();
+    let label = |t: &str| vec![("lv".to_string(), t.to_string())];
+    reg.define_field(&FieldDraft {
+        code: "housing".into(),
+        on: "family".into(),
+        kind: "choice".into(),
+        labels: vec![
+            ("lv".into(), "Mājokļa situācija".into()),
+            ("ru".into(), "Жилищная ситуация".into()),
+        ],
+        options: vec![
+            ("rented".into(), label("īrēts")),
+            ("own".into(), label("savs")),
+        ],
+        ..Default::default()
+    })
+    .unwrap();
+    reg.define_field(&FieldDraft {
+        code: "first-time".into(),
+        on: "person".into(),
+        kind: "yes-no".into(),
+        labels: label("Pirmo reizi"),
+        ..Default::default()
+    })
+    .unwrap();
+    let text = "Vārds;Uzvārds;Pašvaldība;Жилищная ситуация;first-time
+Ilze;Kalniņa;Krāslava;īrēts;jā
+Anna;Ozola;Preiļi;pils;nē
+";
+    let file = write(dir.path(), "lauki.csv", text);
+    let p = import_families(&mut reg, &file, None, Options::SKIP_BAD_ROWS).unwrap();
+    assert_eq!(
+        row_errors(&p.errors),
+        [(3, "fields.housing", "unknown-option")]
+    );
+    let f = reg
+        .family(family_named(&reg, "Kalniņa").id.parse().unwrap())
+        .unwrap();
+    assert_eq!(f.fields["housing"], "rented");
+    assert_eq!(f.persons[0].fields["first-time"], "yes");
+}

@@ -300,6 +300,14 @@ fn hq_fields_reach_branches_are_checked_recorded_and_reported() {
     assert!(text.contains("собственное 3"), "{text}");
     assert!(text.contains("Инвалидность"), "{text}");
 
+    // A family's subject-access export holds its values and its members'.
+    let access = serde_json::to_string(&kr.subject_access(ozoli).unwrap()).unwrap();
+    assert!(access.contains("\"housing\":\"own\""), "{access}");
+    assert!(
+        access.contains("\"wg-walking\":\"cannot-do-at-all\""),
+        "{access}"
+    );
+
     // Retiring keeps every value and refuses new ones.
     hq.retire_field("first-time").unwrap();
     sync_through(&mut hq, &mut hub, "hq", None).unwrap();
