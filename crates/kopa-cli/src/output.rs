@@ -218,8 +218,12 @@ pub fn family(f: &FamilyDetail, l10n: &Localizer) -> String {
             l10n.tr("cli-consent-none", &[])
         ),
     });
+    s.extend(f.fields.iter().map(|(code, v)| format!("{code}: {v}")));
     s.push(format!("{}:", l10n.tr("cli-members", &[])));
-    s.extend(f.persons.iter().map(person_line));
+    for p in &f.persons {
+        s.push(person_line(p));
+        s.extend(p.fields.iter().map(|(code, v)| format!("    {code}: {v}")));
+    }
     if !f.notes.is_empty() {
         s.push(format!("{}:", l10n.tr("cli-notes", &[])));
         s.extend(
