@@ -240,13 +240,21 @@ branch: string, group_id: string, group_name: string, date: string, time: string
  */
 topics: string, note: string, };
 
-export type GroupDetail = { start: string | null, end: string | null, members: Array<PersonView>, facilitators: Array<VolunteerView>, sessions: Array<SessionSummary>, id: string, name: string, activity: string, municipality: string, weekday: number | null, time: string | null, place: string | null, 
+export type GroupDetail = { start: string | null, end: string | null, members: Array<PersonView>, facilitators: Array<VolunteerView>, sessions: Array<SessionSummary>, 
+/**
+ * Values of HQ's group fields: field code → value.
+ */
+fields: { [key in string]?: string }, id: string, name: string, activity: string, municipality: string, weekday: number | null, time: string | null, place: string | null, 
 /**
  * How many are enrolled (`members` in a group's detail lists them).
  */
 member_count: number, session_count: number, };
 
-export type SessionDetail = { place: string | null, attendance: Array<PersonView>, guests_by_category: Array<[string, number]>, facilitators: Array<string>, id: string, 
+export type SessionDetail = { place: string | null, attendance: Array<PersonView>, guests_by_category: Array<[string, number]>, facilitators: Array<string>, 
+/**
+ * Values of HQ's session fields: field code → value.
+ */
+fields: { [key in string]?: string }, id: string, 
 /**
  * The branch that held it.
  */

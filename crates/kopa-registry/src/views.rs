@@ -153,6 +153,8 @@ pub struct GroupDetail {
     pub members: Vec<PersonView>,
     pub facilitators: Vec<VolunteerView>,
     pub sessions: Vec<SessionSummary>,
+    /// Values of HQ's group fields: field code → value.
+    pub fields: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -164,6 +166,8 @@ pub struct SessionDetail {
     pub attendance: Vec<PersonView>,
     pub guests_by_category: Vec<(String, i64)>,
     pub facilitators: Vec<String>,
+    /// Values of HQ's session fields: field code → value.
+    pub fields: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -73,6 +73,15 @@ fn hq_fields_reach_branches_are_checked_recorded_and_reported() {
     })
     .unwrap();
     assert_eq!(hq.enable_field_set("washington-group").unwrap().len(), 6);
+    hq.define_field(&FieldDraft {
+        code: "online".into(),
+        on: "session".into(),
+        kind: "yes-no".into(),
+        labels: texts(&[("lv", "Tiešsaistē"), ("ru", "Онлайн")]),
+        required: true,
+        ..Default::default()
+    })
+    .unwrap();
     let bad = FieldDraft {
         code: "Mājoklis".into(),
         on: "family".into(),
@@ -166,13 +175,27 @@ fn hq_fields_reach_branches_are_checked_recorded_and_reported() {
     let club = group(&mut kr, "Ģimeņu grupa", "family-support").key();
     sync_through(&mut kr2, &mut hub, "kr2", None).unwrap();
     sync_through(&mut kr, &mut hub, "kr", None).unwrap();
-    kr.record_session(&SessionDraft {
+    let draft = SessionDraft {
         group: club,
         date: "2026-11-10".into(),
         attended: vec![janis.clone(), ilze.clone(), sergej.clone()],
         ..Default::default()
-    })
-    .unwrap();
+    };
+    // The session's own field is required.
+    match kr.record_session(&draft).unwrap_err() {
+        Error::Validation(v) => assert_eq!(
+            (v.field.as_str(), v.code.as_str()),
+            ("fields.online", "required")
+        ),
+        other => panic!("{other:?}"),
+    }
+    let sid = kr
+        .record_session(&SessionDraft {
+            fields: values(&[("online", "nē")]),
+            ..draft
+        })
+        .unwrap();
+    assert_eq!(kr.session(sid).unwrap().fields, values(&[("online", "no")]));
 
     // The same family's housing set on both laptops before they meet: a conflict.
     sync_through(&mut kr, &mut hub, "kr", None).unwrap();

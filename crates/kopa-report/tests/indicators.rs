@@ -590,3 +590,42 @@ fn a_target_group_and_a_head_count_category_hq_adds_are_used_and_labelled() {
         "бездомные"
     );
 }
+
+/// 2015's data names municipalities as they were before the 2021 reform: a branch
+/// records a group in "Daugavpils novads" (the name kept), and a report on
+/// Augšdaugavas novads, what it became, counts its sessions.
+#[test]
+fn a_former_municipality_is_accepted_and_counts_for_what_it_became() {
+    let mut w = world();
+    let old =
+        w.kr.add_group(&GroupDraft {
+            name: "Ģimeņu grupa 2015".into(),
+            activity: "family-support".into(),
+            municipality: Some("daugavpils novads".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        w.kr.group(old).unwrap().summary.municipality,
+        "Daugavpils novads"
+    );
+    session(&mut w.kr, &old.key(), "2026-11-12", vec![]);
+    sync_through(&mut w.kr, &mut w.hub, "kr", None).unwrap();
+    let p = project(&mut w.hub, &[]);
+    let now = [(Param::Municipality, "Augšdaugavas novads")];
+    indicator(&mut w.hub, p, "Augšdaugava", Rule::SessionsHeld, &now).unwrap();
+    let then = [(Param::Municipality, "Daugavpils novads")];
+    indicator(
+        &mut w.hub,
+        p,
+        "Daugavpils novads",
+        Rule::SessionsHeld,
+        &then,
+    )
+    .unwrap();
+    let r = report(&mut w.hub, p);
+    assert_eq!(
+        (value(&r, "Augšdaugava"), value(&r, "Daugavpils novads")),
+        (1, 1)
+    );
+}

@@ -306,6 +306,7 @@ impl Registry {
             members,
             facilitators,
             sessions: self.sessions_where("s.group_id = ?1", &key)?,
+            fields: self.field_values(&key)?,
         })
     }
 
@@ -357,6 +358,7 @@ impl Registry {
             )?,
             guests_by_category,
             facilitators,
+            fields: self.field_values(&key)?,
         })
     }
 
