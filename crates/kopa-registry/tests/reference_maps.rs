@@ -101,3 +101,56 @@ fn two_hq_computers_adding_the_fields_map_at_once_lose_neither_field() {
         assert!(r.verify_projection().unwrap().is_empty());
     }
 }
+
+/// A field HQ scopes to a project is on the records of that project's branches only.
+#[test]
+fn a_field_of_a_project_is_asked_only_in_its_branches() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut hub = hub(dir.path(), env(1));
+    let kr = hub.register_branch("Krāslava", "Krāslava").unwrap().key();
+    let dg = hub
+        .register_branch("Daugavpils", "Daugavpils")
+        .unwrap()
+        .key();
+    let mut hq = join(&mut hub, dir.path(), "hq", "hq", env(2));
+    let mut a = join(&mut hub, dir.path(), "kr", &kr, env(3));
+    let mut b = join(&mut hub, dir.path(), "dg", &dg, env(4));
+    // HQ's desktop knows the branches once it has synced.
+    sync_through(&mut hq, &mut hub, "hq", None).unwrap();
+    let p = hq
+        .add_project(&ProjectDraft {
+            name: "Pārtikas atbalsts".into(),
+            donor: "Fonds".into(),
+            start: "2026-01-01".into(),
+            end: "2026-12-31".into(),
+            branches: vec!["Krāslava".into()],
+        })
+        .unwrap();
+    hq.define_field(&FieldDraft {
+        project: Some(p.key()),
+        required: true,
+        ..field("food-aid", "Pārtikas paka")
+    })
+    .unwrap();
+    sync_through(&mut hq, &mut hub, "hq", None).unwrap();
+    sync_through(&mut a, &mut hub, "kr", None).unwrap();
+    sync_through(&mut b, &mut hub, "dg", None).unwrap();
+    assert_eq!(a.lists().unwrap().fields_of("family").len(), 1);
+    assert!(b.lists().unwrap().fields_of("family").is_empty());
+    let plain = family_draft("Ozoli", &["Jānis;Ozols;1950;m;other"]);
+    // Required in the project's branch, unknown in the other.
+    assert_eq!(
+        a.add_family(&plain).unwrap_err().code().as_str(),
+        "required"
+    );
+    b.add_family(&plain).unwrap();
+    let asked = FamilyDraft {
+        fields: BTreeMap::from([("food-aid".to_string(), "jā".to_string())]),
+        ..plain
+    };
+    a.add_family(&asked).unwrap();
+    assert_eq!(
+        b.add_family(&asked).unwrap_err().code().as_str(),
+        "unknown-field"
+    );
+}
