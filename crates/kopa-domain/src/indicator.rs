@@ -40,8 +40,9 @@ pub const FIELD_PREFIX: &str = "field.";
 pub const DISABILITY: &str = "disability";
 
 /// Checks a filter on HQ's fields (`field.<code>`) or on disability, as
-/// [`Param::check`] does for the others: the field must be a family's or a person's
-/// with a short list of values, and each value one of them.
+/// [`Param::check`] does for the others: the field must have a short list of values
+/// (yes/no, choices), and each value be one of them. A family's or a person's field
+/// filters persons; a group's, session's or event's filters where things happened.
 pub fn check_field_filter(
     key: &str,
     field: &str,
@@ -66,9 +67,7 @@ pub fn check_field_filter(
         return Ok(out.join(","));
     }
     let code = key.strip_prefix(FIELD_PREFIX).unwrap_or(&key);
-    let usable = |d: &crate::FieldDef| {
-        matches!(d.on.as_str(), "family" | "person") && d.kind().is_categorical()
-    };
+    let usable = |d: &crate::FieldDef| d.kind().is_categorical();
     match lists.ctx.fields.get(code).filter(|d| usable(d)) {
         Some(def) => def.check_filter(field, value),
         None => Err(ValidationError::new(field, Code::UnknownField)

@@ -4,7 +4,7 @@ use crate::Result;
 use kopa_domain::fields::washington_group as wg;
 use kopa_domain::indicator::{age_range, DISABILITY, FIELD_PREFIX};
 use kopa_domain::text::fold;
-use kopa_domain::{BranchId, Date, FilterLists, Param, Rule};
+use kopa_domain::{BranchId, Date, FieldDef, FilterLists, Param, Rule};
 use kopa_registry::views::IndicatorView;
 use kopa_registry::Registry;
 use serde::Serialize;
@@ -89,30 +89,37 @@ struct Person {
     disability: &'static str,
 }
 
-#[derive(Clone, Debug)]
-struct Session {
-    group: String,
+/// Where something happened: the activity, municipality and branch, and the
+/// values of HQ's fields on the group, the session or the event.
+#[derive(Clone, Debug, Default)]
+struct Place {
     activity: String,
     municipality: String,
     branch: String,
+    fields: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Debug)]
+struct Session {
+    group: String,
+    /// The group's place, with the group's and the session's field values.
+    place: Place,
     attendance: Vec<String>,
 }
 
 struct Facts {
     /// The extra dimensions persons are broken down by: disability (when the
     /// Washington Group set is on) and HQ's fields with a short list of values.
-    dims: Vec<(String, Option<kopa_domain::FieldDef>)>,
+    dims: Vec<(String, Option<FieldDef>)>,
     persons: HashMap<String, Person>,
     sessions: Vec<Session>,
-    groups: HashMap<String, (String, String, String)>, // activity, municipality, branch
+    groups: HashMap<String, Place>,
     events: Vec<Event>,
     training_hours: HashMap<String, (String, i64)>, // volunteer -> (branch, tenth hours)
 }
 
 struct Event {
-    activity: String,
-    municipality: String,
-    branch: String,
+    place: Place,
     /// Head counts by category (participants, spectators…), not registered.
     counts: Vec<(String, i64)>,
     participants: Vec<String>,
@@ -181,10 +188,18 @@ fn load(
             (p.id, person)
         })
         .collect();
-    let groups: HashMap<String, (String, String, String)> = rows
+    let groups: HashMap<String, Place> = rows
         .groups
         .into_iter()
-        .map(|g| (g.id, (g.activity, g.municipality, g.branch)))
+        .map(|g| {
+            let place = Place {
+                activity: g.activity,
+                municipality: g.municipality,
+                branch: g.branch,
+                fields: g.fields,
+            };
+            (g.id, place)
+        })
         .collect();
     // HQ's duplicate decisions: linked registrations count as one person.
     let canon = canonical_persons(&rows.links);
@@ -193,13 +208,13 @@ fn load(
         .sessions
         .into_iter()
         .map(|s| {
-            let (activity, municipality, _) = groups.get(&s.group).cloned().unwrap_or_default();
+            let mut place = groups.get(&s.group).cloned().unwrap_or_default();
+            place.branch = s.branch;
+            place.fields.extend(s.fields);
             Session {
                 attendance: s.attendance.into_iter().map(c).collect(),
                 group: s.group,
-                activity,
-                municipality,
-                branch: s.branch,
+                place,
             }
         })
         .collect();
@@ -207,9 +222,12 @@ fn load(
         .events
         .into_iter()
         .map(|e| Event {
-            activity: e.activity,
-            municipality: e.municipality,
-            branch: e.branch,
+            place: Place {
+                activity: e.activity,
+                municipality: e.municipality,
+                branch: e.branch,
+                fields: e.fields,
+            },
             counts: e.counts,
             participants: e.participants.into_iter().map(c).collect(),
         })
@@ -231,12 +249,12 @@ fn load(
     };
     for s in &sessions {
         for id in &s.attendance {
-            anonymous(&mut persons, id, &s.branch);
+            anonymous(&mut persons, id, &s.place.branch);
         }
     }
     for e in &events {
         for id in &e.participants {
-            anonymous(&mut persons, id, &e.branch);
+            anonymous(&mut persons, id, &e.place.branch);
         }
     }
     let training_hours = rows
@@ -257,7 +275,7 @@ fn load(
 /// The extra person dimensions: `disability` when the Washington Group set is on,
 /// and `field.<code>` for each of HQ's family and person fields with a short list
 /// of values, in HQ's order.
-fn dimensions(reg: &Registry) -> Result<Vec<(String, Option<kopa_domain::FieldDef>)>> {
+fn dimensions(reg: &Registry) -> Result<Vec<(String, Option<FieldDef>)>> {
     let lists = reg.lists()?;
     let mut dims = vec![];
     if lists
@@ -267,7 +285,7 @@ fn dimensions(reg: &Registry) -> Result<Vec<(String, Option<kopa_domain::FieldDe
     {
         dims.push((DISABILITY.to_string(), None));
     }
-    for record in ["family", "person"] {
+    for record in kopa_domain::fields::RECORDS {
         for (code, def) in lists.fields_of(record) {
             if def.kind().is_categorical() && def.set.as_deref() != Some(wg::SET) {
                 dims.push((format!("{FIELD_PREFIX}{code}"), Some(def.clone())));
@@ -315,8 +333,10 @@ struct Filter {
     numbers: BTreeMap<Param, i64>,
     /// Former municipalities and what they became part of.
     former: Vec<(String, String)>,
-    /// Filters on HQ's fields (by code) and on disability (`disability`).
+    /// Filters on HQ's family and person fields (by code) and on disability.
     who: BTreeMap<String, Vec<String>>,
+    /// Filters on HQ's group, session and event fields (by code).
+    at: BTreeMap<String, Vec<String>>,
     /// Counting the persons who asked to be forgotten that the filters on who a
     /// person is leave out, instead of the persons they keep.
     erased_left_out: bool,
@@ -348,10 +368,9 @@ impl Filter {
                 let checked = kopa_domain::indicator::check_field_filter(key, key, value, lists)
                     .map_err(named)?;
                 let code = key.strip_prefix(FIELD_PREFIX).unwrap_or(key);
-                f.who.insert(
-                    code.to_string(),
-                    checked.split(',').map(String::from).collect(),
-                );
+                let values = checked.split(',').map(String::from).collect();
+                let on_place = lists.ctx.fields.get(code).is_some_and(|d| !is_personal(d));
+                if on_place { &mut f.at } else { &mut f.who }.insert(code.to_string(), values);
                 continue;
             }
             let param = Param::parse(key, key).map_err(named)?;
@@ -384,8 +403,17 @@ impl Filter {
             .get(&p)
             .is_none_or(|vs| vs.iter().any(|v| matches(v)))
     }
-    fn place(&self, activity: &str, municipality: &str, branch: &str) -> bool {
-        self.any(Param::Activity, |a| a == activity)
+    fn place(&self, place: &Place) -> bool {
+        let (activity, municipality, branch) =
+            (&place.activity, &place.municipality, &place.branch);
+        let fields_ok = self.at.iter().all(|(code, wanted)| {
+            place
+                .fields
+                .get(code)
+                .is_some_and(|v| v.split(',').any(|v| wanted.iter().any(|w| w == v)))
+        });
+        fields_ok
+            && self.any(Param::Activity, |a| a == activity)
             && self.any(Param::Municipality, |m| {
                 // A record of a former municipality counts for the one it became.
                 let mut now = municipality;
@@ -400,7 +428,7 @@ impl Filter {
                 }
                 false
             })
-            && self.any(Param::Branch, |b| b == branch)
+            && self.any(Param::Branch, |b| b == branch.as_str())
     }
     fn asks_who(&self) -> bool {
         WHO.iter().any(|p| self.values.contains_key(p)) || !self.who.is_empty()
@@ -437,17 +465,13 @@ impl Filter {
 
 type Breakdown = BTreeMap<String, BTreeMap<String, i64>>;
 
-fn add_person(
-    b: &mut Breakdown,
-    dims: &[(String, Option<kopa_domain::FieldDef>)],
-    p: &Person,
-    n: i64,
-) {
+fn add_person(b: &mut Breakdown, dims: &[(String, Option<FieldDef>)], p: &Person, n: i64) {
     let mut add =
         |dim: &str, key: String| *b.entry(dim.into()).or_default().entry(key).or_default() += n;
     for (dim, def) in dims {
         match def {
             None => add(dim, p.disability.to_string()),
+            Some(d) if !is_personal(d) => {}
             Some(_) => {
                 let code = &dim[FIELD_PREFIX.len()..];
                 match p.fields.get(code) {
@@ -472,16 +496,31 @@ fn add_person(
     }
 }
 
-fn add_place(b: &mut Breakdown, activity: &str, municipality: &str, branch: &str, n: i64) {
+fn add_place(b: &mut Breakdown, dims: &[(String, Option<FieldDef>)], place: &Place, n: i64) {
     let mut add = |dim: &str, key: &str| {
         *b.entry(dim.into())
             .or_default()
             .entry(key.into())
             .or_default() += n
     };
-    add("activity", activity);
-    add("municipality", municipality);
-    add("branch", branch);
+    add("activity", &place.activity);
+    add("municipality", &place.municipality);
+    add("branch", &place.branch);
+    for (dim, def) in dims {
+        if def.as_ref().is_some_and(|d| !is_personal(d)) {
+            let code = &dim[FIELD_PREFIX.len()..];
+            match place.fields.get(code) {
+                Some(v) => v.split(',').for_each(|v| add(dim, v)),
+                None => add(dim, "unknown"),
+            }
+        }
+    }
+}
+
+/// A field on a family or a person (figures of persons), as opposed to one on where
+/// things happened (a group, a session, an event).
+fn is_personal(def: &FieldDef) -> bool {
+    matches!(def.on.as_str(), "family" | "person")
 }
 
 /// An indicator's value and breakdown. Its rule is read as a [`Rule`]: one this
@@ -517,7 +556,7 @@ fn count(facts: &Facts, f: &Filter, rule: Rule) -> (i64, Breakdown) {
     let sessions: Vec<&Session> = facts
         .sessions
         .iter()
-        .filter(|s| f.place(&s.activity, &s.municipality, &s.branch))
+        .filter(|s| f.place(&s.place))
         .collect();
     let person_ok = |id: &String| facts.persons.get(id).filter(|p| f.person(p));
     match rule {
@@ -526,11 +565,7 @@ fn count(facts: &Facts, f: &Filter, rule: Rule) -> (i64, Breakdown) {
             for s in &sessions {
                 seen.extend(s.attendance.iter().filter(|p| person_ok(p).is_some()));
             }
-            for e in facts
-                .events
-                .iter()
-                .filter(|e| f.place(&e.activity, &e.municipality, &e.branch))
-            {
+            for e in facts.events.iter().filter(|e| f.place(&e.place)) {
                 seen.extend(e.participants.iter().filter(|p| person_ok(p).is_some()));
             }
             for id in &seen {
@@ -550,7 +585,7 @@ fn count(facts: &Facts, f: &Filter, rule: Rule) -> (i64, Breakdown) {
         }
         Rule::SessionsHeld => {
             for s in &sessions {
-                add_place(&mut b, &s.activity, &s.municipality, &s.branch, 1);
+                add_place(&mut b, &facts.dims, &s.place, 1);
             }
             (sessions.len() as i64, b)
         }
@@ -564,8 +599,8 @@ fn count(facts: &Facts, f: &Filter, rule: Rule) -> (i64, Breakdown) {
             for (g, count) in per_group {
                 if count >= min {
                     n += 1;
-                    if let Some((a, m, br)) = facts.groups.get(g) {
-                        add_place(&mut b, a, m, br, 1);
+                    if let Some(place) = facts.groups.get(g) {
+                        add_place(&mut b, &facts.dims, place, 1);
                     }
                 }
             }
@@ -598,11 +633,7 @@ fn count(facts: &Facts, f: &Filter, rule: Rule) -> (i64, Breakdown) {
             // Registered participants plus unregistered head counts; `category=`
             // keeps only some categories (e.g. participants, not spectators).
             let wanted = |c: &str| f.category(c);
-            for e in facts
-                .events
-                .iter()
-                .filter(|e| f.place(&e.activity, &e.municipality, &e.branch))
-            {
+            for e in facts.events.iter().filter(|e| f.place(&e.place)) {
                 let registered = if wanted("registered") {
                     e.participants.len() as i64
                 } else {
@@ -621,7 +652,7 @@ fn count(facts: &Facts, f: &Filter, rule: Rule) -> (i64, Breakdown) {
                     cell(&mut b, cat, *count);
                 }
                 n += total;
-                add_place(&mut b, &e.activity, &e.municipality, &e.branch, total);
+                add_place(&mut b, &facts.dims, &e.place, total);
             }
             (n, b)
         }

@@ -257,6 +257,20 @@ fn hq_fields_reach_branches_are_checked_recorded_and_reported() {
         code(ind(&mut hub, "x", &[("field.housing", "pils")]).unwrap_err()),
         "unknown-option"
     );
+    // A session's field filters and breaks down where things happened.
+    let held = |hub: &mut Registry, name: &str, filters: &[(&str, &str)]| {
+        hub.add_indicator(&IndicatorDraft {
+            project: p.key(),
+            name: name.into(),
+            rule: Rule::SessionsHeld,
+            params: vec![],
+            field_filters: texts(filters),
+            target: "10".into(),
+        })
+        .unwrap()
+    };
+    held(&mut hub, "sessions", &[]);
+    held(&mut hub, "online sessions", &[("field.online", "jā")]);
     assert_eq!(
         code(ind(&mut hub, "x", &[("field.shoe-size", "42")]).unwrap_err()),
         "unknown-field"
@@ -290,6 +304,18 @@ fn hq_fields_reach_branches_are_checked_recorded_and_reported() {
         BTreeMap::from([("yes".into(), 1), ("unknown".into(), 2)])
     );
     assert_eq!(persons["field.first-time"]["no"], 1);
+    assert!(
+        !persons.contains_key("field.online"),
+        "a session's field is not a person's"
+    );
+    assert_eq!((value("sessions"), value("online sessions")), (1, 0));
+    let sessions = &r
+        .indicators
+        .iter()
+        .find(|i| i.name == "sessions")
+        .unwrap()
+        .breakdown;
+    assert_eq!(sessions["field.online"], BTreeMap::from([("no".into(), 1)]));
     let json = serde_json::to_string(&r).unwrap();
     assert!(json.contains("\"field.housing\""));
 

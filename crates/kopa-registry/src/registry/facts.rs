@@ -33,6 +33,8 @@ pub struct GroupFact {
     pub activity: String,
     pub municipality: String,
     pub branch: String,
+    /// Values of HQ's group fields.
+    pub fields: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -41,6 +43,8 @@ pub struct SessionFact {
     pub branch: String,
     /// Persons marked present (as recorded; links are not applied).
     pub attendance: Vec<String>,
+    /// Values of HQ's session fields.
+    pub fields: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -51,6 +55,8 @@ pub struct EventFact {
     /// Head counts by category, ordered by category.
     pub counts: Vec<(String, i64)>,
     pub participants: Vec<String>,
+    /// Values of HQ's event fields.
+    pub fields: BTreeMap<String, String>,
 }
 
 /// The rows a report of `[from, to]` counts.
@@ -83,9 +89,7 @@ impl Registry {
             }
         }
         let mut values: HashMap<String, BTreeMap<String, String>> = HashMap::new();
-        let mut s = conn.prepare(
-            "SELECT record_id, field, value FROM p_field_values WHERE family_id IS NOT NULL",
-        )?;
+        let mut s = conn.prepare("SELECT record_id, field, value FROM p_field_values")?;
         for row in s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))? {
             let (record, field, value): (String, String, String) = row?;
             values.entry(record).or_default().insert(field, value);
@@ -120,8 +124,10 @@ impl Registry {
         let mut s = conn.prepare("SELECT id, activity, municipality, branch FROM p_groups")?;
         let groups = s
             .query_map([], |r| {
+                let id: String = r.get(0)?;
                 Ok(GroupFact {
-                    id: r.get(0)?,
+                    fields: values.get(&id).cloned().unwrap_or_default(),
+                    id,
                     activity: r.get(1)?,
                     municipality: r.get(2)?,
                     branch: r.get(3)?,
@@ -143,6 +149,7 @@ impl Registry {
             .query_map([&f, &t], |r| {
                 let id: String = r.get(0)?;
                 Ok(SessionFact {
+                    fields: values.get(&id).cloned().unwrap_or_default(),
                     group: r.get(1)?,
                     branch: r.get(2)?,
                     attendance: attendance.remove(&id).unwrap_or_default(),
@@ -163,6 +170,7 @@ impl Registry {
         })? {
             let (id, activity, municipality, branch) = row?;
             events.push(EventFact {
+                fields: values.get(&id).cloned().unwrap_or_default(),
                 activity,
                 municipality,
                 branch,
