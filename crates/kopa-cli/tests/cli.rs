@@ -367,61 +367,57 @@ fn erasing_a_family_from_the_command_line() {
     );
 }
 
+fn refs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
 /// HQ's fields and lists from the command line: HQ defines them, a family and a
 /// session use them (a choice by its Latvian label), a wrong value names the valid
 /// ones in Latvian, and the report breaks persons down by the field and filters by it.
 #[test]
 fn hq_fields_and_lists_from_the_command_line() {
     let k = Kopa::new();
-    k.ok(
-        "hq.kopa",
-        &words("--user Koordinatore init --role hq --branch LSK --municipality Rīga --device hq"),
-    );
-    k.ok(
-        "hq.kopa",
-        &[
-            "field",
-            "add",
-            "housing",
-            "--on",
-            "family",
-            "--kind",
-            "choice",
-            "--label",
-            "lv=Mājokļa situācija",
-            "--label",
-            "ru=Жилищная ситуация",
-            "--option",
-            "rented:lv=īrēts;ru=арендованное",
-            "--option",
-            "own:lv=savs;ru=собственное",
-        ],
-    );
-    k.ok("hq.kopa", &words("field enable washington-group"));
-    k.ok(
-        "hq.kopa",
-        &[
-            "list",
-            "add",
-            "activity",
-            "digital-skills",
-            "--label",
-            "lv=Digitālās prasmes",
-        ],
-    );
-    k.ok(
-        "hq.kopa",
-        &[
-            "list",
-            "add",
-            "municipality",
-            "Daugavpils novads",
-            "--until",
-            "2021-06-30",
-            "--becomes",
-            "Augšdaugavas novads",
-        ],
-    );
+    let hq = |args: &[&str]| k.ok("hq.kopa", args);
+    let line = |l: String| l.split_whitespace().map(String::from).collect::<Vec<_>>();
+    hq(&words(
+        "--user Koordinatore init --role hq --branch LSK --municipality Rīga --device hq",
+    ));
+    hq(&[
+        "field",
+        "add",
+        "housing",
+        "--on",
+        "family",
+        "--kind",
+        "choice",
+        "--label",
+        "lv=Mājokļa situācija",
+        "--label",
+        "ru=Жилищная ситуация",
+        "--option",
+        "rented:lv=īrēts;ru=арендованное",
+        "--option",
+        "own:lv=savs;ru=собственное",
+    ]);
+    hq(&words("field enable washington-group"));
+    hq(&[
+        "list",
+        "add",
+        "activity",
+        "digital-skills",
+        "--label",
+        "lv=Digitālās prasmes",
+    ]);
+    hq(&[
+        "list",
+        "add",
+        "municipality",
+        "Daugavpils novads",
+        "--until",
+        "2021-06-30",
+        "--becomes",
+        "Augšdaugavas novads",
+    ]);
     let fid = k.id(
         "hq.kopa",
         &[
@@ -441,30 +437,20 @@ fn hq_fields_and_lists_from_the_command_line() {
     assert_eq!(family["fields"]["housing"], "rented");
     assert_eq!(family["municipality"], "Daugavpils novads");
     let person = family["persons"][0]["id"].as_str().unwrap().to_string();
-    k.ok(
+    hq(&[
+        "person",
+        "edit",
+        &person,
+        "--field",
+        "wg-walking=nespēj vispār",
+    ]);
+    let msg = k.fails(
         "hq.kopa",
-        &[
-            "person",
-            "edit",
-            &person,
-            "--field",
-            "wg-walking=nespēj vispār",
-        ],
+        &refs(&line(format!(
+            "--lang lv family edit {fid} --field housing=pils"
+        ))),
+        3,
     );
-    let out = k.run(
-        "hq.kopa",
-        &[
-            "--lang",
-            "lv",
-            "family",
-            "edit",
-            &fid,
-            "--field",
-            "housing=pils",
-        ],
-    );
-    assert_eq!(out.status.code(), Some(3));
-    let msg = String::from_utf8_lossy(&out.stderr);
     assert!(
         msg.contains("housing") && msg.contains("Derīgās vērtības: own, rented"),
         "{msg}"
@@ -473,75 +459,29 @@ fn hq_fields_and_lists_from_the_command_line() {
         "hq.kopa",
         &words("group add --name Datori --activity digital-skills"),
     );
-    k.ok(
-        "hq.kopa",
-        &[
-            "session",
-            "record",
-            "--group",
-            &group,
-            "--date",
-            "2026-11-10",
-            "--attended",
-            &person,
-        ],
-    );
+    hq(&refs(&line(format!(
+        "session record --group {group} --date 2026-11-10 --attended {person}"
+    ))));
     let project = k.id(
         "hq.kopa",
         &words("project add --name P --donor D --start 2026-01-01 --end 2026-12-31"),
     );
+    let indicator = |name: &str, param: &str| {
+        line(format!("indicator add --project {project} --name {name} --rule distinct-persons --param {param} --target 5"))
+    };
     for (name, param) in [
         ("renting", "field.housing=rented"),
         ("disability", "disability=yes"),
         ("owning", "field.housing=own"),
     ] {
-        k.ok(
-            "hq.kopa",
-            &[
-                "indicator",
-                "add",
-                "--project",
-                &project,
-                "--name",
-                name,
-                "--rule",
-                "distinct-persons",
-                "--param",
-                param,
-                "--target",
-                "5",
-            ],
-        );
+        hq(&refs(&indicator(name, param)));
     }
-    let bad = k.run(
-        "hq.kopa",
-        &[
-            "indicator",
-            "add",
-            "--project",
-            &project,
-            "--name",
-            "x",
-            "--rule",
-            "distinct-persons",
-            "--param",
-            "field.housing=pils",
-            "--target",
-            "5",
-        ],
-    );
-    assert_eq!(bad.status.code(), Some(3));
+    k.fails("hq.kopa", &refs(&indicator("x", "field.housing=pils")), 3);
     let r = k.json(
         "hq.kopa",
-        &[
-            "report",
-            "--project",
-            &project,
-            "--from",
-            "2026-01-01",
-            "--to",
-            "2026-12-31",
-        ],
+        &refs(&line(format!(
+            "report --project {project} --from 2026-01-01 --to 2026-12-31"
+        ))),
     );
     let value = |n: &str| {
         let ind = r["indicators"]

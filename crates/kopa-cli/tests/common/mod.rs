@@ -157,6 +157,12 @@ impl Kopa {
         a.extend_from_slice(args);
         serde_json::from_str(&self.ok(db, &a)).unwrap()
     }
+    /// Runs and expects the exit code `code`; returns what went to stderr.
+    pub fn fails(&self, db: &str, args: &[&str], code: i32) -> String {
+        let out = self.run(db, args);
+        assert_eq!(out.status.code(), Some(code), "{args:?}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    }
     pub fn id(&self, db: &str, args: &[&str]) -> String {
         self.json(db, args)["id"].as_str().unwrap().to_string()
     }
