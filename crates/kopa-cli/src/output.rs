@@ -7,6 +7,18 @@ use kopa_registry::views::*;
 use kopa_registry::Error;
 use serde::Serialize;
 
+/// Writes a line to standard output. A reader that has gone (`kopa … | head`) ends
+/// the command quietly: what it did is done, and nobody is left to read the rest.
+pub fn say(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = writeln!(out, "{text}").and_then(|_| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+    }
+}
+
 pub struct Out<'a> {
     pub json: bool,
     pub l10n: &'a Localizer,
@@ -18,10 +30,7 @@ impl<'a> Out<'a> {
     }
 
     fn print_json<T: Serialize + ?Sized>(&self, v: &T) {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(v).unwrap_or_else(|_| "null".into())
-        );
+        say(&serde_json::to_string_pretty(v).unwrap_or_else(|_| "null".into()));
     }
 
     /// A write: the id of the new or changed record.
@@ -29,7 +38,7 @@ impl<'a> Out<'a> {
         if self.json {
             self.print_json(&serde_json::json!({ "id": id }));
         } else {
-            println!("{id}");
+            say(id);
         }
     }
 
@@ -37,7 +46,7 @@ impl<'a> Out<'a> {
         if self.json {
             self.print_json(&serde_json::json!({ "id": id, "changed": changed }));
         } else {
-            println!("{id}");
+            say(id);
             if !changed {
                 eprintln!("{}", self.l10n.tr("cli-unchanged", &[]));
             }
@@ -49,7 +58,7 @@ impl<'a> Out<'a> {
         if self.json {
             self.print_json(&serde_json::json!({ "id": id, "result": v }));
         } else {
-            println!("{id}");
+            say(id);
             eprintln!("{}", human());
         }
     }
@@ -61,7 +70,7 @@ impl<'a> Out<'a> {
         } else {
             let text = human();
             if !text.is_empty() {
-                println!("{text}");
+                say(&text);
             }
         }
     }

@@ -502,3 +502,25 @@ fn hq_fields_and_lists_from_the_command_line() {
     );
     assert_eq!(r["indicators"][0]["breakdown"]["disability"]["yes"], 1);
 }
+
+/// `kopa … | head`: a reader that goes away early ends the command quietly, not
+/// with a panic and a backtrace.
+#[test]
+fn a_reader_that_goes_away_ends_the_output_quietly() {
+    let k = Kopa::new();
+    init(&k, "a.kopa");
+    let mut child = common::kopa(k.dir.path())
+        .arg("--db")
+        .arg(k.db("a.kopa"))
+        .args(["--json", "info"])
+        .env("KOPA_PASSPHRASE", common::PASS)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(0), "{err}");
+}

@@ -20,10 +20,7 @@ pub fn report(reg: &mut Registry, r: &ReportArgs, out: &Out) -> Result<()> {
     let l10n = out.l10n;
     match (r.format, &r.out) {
         (ReportFormat::Json, None) => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&report).unwrap_or_default()
-            );
+            crate::output::say(&serde_json::to_string_pretty(&report).unwrap_or_default());
         }
         (ReportFormat::Json, Some(path)) => {
             std::fs::write(

@@ -65,7 +65,7 @@ pub fn files(reg: &mut Registry, cmd: &SyncCmd, out: &Out) -> Result<()> {
                     std::fs::write(f, json).map_err(io)?;
                     out.id(&f.display().to_string());
                 }
-                None => println!("{json}"),
+                None => crate::output::say(&json),
             }
         }
         SyncCmd::Peer(PeerCmd::Add { card }) => {
