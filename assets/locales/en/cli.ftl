@@ -59,6 +59,7 @@ cli-import-dry-run = Checked only (dry run); nothing was imported.
 cli-import-refused = Nothing was imported: correct the rows above, or use --skip-bad-rows to import only the valid ones.
 cli-hub-created = Hub created in { $path }. Branches will reach it at { $address }; its certificate fingerprint is { $fingerprint }.
 cli-hub-listening = Hub listening on { $address }. Stop it with Ctrl-C.
+cli-hub-port-differs = Invites point at { $address }, but the hub listens on { $listen }: branches will not reach it. Give --listen the same port, or create the hub with that address.
 cli-hub-enrolled = Invite for { $branch } written to { $path }. Hand it over in person or on a USB stick: it holds a secret.
 cli-hub-revoked = { $count ->
     [one] Revoked { $count } credential. It no longer syncs from its next request.

@@ -62,6 +62,7 @@ cli-import-dry-run = Tikai pārbaudīts; nekas netika importēts.
 cli-import-refused = Nekas netika importēts: izlabojiet rindas augstāk vai izmantojiet --skip-bad-rows, lai importētu tikai derīgās.
 cli-hub-created = Centrs izveidots mapē { $path }. Nodaļas to sasniegs adresē { $address }; sertifikāta nospiedums ir { $fingerprint }.
 cli-hub-listening = Centrs klausās adresē { $address }. Apturiet ar Ctrl-C.
+cli-hub-port-differs = Uzaicinājumi norāda uz { $address }, bet centrs klausās { $listen }: nodaļas to nesasniegs. Norādiet --listen ar to pašu portu vai izveidojiet centru ar šo adresi.
 cli-hub-enrolled = Uzaicinājums nodaļai { $branch } ierakstīts failā { $path }. Nododiet to personīgi vai USB zibatmiņā: tajā ir noslēpums.
 cli-hub-revoked = { $count ->
     [zero] Atsaukti { $count } akreditācijas dati.

@@ -163,9 +163,10 @@ pub enum HubCmd {
     Serve {
         #[arg(long)]
         data: PathBuf,
-        /// Address to listen on; 0.0.0.0:7443 to accept branches from the network.
-        #[arg(long, default_value = "127.0.0.1:7443")]
-        listen: std::net::SocketAddr,
+        /// Address to listen on. By default the port of the address given at init, on
+        /// this computer only when that address is this computer, else on every interface.
+        #[arg(long)]
+        listen: Option<std::net::SocketAddr>,
     },
     /// Write an invite for a new device of a branch (registered if new) or of HQ.
     Enrol {
@@ -176,7 +177,8 @@ pub enum HubCmd {
         branch: String,
         #[arg(long, value_enum, default_value = "branch")]
         role: RoleArg,
-        /// Required when the branch is new.
+        /// A new branch's municipality; by default its name (most branches are named
+        /// after their municipality).
         #[arg(long)]
         municipality: Option<String>,
         /// The hub address to put in the invite, if not the one given at init.

@@ -222,3 +222,49 @@ fn a_hub_enrolled_branch_sends_hq_a_file_without_exchanging_cards() {
         "the hub, HQ's desktop and laptop A: {status}"
     );
 }
+
+/// The hub's address is one fact: `hub serve` listens where `hub init --address`
+/// points unless told otherwise, warns when told a port no invite carries, and a
+/// branch named after its municipality needs no `--municipality`.
+#[test]
+fn the_hub_listens_where_its_invites_point() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    hub_init(dir.path(), port);
+    run(
+        dir.path(),
+        &words("hub enrol --data hub --branch Krāslava --out kr.invite"),
+    );
+    let invite: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("kr.invite")).unwrap()).unwrap();
+    assert_eq!(invite["hub"], format!("https://127.0.0.1:{port}"));
+    let mut hub = kopa(dir.path())
+        .args(["hub", "serve", "--data", "hub"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(hub.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    hub.kill().unwrap();
+    hub.wait().unwrap();
+    assert!(line.contains(&format!("127.0.0.1:{port}")), "{line}");
+    let other = free_port();
+    let mut hub = kopa(dir.path())
+        .args(["--lang", "en", "hub", "serve", "--data", "hub", "--listen"])
+        .arg(format!("127.0.0.1:{other}"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(hub.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    hub.kill().unwrap();
+    let out = hub.wait_with_output().unwrap();
+    let warned = String::from_utf8_lossy(&out.stderr);
+    assert!(warned.contains("branches will not reach it"), "{warned}");
+}

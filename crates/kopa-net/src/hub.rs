@@ -98,6 +98,33 @@ pub struct HubConfig {
     pub fingerprint: String,
 }
 
+impl HubConfig {
+    /// The port invites point at (443 when the address names none).
+    pub fn port(&self) -> Option<u16> {
+        let rest = self.address.strip_prefix("https://")?;
+        let host_port = rest.split('/').next()?;
+        match host_port.rsplit_once(':') {
+            Some((_, p)) if !host_port.ends_with(']') => p.parse().ok(),
+            _ => Some(443),
+        }
+    }
+
+    /// Where the hub listens unless told otherwise: the address's own port, on this
+    /// computer only when the address is this computer (127.0.0.1, localhost), else on
+    /// every interface, so the address branches are given is the one that answers.
+    pub fn listen(&self) -> Option<std::net::SocketAddr> {
+        let rest = self.address.strip_prefix("https://")?;
+        let host_port = rest.split('/').next()?;
+        let host = match host_port.rsplit_once(':') {
+            Some((h, _)) if !host_port.ends_with(']') => h,
+            _ => host_port,
+        };
+        let local = matches!(host, "127.0.0.1" | "localhost" | "[::1]");
+        let ip = if local { [127, 0, 0, 1] } else { [0, 0, 0, 0] };
+        Some(std::net::SocketAddr::from((ip, self.port()?)))
+    }
+}
+
 pub struct Hub {
     dir: PathBuf,
     pub config: HubConfig,
@@ -237,7 +264,8 @@ impl Hub {
                 }
                 Some((id, name, muni)) => (id.clone(), name, muni, id),
                 None => {
-                    let muni = municipality.unwrap_or("");
+                    // Most branches are named after their municipality.
+                    let muni = municipality.unwrap_or(branch);
                     let id = reg.register_branch(branch, muni)?.key();
                     let (_, name, muni) = reg.find_branch(&id)?.expect("just registered");
                     (id.clone(), name, muni, id)
@@ -508,5 +536,34 @@ impl App {
                 refusal(status, code)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::HubConfig;
+
+    #[test]
+    fn the_hub_listens_where_its_address_points() {
+        let at = |address: &str| {
+            let c = HubConfig {
+                address: address.into(),
+                fingerprint: String::new(),
+            };
+            (c.port(), c.listen().map(|l| l.to_string()))
+        };
+        assert_eq!(
+            at("https://127.0.0.1:7443"),
+            (Some(7443), Some("127.0.0.1:7443".into()))
+        );
+        assert_eq!(
+            at("https://hub.redcross.lv:8443/"),
+            (Some(8443), Some("0.0.0.0:8443".into()))
+        );
+        assert_eq!(
+            at("https://10.0.0.5"),
+            (Some(443), Some("0.0.0.0:443".into()))
+        );
+        assert_eq!(at("http://x:1"), (None, None));
     }
 }

@@ -35,7 +35,23 @@ pub fn run(cmd: &HubCmd, out: &Out) -> Result<()> {
                 .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
                 .init();
             let hub = kopa_net::Hub::open(data)?;
-            let running = hub.start(*listen)?;
+            let fallback = std::net::SocketAddr::from(([127, 0, 0, 1], 7443));
+            let at = listen.or(hub.config.listen()).unwrap_or(fallback);
+            // Invites carry the address given at init: a hub listening elsewhere is one
+            // no branch reaches.
+            if hub.config.port().is_some_and(|p| p != at.port()) {
+                eprintln!(
+                    "{}",
+                    l10n.tr(
+                        "cli-hub-port-differs",
+                        &[
+                            ("address", Arg::Str(&hub.config.address)),
+                            ("listen", Arg::Str(&at.to_string())),
+                        ],
+                    )
+                );
+            }
+            let running = hub.start(at)?;
             let url = running.url();
             out.written(&url, &serde_json::json!({ "listening": url }), || {
                 l10n.tr("cli-hub-listening", &[("address", Arg::Str(&url))])
