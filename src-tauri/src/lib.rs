@@ -53,6 +53,17 @@ pub struct Cx<'a> {
     state: &'a AppState,
 }
 
+impl Cx<'_> {
+    /// The replica is open: the person works on at once, and a backup due is made
+    /// in the background.
+    fn opened(&self, reg: Registry, passphrase: &str) -> Identity {
+        let id = self.set(reg, passphrase);
+        let handle = self.app.clone();
+        std::thread::spawn(move || handle.state::<AppState>().backup_if_due());
+        id
+    }
+}
+
 impl std::ops::Deref for Cx<'_> {
     type Target = AppState;
     fn deref(&self) -> &AppState {
@@ -107,16 +118,17 @@ impl AppState {
         self.dir.join("backups")
     }
 
-    /// Makes a backup if the replica's schedule says one is due. Called at unlock and
-    /// every few minutes while the app runs; a failure is kept for the settings screen
-    /// and never stops the work in hand.
+    /// Makes a backup if the replica's schedule says one is due. Called after unlock
+    /// and every few minutes while the app runs, on a thread of its own and through a
+    /// connection of its own, so the person keeps working while it copies; a failure
+    /// is kept for the settings screen and never stops the work in hand.
     pub fn backup_if_due(&self) -> Option<PathBuf> {
-        let guard = self.open.lock().unwrap_or_else(|p| p.into_inner());
-        let open = guard.as_ref()?;
-        let done = open
-            .reg
-            .backup_if_due(&self.default_backups(), &open.passphrase);
-        drop(guard);
+        let pass = {
+            let guard = self.open.lock().unwrap_or_else(|p| p.into_inner());
+            guard.as_ref()?.passphrase.clone()
+        };
+        let done = Registry::open(&self.path(), &pass, Env::system())
+            .and_then(|r| r.backup_if_due(&self.default_backups(), &pass));
         let mut error = self.backup_error.lock().unwrap_or_else(|p| p.into_inner());
         match done {
             Ok(path) => {
@@ -144,7 +156,6 @@ impl AppState {
             reg,
             passphrase: passphrase.to_string(),
         });
-        self.backup_if_due();
         id
     }
 
@@ -193,12 +204,12 @@ fn create_branch(cx: &Cx, input: CreateBranch) -> Res<Identity> {
         },
         Env::system(),
     )?;
-    Ok(cx.set(reg, &input.passphrase))
+    Ok(cx.opened(reg, &input.passphrase))
 }
 
 fn unlock(cx: &Cx, passphrase: String) -> Res<Identity> {
     let reg = Registry::open(&cx.path(), &passphrase, Env::system())?;
-    Ok(cx.set(reg, &passphrase))
+    Ok(cx.opened(reg, &passphrase))
 }
 
 fn open_demo(cx: &Cx) -> Res<Identity> {
@@ -209,7 +220,7 @@ fn join_hub(cx: &Cx, invite: String, passphrase: String, user: String) -> Res<Id
     std::fs::create_dir_all(&cx.dir).map_err(|e| CommandError::from(Error::Io(e)))?;
     let bytes = std::fs::read(&invite).map_err(|e| CommandError::from(Error::Io(e)))?;
     let reg = kopa_net::join(&bytes, &cx.path(), &passphrase, &env::host_name(), &user)?;
-    Ok(cx.set(reg, &passphrase))
+    Ok(cx.opened(reg, &passphrase))
 }
 
 fn lock(cx: &Cx) -> Res<()> {
