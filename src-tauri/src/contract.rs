@@ -69,6 +69,8 @@ pub struct AppStatus {
     pub has_replica: bool,
     /// The replica is open; `identity` says whose it is.
     pub open: bool,
+    /// What is open is the demo branch (generated people), not the branch's replica.
+    pub demo: bool,
     pub identity: Option<kopa_registry::views::Identity>,
     pub today: String,
 }

@@ -94,9 +94,15 @@ pub struct AppState {
 struct Open {
     reg: Registry,
     passphrase: String,
+    /// The demo branch (its own file, generated people), not the branch's replica.
+    demo: bool,
 }
 
 const REPLICA: &str = "replica.kopa";
+/// The demo branch lives beside the replica, never in its place: trying the demo
+/// leaves creating or joining the real branch open, and the real branch leaves the
+/// demo reachable.
+const DEMO: &str = "demo.kopa";
 /// The demo branch's passphrase: it holds generated people only.
 pub const DEMO_PASSPHRASE: &str = "demo";
 
@@ -125,7 +131,8 @@ impl AppState {
     pub fn backup_if_due(&self) -> Option<PathBuf> {
         let pass = {
             let guard = self.open.lock().unwrap_or_else(|p| p.into_inner());
-            guard.as_ref()?.passphrase.clone()
+            let open = guard.as_ref().filter(|o| !o.demo)?;
+            open.passphrase.clone()
         };
         let done = Registry::open(&self.path(), &pass, Env::system())
             .and_then(|r| r.backup_if_due(&self.default_backups(), &pass));
@@ -151,25 +158,50 @@ impl AppState {
     }
 
     fn set(&self, reg: Registry, passphrase: &str) -> Identity {
+        self.put(reg, passphrase, false)
+    }
+
+    fn put(&self, reg: Registry, passphrase: &str, demo: bool) -> Identity {
         let id = reg.identity();
         *self.open.lock().unwrap_or_else(|p| p.into_inner()) = Some(Open {
             reg,
             passphrase: passphrase.to_string(),
+            demo,
         });
         id
     }
 
-    /// Creates the demo branch (generated people) when there is no replica yet, and
-    /// opens it.
+    /// Opens the demo branch (generated people) from its own file, making it the
+    /// first time. It asks no passphrase.
     pub fn open_demo(&self) -> Res<Identity> {
-        let path = self.path();
+        let path = self.dir.join(DEMO);
         std::fs::create_dir_all(&self.dir).map_err(|e| CommandError::from(Error::Io(e)))?;
         if !path.exists() {
             let opts = demo::DemoOptions::default();
             drop(demo::create(&path, DEMO_PASSPHRASE, &opts)?);
         }
         let reg = Registry::open(&path, DEMO_PASSPHRASE, Env::system())?;
-        Ok(self.set(reg, DEMO_PASSPHRASE))
+        Ok(self.put(reg, DEMO_PASSPHRASE, true))
+    }
+
+    /// An earlier version kept the demo in the replica's place, where it asked for a
+    /// passphrase nobody chose: such a file moves to the demo's own place.
+    /// Checked once (trying a passphrase costs the key derivation's time).
+    pub fn move_old_demo(&self) {
+        let (replica, demo) = (self.path(), self.dir.join(DEMO));
+        let checked = self.dir.join(".demo-checked");
+        if demo.exists() || !replica.exists() || checked.exists() {
+            return;
+        }
+        let _ = std::fs::write(&checked, "");
+        if Registry::open(&replica, DEMO_PASSPHRASE, Env::system()).is_ok() {
+            for suffix in ["", "-wal", "-shm"] {
+                let from = PathBuf::from(format!("{}{suffix}", replica.display()));
+                if from.exists() {
+                    let _ = std::fs::rename(&from, format!("{}{suffix}", demo.display()));
+                }
+            }
+        }
     }
 }
 
@@ -183,6 +215,7 @@ fn app_status(cx: &Cx) -> Res<AppStatus> {
     let guard = cx.open.lock().unwrap_or_else(|p| p.into_inner());
     let identity = guard.as_ref().map(|o| o.reg.identity());
     Ok(AppStatus {
+        demo: guard.as_ref().is_some_and(|o| o.demo),
         has_replica: cx.path().exists(),
         open: identity.is_some(),
         identity,
@@ -508,9 +541,10 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let state = AppState::new(data_dir(app));
-            // `./dev.sh app` opens the demo branch: created when there is no data yet.
-            // A real replica (another passphrase) is left locked.
-            if std::env::var_os("KOPA_OPEN_DEMO").is_some() {
+            state.move_old_demo();
+            // `./dev.sh app` opens the demo branch when the branch has no replica
+            // here yet; a real replica is left locked.
+            if std::env::var_os("KOPA_OPEN_DEMO").is_some() && !state.path().exists() {
                 let _ = state.open_demo();
             }
             app.manage(state);

@@ -127,6 +127,14 @@ function Shell(props: {
         <div class="who">{t("ui-signed-in-as", { user: id.user })}</div>
       </nav>
       <main class="main">
+        {props.status.demo && (
+          <div class="demo-banner" role="status">
+            {t("ui-demo-banner")}{" "}
+            <button id="leave-demo" onClick={() => api.lock().then(props.onIdentity)}>
+              {t("ui-demo-leave")}
+            </button>
+          </div>
+        )}
         <Screen route={route} go={go} status={props.status} lang={props.lang} setLang={props.setLang} onIdentity={props.onIdentity} />
       </main>
     </div>

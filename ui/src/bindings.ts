@@ -23,7 +23,11 @@ has_replica: boolean,
 /**
  * The replica is open; `identity` says whose it is.
  */
-open: boolean, identity: Identity | null, today: string, };
+open: boolean, 
+/**
+ * What is open is the demo branch (generated people), not the branch's replica.
+ */
+demo: boolean, identity: Identity | null, today: string, };
 
 export type CreateBranch = { name: string, municipality: string, passphrase: string, user: string, };
 

@@ -125,6 +125,13 @@ export function Unlock(props: { onOpen: (i: Identity) => void; lang: Lang; setLa
       setErr({ ...(x as CommandError), field: "passphrase" });
     }
   };
+  const demo = async () => {
+    try {
+      props.onOpen(await api.openDemo());
+    } catch (x) {
+      setErr(x as CommandError);
+    }
+  };
   return (
     <main class="start narrow">
       <LangSwitch lang={props.lang} setLang={props.setLang} />
@@ -135,6 +142,11 @@ export function Unlock(props: { onOpen: (i: Identity) => void; lang: Lang; setLa
           {t("ui-unlock")}
         </button>
       </form>
+      <p>
+        <button id="open-demo" class="link-button" onClick={demo}>
+          {t("ui-demo-open")}
+        </button>
+      </p>
     </main>
   );
 }
