@@ -40,6 +40,12 @@ build_ui() {
 # `cargo test -p kopa-fuzz` replays from then on.
 fuzz() {
     command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version '^0.13' --locked
+    # The fuzz workspace has its own lock; a stale one would be rewritten in a clean
+    # checkout, so it fails here instead, saying what to do.
+    if ! cargo metadata --locked --format-version 1 --manifest-path fuzz/Cargo.toml >/dev/null; then
+        echo "fuzz/Cargo.lock is out of date: run 'cargo update --workspace --manifest-path fuzz/Cargo.toml' and commit it" >&2
+        exit 1
+    fi
     local scratch
     scratch="$(mktemp -d)"
     for t in sync_file hub_message import_list; do
