@@ -223,6 +223,24 @@ fn a_hub_enrolled_branch_sends_hq_a_file_without_exchanging_cards() {
     );
 }
 
+/// Starts `kopa ARGS` (a hub), reads the line it prints once listening, stops it;
+/// returns that line and what went to stderr.
+fn serve_once(dir: &Path, args: &[&str]) -> (String, String) {
+    let mut hub = kopa(dir)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(hub.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    hub.kill().unwrap();
+    let out = hub.wait_with_output().unwrap();
+    (line, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
 /// The hub's address is one fact: `hub serve` listens where `hub init --address`
 /// points unless told otherwise, warns when told a port no invite carries, and a
 /// branch named after its municipality needs no `--municipality`.
@@ -238,33 +256,12 @@ fn the_hub_listens_where_its_invites_point() {
     let invite: Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("kr.invite")).unwrap()).unwrap();
     assert_eq!(invite["hub"], format!("https://127.0.0.1:{port}"));
-    let mut hub = kopa(dir.path())
-        .args(["hub", "serve", "--data", "hub"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(hub.stdout.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    hub.kill().unwrap();
-    hub.wait().unwrap();
+    let (line, _) = serve_once(dir.path(), &["hub", "serve", "--data", "hub"]);
     assert!(line.contains(&format!("127.0.0.1:{port}")), "{line}");
-    let other = free_port();
-    let mut hub = kopa(dir.path())
-        .args(["--lang", "en", "hub", "serve", "--data", "hub", "--listen"])
-        .arg(format!("127.0.0.1:{other}"))
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(hub.stdout.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    hub.kill().unwrap();
-    let out = hub.wait_with_output().unwrap();
-    let warned = String::from_utf8_lossy(&out.stderr);
+    let listen = format!("127.0.0.1:{}", free_port());
+    let args = [
+        "--lang", "en", "hub", "serve", "--data", "hub", "--listen", &listen,
+    ];
+    let (_, warned) = serve_once(dir.path(), &args);
     assert!(warned.contains("branches will not reach it"), "{warned}");
 }
