@@ -263,35 +263,24 @@ export function FamilyForm({ go, edit }: { go: Go; edit?: string }) {
     () => Promise.all([api.choices(), edit ? api.family(edit) : Promise.resolve(null)]),
     [edit],
   );
-  const choices = load.data?.[0];
-  const [name, setName] = useState("");
-  const [municipality, setMunicipality] = useState("");
-  const [languages, setLanguages] = useState<string[]>([]);
-  const [groups, setGroups] = useState<string[]>([]);
-  const [contact, setContact] = useState("");
-  const [consent, setConsent] = useState("");
+  if (!load.data) return <Loading load={load} />;
+  const [choices, family] = load.data;
+  return <FamilyFormFields go={go} edit={edit} choices={choices} f={family} />;
+}
+
+/** The form itself, shown only once what it edits has loaded: every field starts from
+ * the family (or empty in the home municipality), so nothing typed is overwritten later. */
+function FamilyFormFields({ go, edit, choices, f }: { go: Go; edit?: string; choices: Choices; f: FamilyDetail | null }) {
+  const [name, setName] = useState(f?.name ?? "");
+  const [municipality, setMunicipality] = useState(f?.municipality ?? choices.home_municipality ?? choices.municipalities[0] ?? "");
+  const [languages, setLanguages] = useState<string[]>(f?.languages ?? []);
+  const [groups, setGroups] = useState<string[]>(f?.target_groups ?? []);
+  const [contact, setContact] = useState(f?.contact ?? "");
+  const [consent, setConsent] = useState(f?.consent?.date ?? "");
   const blank: Member = { given_name: "", family_name: "", birth_year: "", gender: "", role: "", fields: {} };
-  const [members, setMembers] = useState<Member[]>([blank]);
-  const [fields, setFields] = useState<{ [key in string]?: string }>({});
+  const [members, setMembers] = useState<Member[]>(f ? [] : [blank]);
+  const [fields, setFields] = useState<{ [key in string]?: string }>(f?.fields ?? {});
   const [err, setErr] = useState<CommandError | null>(null);
-  // The form starts from the family being edited, or empty in the first municipality.
-  useEffect(() => {
-    if (!load.data) return;
-    const [c, f] = load.data;
-    if (!f) {
-      setMunicipality(c.home_municipality ?? c.municipalities[0] ?? "");
-      return;
-    }
-    setName(f.name);
-    setMunicipality(f.municipality);
-    setLanguages(f.languages);
-    setGroups(f.target_groups);
-    setContact(f.contact ?? "");
-    setConsent(f.consent?.date ?? "");
-    setFields(f.fields);
-    setMembers([]);
-  }, [load.data]);
-  if (!choices) return <Loading load={load} />;
   const toggle = (list: string[], set: (l: string[]) => void, v: string) =>
     set(list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
   const member = (i: number, k: keyof Member, v: string) => setMembers(members.map((m, j) => (j === i ? { ...m, [k]: v } : m)));
