@@ -16,7 +16,9 @@ commands! {
     // First run, unlock.
     app_status() -> AppStatus;
     create_branch(input: CreateBranch) -> Identity;
-    unlock(passphrase: String) -> Identity;
+    unlock(passphrase: String, person: Option<String>) -> Identity;
+    unlock_with_recovery(code: String) -> Identity;
+    unlock_names() -> Vec<String>;
     open_demo() -> Identity;
     join_hub(invite: String, passphrase: String, user: String) -> Identity;
     lock() -> ();
@@ -54,8 +56,15 @@ commands! {
     import_sync_file(path: String) -> ImportSummary;
     add_peer(path: String) -> String;
     hub_sync() -> HubSyncResult;
+    // People on this laptop, the audit.
+    people() -> Vec<PersonEntry>;
+    add_person(name: String, access: String, passphrase: String) -> Vec<PersonEntry>;
+    set_access(person: String, access: String) -> Vec<PersonEntry>;
+    remove_person(person: String) -> Vec<PersonEntry>;
+    reset_passphrase(person: String, passphrase: String) -> ();
+    new_recovery_code() -> String;
+    audit_log() -> Vec<AuditView>;
     // Settings.
-    set_user(user: String) -> Identity;
     backup(path: String) -> ();
     restore(path: String) -> ();
     backup_status() -> BackupOverview;

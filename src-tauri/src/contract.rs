@@ -29,6 +29,14 @@ impl From<kopa_registry::Error> for CommandError {
             kopa_registry::Error::Validation(v) => {
                 (Some(v.field.clone()), v.value.clone(), v.valid.clone())
             }
+            // What the message names: who was removed, who share a passphrase, how
+            // long to wait, whose role refused.
+            kopa_registry::Error::AccountRemoved(name) => (None, Some(name.clone()), vec![]),
+            kopa_registry::Error::PersonRequired(names) => (None, Some(names.join(", ")), vec![]),
+            kopa_registry::Error::TryLater(secs) => (None, Some(secs.to_string()), vec![]),
+            kopa_registry::Error::NotPermitted { access, .. } => {
+                (None, Some(access.as_str().to_string()), vec![])
+            }
             _ => (None, None, vec![]),
         };
         CommandError {
@@ -192,6 +200,8 @@ pub fn typescript() -> String {
         kopa_registry::ImportSummary::decl(),
         kopa_report::Dashboard::decl(),
         kopa_report::IndicatorProgress::decl(),
+        kopa_registry::PersonEntry::decl(),
+        kopa_registry::AuditView::decl(),
     ];
     out.push_str("export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;\n\n");
     for d in decls {

@@ -56,8 +56,8 @@ pub struct Cx<'a> {
 impl Cx<'_> {
     /// The replica is open: the person works on at once, and a backup due is made
     /// in the background.
-    fn opened(&self, reg: Registry, passphrase: &str) -> Identity {
-        let id = self.set(reg, passphrase);
+    fn opened(&self, reg: Registry) -> Identity {
+        let id = self.set(reg);
         let handle = self.app.clone();
         std::thread::spawn(move || handle.state::<AppState>().backup_if_due());
         id
@@ -93,7 +93,6 @@ pub struct AppState {
 
 struct Open {
     reg: Registry,
-    passphrase: String,
     /// The demo branch (its own file, generated people), not the branch's replica.
     demo: bool,
 }
@@ -129,13 +128,12 @@ impl AppState {
     /// connection of its own, so the person keeps working while it copies; a failure
     /// is kept for the settings screen and never stops the work in hand.
     pub fn backup_if_due(&self) -> Option<PathBuf> {
-        let pass = {
+        let other = {
             let guard = self.open.lock().unwrap_or_else(|p| p.into_inner());
             let open = guard.as_ref().filter(|o| !o.demo)?;
-            open.passphrase.clone()
+            open.reg.reopen(Env::system())
         };
-        let done = Registry::open(&self.path(), &pass, Env::system())
-            .and_then(|r| r.backup_if_due(&self.default_backups(), &pass));
+        let done = other.and_then(|r| r.backup_if_due(&self.default_backups()));
         let mut error = self.backup_error.lock().unwrap_or_else(|p| p.into_inner());
         match done {
             Ok(path) => {
@@ -157,17 +155,13 @@ impl AppState {
         Ok(f(&mut open.reg)?)
     }
 
-    fn set(&self, reg: Registry, passphrase: &str) -> Identity {
-        self.put(reg, passphrase, false)
+    fn set(&self, reg: Registry) -> Identity {
+        self.put(reg, false)
     }
 
-    fn put(&self, reg: Registry, passphrase: &str, demo: bool) -> Identity {
+    fn put(&self, reg: Registry, demo: bool) -> Identity {
         let id = reg.identity();
-        *self.open.lock().unwrap_or_else(|p| p.into_inner()) = Some(Open {
-            reg,
-            passphrase: passphrase.to_string(),
-            demo,
-        });
+        *self.open.lock().unwrap_or_else(|p| p.into_inner()) = Some(Open { reg, demo });
         id
     }
 
@@ -181,7 +175,7 @@ impl AppState {
             drop(demo::create(&path, DEMO_PASSPHRASE, &opts)?);
         }
         let reg = Registry::open(&path, DEMO_PASSPHRASE, Env::system())?;
-        Ok(self.put(reg, DEMO_PASSPHRASE, true))
+        Ok(self.put(reg, true))
     }
 
     /// An earlier version kept the demo in the replica's place, where it asked for a
@@ -190,12 +184,14 @@ impl AppState {
     pub fn move_old_demo(&self) {
         let (replica, demo) = (self.path(), self.dir.join(DEMO));
         let checked = self.dir.join(".demo-checked");
-        if demo.exists() || !replica.exists() || checked.exists() {
+        // A replica with a keyring is of this version, never the old demo.
+        let keyring = kopa_registry::keyring::path_of(&replica);
+        if demo.exists() || !replica.exists() || checked.exists() || keyring.exists() {
             return;
         }
         let _ = std::fs::write(&checked, "");
         if Registry::open(&replica, DEMO_PASSPHRASE, Env::system()).is_ok() {
-            for suffix in ["", "-wal", "-shm"] {
+            for suffix in ["", "-wal", "-shm", ".keys"] {
                 let from = PathBuf::from(format!("{}{suffix}", replica.display()));
                 if from.exists() {
                     let _ = std::fs::rename(&from, format!("{}{suffix}", demo.display()));
@@ -237,12 +233,26 @@ fn create_branch(cx: &Cx, input: CreateBranch) -> Res<Identity> {
         },
         Env::system(),
     )?;
-    Ok(cx.opened(reg, &input.passphrase))
+    Ok(cx.opened(reg))
 }
 
-fn unlock(cx: &Cx, passphrase: String) -> Res<Identity> {
-    let reg = Registry::open(&cx.path(), &passphrase, Env::system())?;
-    Ok(cx.opened(reg, &passphrase))
+/// Unlocks as `person` (chosen on the unlock screen; none when only one person
+/// unlocks this laptop).
+fn unlock(cx: &Cx, passphrase: String, person: Option<String>) -> Res<Identity> {
+    let person = person.filter(|p| !p.trim().is_empty());
+    let reg = Registry::open_as(&cx.path(), person.as_deref(), &passphrase, Env::system())?;
+    Ok(cx.opened(reg))
+}
+
+/// Unlocks with the recovery code, as the branch lead.
+fn unlock_with_recovery(cx: &Cx, code: String) -> Res<Identity> {
+    let reg = Registry::open_with_recovery(&cx.path(), &code, Env::system())?;
+    Ok(cx.opened(reg))
+}
+
+/// The names on the unlock screen.
+fn unlock_names(cx: &Cx) -> Res<Vec<String>> {
+    Ok(Registry::unlock_names(&cx.path())?)
 }
 
 fn open_demo(cx: &Cx) -> Res<Identity> {
@@ -253,7 +263,7 @@ fn join_hub(cx: &Cx, invite: String, passphrase: String, user: String) -> Res<Id
     std::fs::create_dir_all(&cx.dir).map_err(|e| CommandError::from(Error::Io(e)))?;
     let bytes = std::fs::read(&invite).map_err(|e| CommandError::from(Error::Io(e)))?;
     let reg = kopa_net::join(&bytes, &cx.path(), &passphrase, &env::host_name(), &user)?;
-    Ok(cx.opened(reg, &passphrase))
+    Ok(cx.opened(reg))
 }
 
 fn lock(cx: &Cx) -> Res<()> {
@@ -476,20 +486,60 @@ fn hub_sync(cx: &Cx) -> Res<HubSyncResult> {
 
 // ----- settings ----------------------------------------------------------------------
 
-fn set_user(cx: &Cx, user: String) -> Res<Identity> {
+// ----- people, audit -------------------------------------------------------------
+
+fn people(cx: &Cx) -> Res<Vec<PersonEntry>> {
+    cx.with(|r| r.people())
+}
+
+fn add_person(cx: &Cx, name: String, access: String, passphrase: String) -> Res<Vec<PersonEntry>> {
+    let access = self::access(&access)?;
     cx.with(|r| {
-        r.set_user(&user)?;
-        Ok(r.identity())
+        r.add_person(&name, access, &passphrase)?;
+        r.people()
     })
 }
 
+fn set_access(cx: &Cx, person: String, access: String) -> Res<Vec<PersonEntry>> {
+    let access = self::access(&access)?;
+    cx.with(|r| {
+        r.set_access(&person, access)?;
+        r.people()
+    })
+}
+
+fn remove_person(cx: &Cx, person: String) -> Res<Vec<PersonEntry>> {
+    cx.with(|r| {
+        r.remove_person(&person)?;
+        r.people()
+    })
+}
+
+fn reset_passphrase(cx: &Cx, person: String, passphrase: String) -> Res<()> {
+    cx.with(|r| r.reset_passphrase(&person, &passphrase))
+}
+
+fn new_recovery_code(cx: &Cx) -> Res<String> {
+    cx.with(|r| r.new_recovery_code())
+}
+
+fn audit_log(cx: &Cx) -> Res<Vec<AuditView>> {
+    cx.with(|r| r.audit_log(500))
+}
+
+fn access(s: &str) -> Res<kopa_domain::Access> {
+    Ok(kopa_domain::Access::parse(s).ok_or_else(|| {
+        Error::from(
+            kopa_domain::ValidationError::new("access", kopa_domain::Code::UnknownRole)
+                .with_value(s),
+        )
+    })?)
+}
+
 fn restore(cx: &Cx, path: String) -> Res<()> {
-    let mut guard = cx.open.lock().unwrap_or_else(|p| p.into_inner());
-    let open = guard
-        .as_mut()
-        .ok_or_else(|| CommandError::new(ErrorCode::Locked, "the replica is locked"))?;
-    let pass = open.passphrase.clone();
-    Ok(open.reg.restore(Path::new(&path), &pass)?)
+    // The app's backups are under the replica's key; one made before personal
+    // unlock is restored with `kopa restore`, which asks its passphrase.
+    cx.with(|r| r.restore(Path::new(&path), ""))
 }
 
 fn backup_status(cx: &Cx) -> Res<BackupOverview> {
@@ -514,11 +564,7 @@ fn set_backup_policy(
 }
 
 fn backup(cx: &Cx, path: String) -> Res<()> {
-    let guard = cx.open.lock().unwrap_or_else(|p| p.into_inner());
-    let open = guard
-        .as_ref()
-        .ok_or_else(|| CommandError::new(ErrorCode::Locked, "the replica is locked"))?;
-    Ok(open.reg.backup(Path::new(&path), &open.passphrase)?)
+    cx.with(|r| r.backup(Path::new(&path)))
 }
 
 /// The data directory: `KOPA_DATA`, else the platform's app data directory.

@@ -45,6 +45,10 @@ test("first run: create a branch, register a family, a group, a session; the das
     await app.type("#f-passphrase", "slepena frāze");
     await app.type("#f-passphrase2", "slepena frāze");
     await app.click("#create-branch");
+    // The recovery code is shown once, before the branch opens.
+    assert.match(await app.text("#recovery-code"), /^[A-Z2-9]{5}(-[A-Z2-9]{5}){5}$/);
+    await app.screenshot("01b-recovery-code-lv");
+    await app.click("#recovery-continue");
     await app.find("#nav-families");
     await app.screenshot("02-today-empty");
 
@@ -343,6 +347,7 @@ test("the demo cannot trap anyone: leave it, create the branch, restart, unlock;
     await s.app.type("#f-passphrase", "mūsu frāze");
     await s.app.type("#f-passphrase2", "mūsu frāze");
     await s.app.click("#create-branch");
+    await s.app.click("#recovery-continue");
     await s.app.waitText("Ludzas nodaļa");
     assert.equal(await s.app.exec("return document.querySelector('.demo-banner') === null"), true);
   } finally {
@@ -368,7 +373,7 @@ test("the demo cannot trap anyone: leave it, create the branch, restart, unlock;
 test("the demo branch opens to an interactive screen quickly", async () => {
   const data = mkdtempSync(join(tmpdir(), "kopa-e2e-"));
   // The demo exists already (as on a second start); the app opens it by itself.
-  kopa(join(data, "replica.kopa"), ["demo"], "demo");
+  kopa(join(data, "demo.kopa"), ["demo"], "demo");
   const { driver, base } = await startDriver({ KOPA_DATA: data, KOPA_OPEN_DEMO: "1" });
   const app = await App.launch(base, APP);
   try {
@@ -394,4 +399,68 @@ test("the demo branch opens to an interactive screen quickly", async () => {
     await app.quit();
     driver.kill();
   }
+});
+
+test("a volunteer has no erase button; the lead erases; HQ's audit lists who erased and when", async () => {
+  const data = mkdtempSync(join(tmpdir(), "kopa-e2e-"));
+  const db = join(data, "replica.kopa");
+  const hq = join(data, "hq.kopa");
+  kopa(hq, ["init", "--role", "hq", "--branch", "LSK", "--municipality", "Rīga", "--user", "Koordinatore"]);
+  kopa(db, ["init", "--branch", "Krāslava", "--municipality", "Krāslava", "--user", "Inese"]);
+  execFileSync(KOPA, ["--db", db, "people", "add", "Jānis", "--role", "volunteer"], {
+    env: { ...process.env, KOPA_PASSPHRASE: "pass", KOPA_NEW_PASSPHRASE: "jāņa frāze", KOPA_LANG: "en" },
+  });
+  const fid = kopa(db, ["family", "add", "--name", "Ivanovs", "--municipality", "Krāslava", "--member", "Sergejs;Ivanovs;1960;m;parent"]).trim();
+  kopa(hq, ["sync", "identity", "--out", join(data, "hq.card")]);
+  kopa(db, ["sync", "identity", "--out", join(data, "br.card")]);
+  kopa(hq, ["sync", "peer", "add", join(data, "br.card")]);
+  kopa(db, ["sync", "peer", "add", join(data, "hq.card")]);
+
+  const { app, close } = await session({ KOPA_DATA: data });
+  try {
+    await app.click("#lang-ru");
+    // Two people unlock this laptop: the volunteer is found by his passphrase.
+    await app.find("#f-person");
+    await app.type("#f-passphrase", "jāņa frāze");
+    await app.click("#unlock");
+    await app.waitText("Jānis");
+    await app.click("#nav-families");
+    await app.click("#family-list .row-button");
+    await app.waitText("Sergejs Ivanovs");
+    assert.equal(await app.exec("return document.querySelectorAll('#erase-family, .erase-person').length"), 0);
+    assert.equal(await app.exec("return document.getElementById('nav-sync')"), null);
+    await app.screenshot("30-volunteer-family-card-ru");
+    // The core refuses too, whatever the window shows.
+    const refused = await app.exec(
+      `return window.__TAURI_INTERNALS__.invoke('erase_family', { id: '${fid}' }).then(() => 'erased', (e) => e.code)`,
+    );
+    assert.equal(refused, "not-permitted");
+    await app.click("#nav-settings");
+    await app.click("#lock");
+
+    await app.find("#f-person");
+    await app.select("#f-person", "Inese");
+    await app.type("#f-passphrase", "pass");
+    await app.click("#unlock");
+    await app.click("#nav-families");
+    await app.click("#family-list .row-button");
+    await app.click("#erase-family");
+    await app.click("#confirm-erase");
+    await app.waitText("Inese");
+    await app.click("#nav-settings");
+    await app.find("#audit tr[data-action=erase-family]");
+    await app.screenshot("31-lead-audit-ru");
+  } finally {
+    await close();
+  }
+  const file = join(data, "to-hq.kopasync");
+  kopa(db, ["sync", "export", "--to", "hq", "--out", file]);
+  kopa(hq, ["sync", "import", file]);
+  const audit = JSON.parse(kopa(hq, ["--json", "audit"]));
+  const erased = audit.find((a) => a.action === "erase-family");
+  assert.ok(erased, JSON.stringify(audit));
+  assert.equal(erased.who, "Inese");
+  assert.equal(erased.branch, "Krāslava");
+  assert.deepEqual(erased.records, [fid]);
+  assert.ok(Math.abs(Date.parse(erased.at) - Date.now()) < 10 * 60_000, erased.at);
 });

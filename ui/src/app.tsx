@@ -12,6 +12,8 @@ import { ConflictsScreen } from "./screens/conflicts";
 import { SettingsScreen } from "./screens/settings";
 import { VolunteersScreen } from "./screens/volunteers";
 import { Loading, useLoad } from "./ui";
+import { may, setActions } from "./access";
+import { idleMinutes, markLockedIdle } from "./idle";
 
 export type Route =
   | { name: "today" }
@@ -31,16 +33,43 @@ export type Route =
 
 export type Go = (r: Route) => void;
 
-const NAV: [Route["name"], string][] = [
+/** The screens, each with the action (the core's `Action` code) it needs, if any. */
+const NAV: [Route["name"], string, string?][] = [
   ["today", "ui-nav-today"],
   ["families", "ui-nav-families"],
   ["groups", "ui-nav-groups"],
-  ["volunteers", "ui-nav-volunteers"],
+  ["volunteers", "ui-nav-volunteers", "volunteers"],
   ["dashboard", "ui-nav-dashboard"],
-  ["sync", "ui-nav-sync"],
-  ["conflicts", "ui-nav-conflicts"],
+  ["sync", "ui-nav-sync", "sync"],
+  ["conflicts", "ui-nav-conflicts", "conflicts"],
   ["settings", "ui-nav-settings"],
 ];
+
+/** Locks the app after the idle minutes set on this laptop, and when the computer
+ * wakes from sleep (timers stop while it sleeps: a tick that comes much later than
+ * due means it slept). */
+function useIdleLock(onLock: () => void) {
+  useEffect(() => {
+    let last = Date.now();
+    let tick = Date.now();
+    const seen = () => (last = Date.now());
+    const events = ["keydown", "pointerdown", "pointermove", "wheel", "touchstart"];
+    events.forEach((e) => window.addEventListener(e, seen, { passive: true }));
+    const timer = setInterval(() => {
+      const now = Date.now();
+      const slept = now - tick > 120_000;
+      tick = now;
+      if (slept || now - last > idleMinutes() * 60_000) {
+        markLockedIdle();
+        api.lock().then(onLock, onLock);
+      }
+    }, 15_000);
+    return () => {
+      clearInterval(timer);
+      events.forEach((e) => window.removeEventListener(e, seen));
+    };
+  }, []);
+}
 
 export function App() {
   const load = useLoad<AppStatus>(api.appStatus);
@@ -98,6 +127,8 @@ function Shell(props: {
     api.overview().then((o) => setConflicts(o.conflicts)).catch(() => {});
   }, [route]);
   const id = props.status.identity!;
+  setActions(id.actions);
+  useIdleLock(props.onIdentity);
   const section = route.name.startsWith("family") ? "families" : route.name.startsWith("group") || route.name === "record" ? "groups" : route.name;
   return (
     <div class="shell">
@@ -110,7 +141,7 @@ function Shell(props: {
           <div class="branch">{id.branch_name}</div>
         </div>
         <ul>
-          {NAV.map(([name, label]) => (
+          {NAV.filter(([, , action]) => !action || may(action)).map(([name, label]) => (
             <li>
               <button
                 id={`nav-${name}`}

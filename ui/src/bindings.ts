@@ -3,7 +3,7 @@
 
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;
 
-export type ErrorCode = "wrong-passphrase" | "no-replica" | "already-exists" | "not-found" | "no-such-candidate" | "not-allowed" | "corrupt" | "storage" | "storage-busy" | "io" | "locked" | "required" | "too-long" | "invalid-date" | "date-in-future" | "date-order" | "birth-year-range" | "invalid-number" | "number-range" | "unknown-municipality" | "unknown-activity" | "unknown-target-group" | "unknown-language" | "unknown-gender" | "unknown-role" | "invalid-member" | "invalid-guests" | "invalid-id" | "not-enrolled" | "unknown-rule" | "invalid-param" | "unknown-person" | "ambiguous-person" | "invalid-mark" | "no-such-folder" | "unknown-branch" | "invalid-age-band" | "unknown-category" | "invalid-code" | "unknown-option" | "unknown-field" | "passphrase-mismatch" | "sync-not-for-us" | "sync-damaged" | "sync-unknown-signer" | "sync-bad-signature" | "sync-not-owner" | "sync-unknown-peer" | "sync-not-readable" | "sync-malformed" | "sync-no-progress" | "sync-waiting" | "net-invite" | "net-not-joined" | "net-address" | "net-certificate" | "net-unauthorised" | "net-refused" | "net-protocol" | "net-too-large" | "net-unreachable" | "net-interrupted" | "net-busy" | "net-rate-limited" | "net-server" | "usage";
+export type ErrorCode = "wrong-passphrase" | "no-replica" | "already-exists" | "not-found" | "no-such-candidate" | "not-allowed" | "not-permitted" | "account-removed" | "person-required" | "try-later" | "corrupt" | "storage" | "storage-busy" | "io" | "locked" | "required" | "too-long" | "invalid-date" | "date-in-future" | "date-order" | "birth-year-range" | "invalid-number" | "number-range" | "unknown-municipality" | "unknown-activity" | "unknown-target-group" | "unknown-language" | "unknown-gender" | "unknown-role" | "invalid-member" | "invalid-guests" | "invalid-id" | "not-enrolled" | "unknown-rule" | "invalid-param" | "unknown-person" | "ambiguous-person" | "invalid-mark" | "no-such-folder" | "unknown-branch" | "invalid-age-band" | "unknown-category" | "invalid-code" | "unknown-option" | "unknown-field" | "passphrase-mismatch" | "sync-not-for-us" | "sync-damaged" | "sync-unknown-signer" | "sync-bad-signature" | "sync-not-owner" | "sync-unknown-peer" | "sync-not-readable" | "sync-malformed" | "sync-no-progress" | "sync-waiting" | "net-invite" | "net-not-joined" | "net-address" | "net-certificate" | "net-unauthorised" | "net-refused" | "net-protocol" | "net-too-large" | "net-unreachable" | "net-interrupted" | "net-busy" | "net-rate-limited" | "net-server" | "usage";
 
 export type CommandError = { code: ErrorCode, 
 /**
@@ -194,7 +194,19 @@ keep: number,
  */
 dir: string | null, };
 
-export type Identity = { branch_id: string, branch_name: string, municipality: string, role: string, device_id: string, device_name: string, user: string, };
+export type Identity = { branch_id: string, branch_name: string, municipality: string, role: string, device_id: string, device_name: string, 
+/**
+ * Who is working: the name of the person who unlocked.
+ */
+user: string, 
+/**
+ * What they may do: `volunteer`, `lead` or `coordinator`…
+ */
+access: string, 
+/**
+ * …and so which actions (`Action` codes) the app shows them.
+ */
+actions: Array<string>, };
 
 export type FamilySummary = { id: string, name: string, branch: string, municipality: string, status: string, members: number, };
 
@@ -355,4 +367,24 @@ attendance_by_month: Array<[string, number]>,
 persons_by_target_group: Array<[string, number]>, };
 
 export type IndicatorProgress = { project: string, name: string, unit: string, value: number, target: number, percent: number, };
+
+export type PersonEntry = { id: string, name: string, 
+/**
+ * `volunteer`, `lead` or `coordinator`.
+ */
+access: string, removed: boolean, 
+/**
+ * Whether they can unlock this laptop (a lock here).
+ */
+unlocks_here: boolean, 
+/**
+ * Whether this is who is working now.
+ */
+me: boolean, };
+
+export type AuditView = { id: string, 
+/**
+ * RFC 3339.
+ */
+at: string, action: string, who: string, account: string, branch: string, device: string, records: Array<string>, };
 

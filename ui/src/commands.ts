@@ -2,13 +2,15 @@
 // Do not edit: CI fails when this file is stale.
 
 import { call } from "./invoke";
-import type { AppStatus, BackupOverview, Choices, ConflictView, CreateBranch, Dashboard, ExportSummary, FamilyDetail, FamilyDraft, FamilySummary, GroupDetail, GroupDraft, GroupSummary, HubSyncResult, Identity, ImportSummary, Overview, RetentionOverview, SearchHit, SessionDraft, SyncOverview, TrainingDraft, TrainingView, VolunteerDraft, VolunteerView } from "./bindings";
+import type { AppStatus, AuditView, BackupOverview, Choices, ConflictView, CreateBranch, Dashboard, ExportSummary, FamilyDetail, FamilyDraft, FamilySummary, GroupDetail, GroupDraft, GroupSummary, HubSyncResult, Identity, ImportSummary, Overview, PersonEntry, RetentionOverview, SearchHit, SessionDraft, SyncOverview, TrainingDraft, TrainingView, VolunteerDraft, VolunteerView } from "./bindings";
 
 /** One typed function per Tauri command; each rejects with a CommandError. */
 export const commands = {
   appStatus: (): Promise<AppStatus> => call("app_status"),
   createBranch: (input: CreateBranch): Promise<Identity> => call("create_branch", { input }),
-  unlock: (passphrase: string): Promise<Identity> => call("unlock", { passphrase }),
+  unlock: (passphrase: string, person: string | null): Promise<Identity> => call("unlock", { passphrase, person }),
+  unlockWithRecovery: (code: string): Promise<Identity> => call("unlock_with_recovery", { code }),
+  unlockNames: (): Promise<Array<string>> => call("unlock_names"),
   openDemo: (): Promise<Identity> => call("open_demo"),
   joinHub: (invite: string, passphrase: string, user: string): Promise<Identity> => call("join_hub", { invite, passphrase, user }),
   lock: (): Promise<null> => call("lock"),
@@ -41,7 +43,13 @@ export const commands = {
   importSyncFile: (path: string): Promise<ImportSummary> => call("import_sync_file", { path }),
   addPeer: (path: string): Promise<string> => call("add_peer", { path }),
   hubSync: (): Promise<HubSyncResult> => call("hub_sync"),
-  setUser: (user: string): Promise<Identity> => call("set_user", { user }),
+  people: (): Promise<Array<PersonEntry>> => call("people"),
+  addPerson: (name: string, access: string, passphrase: string): Promise<Array<PersonEntry>> => call("add_person", { name, access, passphrase }),
+  setAccess: (person: string, access: string): Promise<Array<PersonEntry>> => call("set_access", { person, access }),
+  removePerson: (person: string): Promise<Array<PersonEntry>> => call("remove_person", { person }),
+  resetPassphrase: (person: string, passphrase: string): Promise<null> => call("reset_passphrase", { person, passphrase }),
+  newRecoveryCode: (): Promise<string> => call("new_recovery_code"),
+  auditLog: (): Promise<Array<AuditView>> => call("audit_log"),
   backup: (path: string): Promise<null> => call("backup", { path }),
   restore: (path: string): Promise<null> => call("restore", { path }),
   backupStatus: (): Promise<BackupOverview> => call("backup_status"),

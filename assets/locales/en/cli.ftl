@@ -79,3 +79,9 @@ cli-import-attendance-preview = { $rows } rows, { $valid } valid; { $dates } ses
 cli-import-attendance-done = Recorded attendance in { $sessions } sessions.
 cli-import-volunteers-preview = { $rows } rows, { $valid } valid; { $volunteers } new volunteers, { $trainings } new trainings.
 cli-import-volunteers-done = Imported { $records } volunteers and trainings.
+cli-recovery-prompt = Recovery code:
+cli-recovery-code = Recovery code: { $code }
+    Write it on paper and keep it locked away. It opens this replica when nobody remembers a passphrase; it is not shown again.
+cli-person-passphrase = Passphrase for { $name }:
+cli-person-removed = removed
+cli-person-unlocks-here = unlocks this laptop

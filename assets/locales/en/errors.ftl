@@ -114,3 +114,7 @@ error-ambiguous-person = matches more than one registered person; add the birth 
 error-invalid-mark = is not an attendance mark (use x, +, 1 or leave empty): { $value }
 error-no-such-folder = is not an existing folder: { $value }
 error-sync-waiting = Some changes received wait for earlier changes that have not arrived. They are kept and apply when those arrive; ask the sender for a full sync file or sync with the hub.
+error-not-permitted = Your role does not allow this. Ask your branch lead.
+error-account-removed = { $value } was removed from the branch and can no longer open this replica.
+error-person-required = Several people use this passphrase ({ $value }); choose who you are.
+error-try-later = Too many wrong passphrases. Try again in { $value } s.

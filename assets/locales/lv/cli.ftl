@@ -84,3 +84,9 @@ cli-import-attendance-preview = { $rows } rindas, { $valid } derīgas; { $dates 
 cli-import-attendance-done = Apmeklējums ierakstīts { $sessions } nodarbībās.
 cli-import-volunteers-preview = { $rows } rindas, { $valid } derīgas; jauni brīvprātīgie: { $volunteers }, jaunas apmācības: { $trainings }.
 cli-import-volunteers-done = Importēti brīvprātīgie un apmācības: { $records }.
+cli-recovery-prompt = Atjaunošanas kods:
+cli-recovery-code = Atjaunošanas kods: { $code }
+    Pierakstiet to uz papīra un glabājiet slēgtā vietā. Ar to var atvērt šo reģistru, ja neviens neatceras paroli; tas vairs netiks parādīts.
+cli-person-passphrase = Parole personai { $name }:
+cli-person-removed = noņemts
+cli-person-unlocks-here = var atvērt šo datoru

@@ -114,3 +114,7 @@ error-ambiguous-person = atbilst vairākām reģistrētām personām; pievienoji
 error-invalid-mark = nav apmeklējuma atzīme (lietojiet x, +, 1 vai atstājiet tukšu): { $value }
 error-no-such-folder = nav esoša mape: { $value }
 error-sync-waiting = Dažas saņemtās izmaiņas gaida agrākas izmaiņas, kas vēl nav pienākušas. Tās ir saglabātas un tiks piemērotas, kad tās pienāks; palūdziet sūtītājam pilnu sinhronizācijas datni vai sinhronizējiet ar centru.
+error-not-permitted = Jūsu loma to neatļauj. Vērsieties pie nodaļas vadītāja.
+error-account-removed = { $value } ir noņemts no nodaļas un vairs nevar atvērt šo reģistru.
+error-person-required = Šo paroli lieto vairāki cilvēki ({ $value }); izvēlieties, kas jūs esat.
+error-try-later = Pārāk daudz nepareizu paroļu. Mēģiniet vēlreiz pēc { $value } s.

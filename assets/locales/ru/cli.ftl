@@ -80,3 +80,9 @@ cli-import-attendance-preview = Строк: { $rows }, верных: { $valid };
 cli-import-attendance-done = Посещаемость записана для занятий: { $sessions }.
 cli-import-volunteers-preview = Строк: { $rows }, верных: { $valid }; новых волонтёров: { $volunteers }, новых обучений: { $trainings }.
 cli-import-volunteers-done = Импортировано волонтёров и обучений: { $records }.
+cli-recovery-prompt = Код восстановления:
+cli-recovery-code = Код восстановления: { $code }
+    Запишите его на бумаге и храните под замком. Он открывает этот реестр, если никто не помнит пароль; больше он не будет показан.
+cli-person-passphrase = Пароль для { $name }:
+cli-person-removed = удалён
+cli-person-unlocks-here = может открыть этот компьютер

@@ -25,7 +25,7 @@ struct Args {
     /// Where the data is built (a temporary folder when not given).
     #[arg(long)]
     dir: Option<PathBuf>,
-    /// Runs only one part: `hq` (everything but search) or `search`.
+    /// Runs only one part: `hq` (everything but search), `search` or `unlock`.
     #[arg(long)]
     only: Option<String>,
     /// Internal: the cold-open measurement's child process.

@@ -12,7 +12,8 @@ pub use hq::*;
 /// Kopā: the family-support registry of a Red Cross branch, offline.
 ///
 /// The passphrase comes from KOPA_PASSPHRASE, or is asked for. Exit codes: 0 ok,
-/// 1 other error, 2 usage error, 3 validation error, 4 wrong passphrase,
+/// 1 other error, 2 usage error, 3 validation error, 4 could not unlock (a wrong
+/// passphrase, a removed person, two people sharing it: --user says who; wait),
 /// 5 not found, 6 refused (a file exists, or the role does not allow it),
 /// 7 sync refused (a damaged, foreign or tampered sync file; changes to records the
 /// sender does not own), 8 the hub could not be reached or did not accept this replica,
@@ -29,9 +30,14 @@ pub struct Cli {
     /// Language of messages: lv (default), ru, en.
     #[arg(long, global = true, env = "KOPA_LANG", default_value = "lv", value_parser = parse_lang)]
     pub lang: Lang,
-    /// Who is making the changes (recorded in every change); defaults to the replica's user.
+    /// Who unlocks (a person given a passphrase on this replica); needed only when
+    /// two people chose the same passphrase. With `init`, `join`: the first lead.
     #[arg(long, global = true, env = "KOPA_USER")]
     pub user: Option<String>,
+    /// Unlock with the recovery code (KOPA_RECOVERY_CODE, else asked) instead of a
+    /// passphrase: to reset the passphrase of someone who forgot theirs.
+    #[arg(long, global = true)]
+    pub recovery: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -82,8 +88,18 @@ pub enum Command {
     /// The queryable projection of the documents.
     #[command(subcommand)]
     Projection(ProjectionCmd),
-    /// Set who uses this device from now on.
-    User { name: String },
+    /// The people who may unlock this replica, and their roles: list, add, role,
+    /// reset, remove. A new passphrase comes from KOPA_NEW_PASSPHRASE, or is asked for.
+    #[command(subcommand)]
+    People(PeopleCmd),
+    /// Make a new recovery code for the branch lead to keep on paper (shown once; the
+    /// old one stops working).
+    RecoveryCode,
+    /// Sensitive actions, newest first: who erased, exported, restored… when.
+    Audit {
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+    },
     /// Donor projects (HQ reference data).
     #[command(subcommand)]
     Project(ProjectCmd),
@@ -294,6 +310,26 @@ impl From<RoleArg> for kopa_domain::Role {
             RoleArg::Hq => kopa_domain::Role::Hq,
         }
     }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PeopleCmd {
+    /// Everyone of the branch, with role and whether they unlock this laptop.
+    List,
+    /// Give someone a passphrase on this laptop, in a role (volunteer, lead;
+    /// coordinator at HQ). Someone the branch already has keeps their account.
+    Add {
+        name: String,
+        #[arg(long, default_value = "volunteer")]
+        role: String,
+    },
+    /// Change what someone may do (on every laptop of the branch, as it syncs).
+    Role { name: String, role: String },
+    /// Set a new passphrase for someone who forgot theirs.
+    Reset { name: String },
+    /// Remove someone: they can no longer unlock this laptop, nor the others once
+    /// they sync.
+    Remove { name: String },
 }
 
 #[derive(Args, Debug)]

@@ -65,9 +65,12 @@ fn exit_code(e: &CliError) -> u8 {
         CliError::Waiting(_) => 9,
         CliError::Registry(e) => match **e {
             ref e if e.is_validation() => 3,
-            Error::WrongPassphrase => 4,
+            Error::WrongPassphrase
+            | Error::AccountRemoved(_)
+            | Error::PersonRequired(_)
+            | Error::TryLater(_) => 4,
             Error::NotFound { .. } | Error::NoReplica(_) => 5,
-            Error::AlreadyExists(_) | Error::NotAllowed { .. } => 6,
+            Error::AlreadyExists(_) | Error::NotAllowed { .. } | Error::NotPermitted { .. } => 6,
             Error::SyncFile(_) | Error::NetSync(_) => 7,
             Error::Transport { .. } => 8,
             _ => 1,
@@ -108,7 +111,9 @@ fn run(args: &Cli, out: &Out) -> Result<()> {
         Command::Conflicts(cmd) => replica::conflicts(reg, cmd, out),
         Command::History { id } => replica::history(reg, id, out),
         Command::Projection(cmd) => replica::projection(reg, cmd, out),
-        Command::User { name } => replica::user(reg, name, out),
+        Command::People(cmd) => people::people(reg, cmd, out),
+        Command::RecoveryCode => people::recovery_code(reg, out),
+        Command::Audit { limit } => people::audit(reg, *limit, out),
         Command::Merge { other } => sync::merge(reg, &pass, other, out),
         Command::Project(cmd) => hq::project(reg, cmd, out),
         Command::Indicator(cmd) => hq::indicator(reg, cmd, out),
@@ -123,15 +128,7 @@ fn run(args: &Cli, out: &Out) -> Result<()> {
             dir,
             keep,
             if_due,
-        } => backup::backup(
-            reg,
-            &pass,
-            file.as_deref(),
-            dir.as_deref(),
-            *keep,
-            *if_due,
-            out,
-        ),
+        } => backup::backup(reg, file.as_deref(), dir.as_deref(), *keep, *if_due, out),
         Command::Restore { file } => backup::restore(reg, &pass, file, out),
     }
 }

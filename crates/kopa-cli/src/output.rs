@@ -19,6 +19,12 @@ pub fn say(text: &str) {
     }
 }
 
+/// Writes a line for the person at the terminal (standard error): what is shown
+/// once and must not end up in a pipe.
+pub fn say_err(text: &str) {
+    eprintln!("{text}");
+}
+
 pub struct Out<'a> {
     pub json: bool,
     pub l10n: &'a Localizer,
@@ -144,6 +150,9 @@ pub fn message(e: &Error, l10n: &Localizer) -> String {
             m
         }
         Error::NoReplica(p) | Error::AlreadyExists(p) => l10n.tr(&id, &[("path", Arg::Str(p))]),
+        Error::AccountRemoved(name) => l10n.tr(&id, &[("value", Arg::Str(name))]),
+        Error::PersonRequired(names) => l10n.tr(&id, &[("value", Arg::Str(&names.join(", ")))]),
+        Error::TryLater(secs) => l10n.tr(&id, &[("value", Arg::Num(*secs))]),
         Error::NotFound { kind, id: rid } => {
             l10n.tr(&id, &[("kind", Arg::Str(kind)), ("id", Arg::Str(rid))])
         }

@@ -207,7 +207,9 @@ fn exit_codes_and_translated_errors() {
         &["family", "show", "01234567-89ab-7def-8123-456789abcdef"],
     );
     assert_eq!(out.status.code(), Some(5));
-    // init refuses to overwrite.
+    // init refuses to overwrite. (The unlock just made wrote the wrong try to the
+    // audit: the file is compared from here.)
+    let before = std::fs::read(k.db("a.kopa")).unwrap();
     let out = k.run(
         "a.kopa",
         &["init", "--branch", "B", "--municipality", "Rēzekne"],

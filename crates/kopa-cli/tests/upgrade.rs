@@ -57,13 +57,13 @@ fn a_store_from_the_first_release_opens_and_migrates() {
     );
     assert_eq!(info["identity"]["branch_name"], "Krāslava");
 
-    // The file is now at the current schema, and its projection equals a rebuild.
-    {
-        let conn = store::open(&db, PASS, false).unwrap();
-        let latest = store::schema_version(&conn).unwrap();
-        assert!(latest > 5, "migrated from 5 to {latest}");
-    }
+    // The file is now at the current schema, under its own key with the old
+    // passphrase as its first lead's (personal unlock), and its projection equals a
+    // rebuild.
     let mut reg = Registry::open(&db, PASS, Env::system()).unwrap();
+    let latest = store::schema_version(reg.connection()).unwrap();
+    assert!(latest > 5, "migrated from 5 to {latest}");
+    assert!(kopa_registry::keyring::path_of(&db).exists());
     assert!(reg.verify_projection().unwrap().is_empty());
     drop(reg);
 

@@ -69,6 +69,8 @@ id_type!(
     IndicatorId,
     /// One device's replica; also its Automerge actor id.
     DeviceId,
+    /// Someone who may unlock the branch's replicas.
+    AccountId,
 );
 
 #[cfg(test)]

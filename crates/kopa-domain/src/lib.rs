@@ -5,6 +5,7 @@
 //! The record types double as the Automerge document schema (via `autosurgeon`);
 //! projection rows and wire types live elsewhere.
 
+pub mod access;
 pub mod date;
 pub mod error;
 pub mod fields;
@@ -15,6 +16,7 @@ pub mod reference;
 pub mod text;
 pub mod validate;
 
+pub use access::{Access, Action, AuditAction};
 pub use date::{Date, Timestamp};
 pub use error::{Code, ValidationError};
 pub use fields::{FieldDef, FieldKind};

@@ -60,6 +60,8 @@ macro_rules! code_enum {
     };
 }
 
+pub(crate) use code_enum;
+
 code_enum!(
     /// Who a family or person is, for targeting and disaggregation.
     TargetGroup {
@@ -279,6 +281,32 @@ pub struct Volunteer {
     pub role: VolunteerRole,
     pub contact: Option<String>,
     pub active: bool,
+}
+
+/// Someone who may unlock the branch's replicas, and in which role. Branch data: it
+/// syncs, so the branch's other laptop knows who they are and what they may do.
+/// (Their passphrase is never here: each laptop keeps its own wraps of its key.)
+#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
+pub struct Account {
+    pub name: String,
+    pub access: crate::access::Access,
+    /// Removed people can no longer unlock any of the branch's laptops.
+    pub removed: bool,
+}
+
+/// One sensitive action: who, on which replica, when, and which records by id;
+/// never a personal value, so it is kept when the records it names are erased.
+#[derive(Clone, Debug, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub at: Timestamp,
+    pub action: crate::access::AuditAction,
+    /// The account that acted.
+    pub account: String,
+    /// Its name then (a person's name at work, not a beneficiary's).
+    pub who: String,
+    pub device: String,
+    /// Ids of the records acted on (families, persons, accounts, a report's scope).
+    pub records: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]

@@ -228,7 +228,9 @@ impl Options {
         if self.dry_run || (!errors.is_empty() && !self.skip_bad_rows) {
             return Ok(vec![]);
         }
-        Ok(reg.atomically(write)?)
+        let written = reg.atomically(write)?;
+        reg.audit_import(&written)?;
+        Ok(written)
     }
 }
 

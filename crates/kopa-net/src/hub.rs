@@ -190,7 +190,7 @@ impl Hub {
             &dir.join("hub.kopa"),
             &key,
             InitOptions::hub(name, municipality),
-            Env::system(),
+            Env::machine(),
         )?;
         reg.identity_card()?; // makes HQ's signing and encryption keys
         write_private(&dir.join("hub.key"), key.as_bytes())?;
@@ -233,7 +233,7 @@ impl Hub {
     /// Opens the hub's store.
     pub fn registry(&self) -> Result<Registry> {
         let key = std::fs::read_to_string(self.dir.join("hub.key")).map_err(io)?;
-        Registry::open(&self.dir.join("hub.kopa"), key.trim(), Env::system())
+        Registry::open(&self.dir.join("hub.kopa"), key.trim(), Env::machine())
     }
 
     /// Writes an invite for a new device of `branch` (registered here first if it

@@ -39,6 +39,10 @@ pub enum Collection {
     TargetGroups,
     /// Event head-count categories HQ added.
     Categories,
+    /// The people who may unlock the branch's replicas, with their roles.
+    Accounts,
+    /// Sensitive actions: who did what to which records, when.
+    Audit,
 }
 
 use Collection::*;
@@ -62,6 +66,8 @@ impl Collection {
         Fields,
         TargetGroups,
         Categories,
+        Accounts,
+        Audit,
         Family,
         Branch,
     ];
@@ -69,7 +75,7 @@ impl Collection {
     /// The maps of a branch document, each from record id to record, in the order
     /// the document is created with.
     pub const BRANCH: &'static [Collection] = &[
-        Groups, Sessions, Volunteers, Trainings, Events, Erased, Replaced,
+        Groups, Sessions, Volunteers, Trainings, Events, Erased, Replaced, Accounts, Audit,
     ];
 
     /// The maps of the reference document, in the order it is created with.
@@ -109,6 +115,8 @@ impl Collection {
             Fields => "fields",
             TargetGroups => "target_groups",
             Categories => "categories",
+            Accounts => "accounts",
+            Audit => "audit",
         }
     }
 
@@ -145,6 +153,8 @@ impl Collection {
             Fields => "field",
             TargetGroups => "target-group",
             Categories => "category",
+            Accounts => "account",
+            Audit => "audit-entry",
             Erased | Replaced => "record",
         }
     }
@@ -199,6 +209,8 @@ impl Collection {
             Fields => &[("p_fields", "code")],
             TargetGroups => &[("p_target_groups", "code")],
             Categories => &[("p_categories", "code")],
+            Accounts => &[("p_accounts", "id")],
+            Audit => &[("p_audit", "id")],
         }
     }
 

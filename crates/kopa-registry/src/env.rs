@@ -83,6 +83,8 @@ impl Ids {
 pub struct Env {
     pub clock: Box<dyn Clock>,
     pub ids: Ids,
+    /// How costly a guess at a passphrase is made when a lock is sealed.
+    pub kdf: crate::keyring::Cost,
 }
 
 impl Env {
@@ -91,12 +93,23 @@ impl Env {
         Self {
             clock: Box::new(SystemClock),
             ids: Ids::from_entropy(),
+            kdf: crate::keyring::Cost::STANDARD,
+        }
+    }
+
+    /// The real clock and fresh randomness, for a replica whose passphrase is a
+    /// random machine key (the hub's), which needs no costly derivation.
+    pub fn machine() -> Self {
+        Self {
+            kdf: crate::keyring::Cost::LIGHT,
+            ..Self::system()
         }
     }
     pub fn manual(clock: ManualClock, seed: u64) -> Self {
         Self {
             clock: Box::new(clock),
             ids: Ids::from_seed(seed),
+            kdf: crate::keyring::Cost::LIGHT,
         }
     }
 }

@@ -19,6 +19,17 @@ pub enum Error {
     NoSuchCandidate { id: String, pick: usize },
     #[error("this replica's role ({role}) may not {action}")]
     NotAllowed { role: String, action: &'static str },
+    #[error("{access} may not {action}")]
+    NotPermitted {
+        access: kopa_domain::Access,
+        action: kopa_domain::Action,
+    },
+    #[error("{0} was removed and can no longer open this replica")]
+    AccountRemoved(String),
+    #[error("several people use this passphrase ({}); say who you are", .0.join(", "))]
+    PersonRequired(Vec<String>),
+    #[error("too many wrong passphrases; try again in {0} s")]
+    TryLater(i64),
     #[error("the replica's data is damaged: {0}")]
     Corrupt(String),
     #[error("database error: {0}")]
@@ -53,6 +64,10 @@ impl Error {
             Error::Validation(v) => v.code.into(),
             Error::NoSuchCandidate { .. } => ErrorCode::NoSuchCandidate,
             Error::NotAllowed { .. } => ErrorCode::NotAllowed,
+            Error::NotPermitted { .. } => ErrorCode::NotPermitted,
+            Error::AccountRemoved(_) => ErrorCode::AccountRemoved,
+            Error::PersonRequired(_) => ErrorCode::PersonRequired,
+            Error::TryLater(_) => ErrorCode::TryLater,
             Error::Corrupt(_) | Error::Automerge(_) | Error::Hydrate(_) => ErrorCode::Corrupt,
             Error::Sqlite(e) if is_busy(e) => ErrorCode::StorageBusy,
             Error::Sqlite(_) | Error::Migration(_) | Error::Reconcile(_) => ErrorCode::Storage,

@@ -48,6 +48,14 @@ error_codes! {
     NotFound = "not-found", retry: false;
     NoSuchCandidate = "no-such-candidate", retry: false;
     NotAllowed = "not-allowed", retry: false;
+    /// The person's role does not allow the action (a volunteer erasing a family).
+    NotPermitted = "not-permitted", retry: false;
+    /// The person was removed from the branch.
+    AccountRemoved = "account-removed", retry: false;
+    /// Two people share the passphrase typed: who is unlocking must be said.
+    PersonRequired = "person-required", retry: false;
+    /// Too many wrong passphrases: the next try must wait.
+    TryLater = "try-later", retry: true;
     Corrupt = "corrupt", retry: false;
     Storage = "storage", retry: false;
     /// Another program (a second Kopā, a backup tool) holds the database for a moment.

@@ -16,6 +16,7 @@ pub mod error;
 mod error_code;
 pub mod files;
 pub mod history;
+pub mod keyring;
 pub mod pending;
 pub mod projection;
 mod registry;

@@ -361,6 +361,31 @@ fn project_record(
                 serde_json::to_string(&a.labels).unwrap_or_default()
             ])?;
         }
+        Collection::Accounts => {
+            let a: Account = hydrate_prop(doc, coll_obj, rid)?;
+            conn.prepare_cached(
+                "INSERT INTO p_accounts(id, doc_id, branch, name, access, removed) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![rid, doc_id, branch, a.name, a.access.as_str(), a.removed])?;
+        }
+        Collection::Audit => {
+            let a: AuditEntry = hydrate_prop(doc, coll_obj, rid)?;
+            conn.prepare_cached(
+                "INSERT INTO p_audit(id, doc_id, branch, at, action, account, who, device, records)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![
+                rid,
+                doc_id,
+                branch,
+                a.at.0,
+                a.action.as_str(),
+                a.account,
+                a.who,
+                a.device,
+                serde_json::to_string(&a.records).unwrap_or_default()
+            ])?;
+        }
         Collection::Links => {
             let l: PersonLink = hydrate_prop(doc, coll_obj, rid)?;
             conn.prepare_cached(

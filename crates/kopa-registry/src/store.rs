@@ -20,6 +20,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0011_reference_lists.sql")),
         M::up(include_str!("../migrations/0012_fields.sql")),
         M::up(include_str!("../migrations/0013_more_lists.sql")),
+        M::up(include_str!("../migrations/0014_accounts_audit.sql")),
     ])
 }
 

@@ -14,7 +14,12 @@ pub struct Identity {
     pub role: String,
     pub device_id: String,
     pub device_name: String,
+    /// Who is working: the name of the person who unlocked.
     pub user: String,
+    /// What they may do: `volunteer`, `lead` or `coordinator`…
+    pub access: String,
+    /// …and so which actions (`Action` codes) the app shows them.
+    pub actions: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -183,6 +183,8 @@ fn a_sync_cut_off_midway_loses_nothing_and_duplicates_nothing() {
     assert!(summary.complete);
     sync(&mut a2, &mut hub, "a2").unwrap();
     assert_eq!(names(&a2).len(), 20);
+    // a2's own account (written when it joined) reaches a too.
+    sync(&mut a, &mut hub, "a").unwrap();
     assert_eq!(a.heads().unwrap(), a2.heads().unwrap());
     assert_eq!(a.projection_dump().unwrap(), a2.projection_dump().unwrap());
     assert!(hub.verify_projection().unwrap().is_empty());
@@ -295,7 +297,7 @@ fn changes_whose_dependencies_are_missing_wait_on_disk_and_apply_when_they_arriv
     let (_, mut l, mut hq) = enrolled_laptops_and_hq(dir.path(), &mut hub, 1);
     let a = &mut l[0];
     let backup = dir.path().join("hq-before.kopa");
-    hq.backup(&backup, PASS).unwrap();
+    hq.backup(&backup).unwrap();
     let fid = family(a, "Ivanovs");
     let (first, _) = a.export_sync_file("hq").unwrap();
     hq.import_sync_file(&first).unwrap();

@@ -300,11 +300,8 @@ fn backup_and_restore() {
         .add_family(&family_draft("Ozols", &["Jānis;Ozols;1960;m;parent"]))
         .unwrap();
     let copy = dir.path().join("backup.kopa");
-    a.reg.backup(&copy, PASS).unwrap();
-    assert!(matches!(
-        a.reg.backup(&copy, PASS),
-        Err(Error::AlreadyExists(_))
-    ));
+    a.reg.backup(&copy).unwrap();
+    assert!(matches!(a.reg.backup(&copy), Err(Error::AlreadyExists(_))));
     let bytes = std::fs::read(&copy).unwrap();
     assert!(!contains(&bytes, "Ozols"), "the backup is encrypted too");
 
@@ -312,9 +309,13 @@ fn backup_and_restore() {
         .add_family(&family_draft("Liepa", &["Anna;Liepa;1970;f;parent"]))
         .unwrap();
     let before = a.reg.projection_dump().unwrap();
-    // A wrong passphrase or a damaged copy is refused and changes nothing.
+    // A copy under another key (another laptop's), or a damaged copy, is refused
+    // and changes nothing.
+    let mut other = replica(dir.path(), "other", 2);
+    let foreign = dir.path().join("foreign.kopa");
+    other.reg.backup(&foreign).unwrap();
     assert!(matches!(
-        a.reg.restore(&copy, "wrong"),
+        a.reg.restore(&foreign, PASS),
         Err(Error::WrongPassphrase)
     ));
     let broken = dir.path().join("broken.kopa");
@@ -348,17 +349,13 @@ fn scheduled_backups_follow_the_replicas_schedule_and_keep_the_newest() {
     );
 
     // No backup yet: one is due at once, then not again for a day.
-    let first = a.reg.backup_if_due(&folder, PASS).unwrap().expect("due");
+    let first = a.reg.backup_if_due(&folder).unwrap().expect("due");
     assert!(first.starts_with(&folder));
-    assert_eq!(a.reg.backup_if_due(&folder, PASS).unwrap(), None);
+    assert_eq!(a.reg.backup_if_due(&folder).unwrap(), None);
     a.clock.advance_ms(23 * 3_600_000);
-    assert_eq!(a.reg.backup_if_due(&folder, PASS).unwrap(), None);
+    assert_eq!(a.reg.backup_if_due(&folder).unwrap(), None);
     a.clock.advance_ms(3_600_000);
-    let second = a
-        .reg
-        .backup_if_due(&folder, PASS)
-        .unwrap()
-        .expect("a day on");
+    let second = a.reg.backup_if_due(&folder).unwrap().expect("a day on");
     assert_ne!(first, second);
 
     // Keep 3: a week of days leaves the newest 3; a file that is not a dated
@@ -373,7 +370,7 @@ fn scheduled_backups_follow_the_replicas_schedule_and_keep_the_newest() {
         .unwrap();
     for _ in 0..7 {
         a.clock.advance_ms(DAY);
-        a.reg.backup_if_due(&folder, PASS).unwrap().expect("daily");
+        a.reg.backup_if_due(&folder).unwrap().expect("daily");
     }
     let kept = dated_backups(&folder).unwrap();
     assert_eq!(kept.len(), 3);
@@ -406,7 +403,7 @@ fn scheduled_backups_follow_the_replicas_schedule_and_keep_the_newest() {
         .unwrap();
     let on_stick = a
         .reg
-        .backup_if_due(&folder, PASS)
+        .backup_if_due(&folder)
         .unwrap()
         .expect("none there yet");
     assert!(on_stick.starts_with(&stick));
@@ -418,7 +415,7 @@ fn scheduled_backups_follow_the_replicas_schedule_and_keep_the_newest() {
         })
         .unwrap();
     a.clock.advance_ms(30 * DAY);
-    assert_eq!(a.reg.backup_if_due(&folder, PASS).unwrap(), None);
+    assert_eq!(a.reg.backup_if_due(&folder).unwrap(), None);
     assert_eq!(a.reg.backup_status(&folder).unwrap().next_due, None);
 
     // Bad settings are refused by field and change nothing.

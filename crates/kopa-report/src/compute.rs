@@ -712,7 +712,7 @@ pub fn compute(
             })
         })
         .collect::<Result<_>>()?;
-    Ok(Report {
+    let report = Report {
         project_id: p.id,
         project: p.name,
         donor: p.donor,
@@ -738,5 +738,8 @@ pub fn compute(
             .into_iter()
             .map(|p| (p.name, p.last_heard))
             .collect(),
-    })
+    };
+    // Who computed which project's report, and when, is on record.
+    reg.audit_report(project)?;
+    Ok(report)
 }

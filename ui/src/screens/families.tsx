@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
+import { may } from "../access";
 import type { Choices, CommandError, FamilyDetail, FamilySummary, MemberDraft, SearchHit } from "../bindings";
 import type { Go } from "../app";
 import { code, fmtDate, t } from "../i18n";
@@ -182,13 +183,15 @@ export function FamilyCard({ go, id }: { go: Go; id: string }) {
                 ))}
               </td>
               <td>
-                <button
-                  class="erase-person link-button"
-                  data-person={p.id}
-                  onClick={() => setErasing({ person: p.id, name: `${p.given_name} ${p.family_name}` })}
-                >
-                  {t("ui-erase")}
-                </button>
+                {may("erase") && (
+                  <button
+                    class="erase-person link-button"
+                    data-person={p.id}
+                    onClick={() => setErasing({ person: p.id, name: `${p.given_name} ${p.family_name}` })}
+                  >
+                    {t("ui-erase")}
+                  </button>
+                )}
               </td>
             </tr>
           ))}
@@ -230,27 +233,29 @@ export function FamilyCard({ go, id }: { go: Go; id: string }) {
           </ul>
         </>
       )}
-      <section class="card" id="erasure">
-        <h2>{t("ui-erasure")}</h2>
-        <p class="muted">{t("ui-erasure-lead")}</p>
-        {erasing ? (
-          <div class="error-box" role="alert">
-            <p id="erase-question">
-              {erasing === "family"
-                ? t("ui-erase-family-confirm", { name: f.name })
-                : t("ui-erase-person-confirm", { name: erasing.name })}
-            </p>
-            <button id="confirm-erase" class="danger" onClick={erase}>
-              {t("ui-erase-for-good")}
-            </button>{" "}
-            <button onClick={() => setErasing(null)}>{t("ui-cancel")}</button>
-          </div>
-        ) : (
-          <button id="erase-family" onClick={() => setErasing("family")}>
-            {t("ui-erase-family")}
-          </button>
-        )}
-      </section>
+      {may("erase") && (
+        <section class="card" id="erasure">
+          <h2>{t("ui-erasure")}</h2>
+          <p class="muted">{t("ui-erasure-lead")}</p>
+          {erasing ? (
+            <div class="error-box" role="alert">
+              <p id="erase-question">
+                {erasing === "family"
+                  ? t("ui-erase-family-confirm", { name: f.name })
+                  : t("ui-erase-person-confirm", { name: erasing.name })}
+              </p>
+              <button id="confirm-erase" class="danger" onClick={erase}>
+                {t("ui-erase-for-good")}
+              </button>{" "}
+              <button onClick={() => setErasing(null)}>{t("ui-cancel")}</button>
+            </div>
+          ) : (
+            <button id="erase-family" onClick={() => setErasing("family")}>
+              {t("ui-erase-family")}
+            </button>
+          )}
+        </section>
+      )}
     </Page>
   );
 }

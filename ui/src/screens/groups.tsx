@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
 import { api } from "../api";
+import { may } from "../access";
 import type { Choices, CommandError, GroupDetail, GroupSummary } from "../bindings";
 import type { Go } from "../app";
 import { code, fmtDate, t, weekday } from "../i18n";
@@ -17,9 +18,11 @@ export function Groups({ go }: { go: Go }) {
     <Page
       title={t("ui-nav-groups")}
       actions={
-        <button id="new-group" class="primary" onClick={() => go({ name: "group-new" })}>
-          {t("ui-add-group")}
-        </button>
+        may("groups") && (
+          <button id="new-group" class="primary" onClick={() => go({ name: "group-new" })}>
+            {t("ui-add-group")}
+          </button>
+        )
       }
     >
       {!groups && <Loading load={load} />}

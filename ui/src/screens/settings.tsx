@@ -4,19 +4,21 @@ import type { Go } from "../app";
 import type { BackupOverview, CommandError, Identity, RetentionOverview } from "../bindings";
 import { LANGS, errorText, fmtDateTime, t, type Lang } from "../i18n";
 import { ErrorBox, Field, LoadFailed, Notice, Page } from "../ui";
+import { may } from "../access";
+import { idleMinutes, setIdleMinutes } from "../idle";
+import { AuditSection, PeopleSection } from "./people";
 
 export function SettingsScreen(props: { go: Go; lang: Lang; setLang: (l: Lang) => void; identity: Identity; onIdentity: () => void }) {
-  const [user, setUser] = useState(props.identity.user);
   const [err, setErr] = useState<CommandError | null>(null);
   const [msg, setMsg] = useState<string | null>(null);
-  const saveUser = async (e: Event) => {
+  const [idle, setIdle] = useState(String(idleMinutes()));
+  const saveIdle = (e: Event) => {
     e.preventDefault();
-    try {
-      await api.setUser(user);
+    if (setIdleMinutes(idle)) {
+      setErr(null);
       setMsg(t("ui-saved"));
-      props.onIdentity();
-    } catch (x) {
-      setErr(x as CommandError);
+    } else {
+      setErr({ code: "number-range", retryable: false, message: "", field: "idle", value: idle, valid: [] });
     }
   };
   const [backups, setBackups] = useState<BackupOverview | null>(null);
@@ -78,7 +80,7 @@ export function SettingsScreen(props: { go: Go; lang: Lang; setLang: (l: Lang) =
   };
   return (
     <Page title={t("ui-nav-settings")}>
-      <ErrorBox err={err} fields={["user", "every_hours", "keep", "retention"]} />
+      <ErrorBox err={err} fields={["idle", "every_hours", "keep", "retention"]} />
       {loadErr && <LoadFailed err={loadErr} retry={loadAll} />}
       {msg && <Notice>{msg}</Notice>}
       <fieldset class="card">
@@ -90,16 +92,22 @@ export function SettingsScreen(props: { go: Go; lang: Lang; setLang: (l: Lang) =
           </label>
         ))}
       </fieldset>
-      <form class="card" onSubmit={saveUser}>
-        <Field label={t("ui-who-uses")} name="user" value={user} onInput={setUser} err={err} />
-        <button type="submit">{t("ui-save")}</button>
-      </form>
+      {may("people") && <PeopleSection hq={props.identity.role === "hq"} />}
+      {may("people") && (
+        <form class="card" id="idle-lock" onSubmit={saveIdle}>
+          <Field label={t("ui-idle-lock")} name="idle" value={idle} onInput={setIdle} err={err} inputMode="numeric" />
+          <p class="muted">{t("ui-idle-lock-lead")}</p>
+          <button type="submit">{t("ui-save")}</button>
+        </form>
+      )}
+      {may("backup") && (
       <section class="card">
         <h2>{t("ui-backup")}</h2>
         <p>{t("ui-backup-lead")}</p>
         <button onClick={backup}>{t("ui-backup-now")}</button>
       </section>
-      {backups && (
+      )}
+      {backups && may("backup") && (
         <form class="card" id="backup-schedule" onSubmit={saveSchedule}>
           <h2>{t("ui-backup-auto")}</h2>
           <p id="backup-last">
@@ -145,7 +153,7 @@ export function SettingsScreen(props: { go: Go; lang: Lang; setLang: (l: Lang) =
           </button>
         </form>
       )}
-      {retention && (
+      {retention && may("retention") && (
         <form class="card" id="retention" onSubmit={saveRetention}>
           <h2>{t("ui-retention")}</h2>
           <p class="muted">{t("ui-retention-lead")}</p>
@@ -166,6 +174,7 @@ export function SettingsScreen(props: { go: Go; lang: Lang; setLang: (l: Lang) =
           </ul>
         </form>
       )}
+      {may("restore") && (
       <section class="card">
         <h2>{t("ui-restore")}</h2>
         <p>{t("ui-restore-lead")}</p>
@@ -184,12 +193,15 @@ export function SettingsScreen(props: { go: Go; lang: Lang; setLang: (l: Lang) =
           {t("ui-restore-now")}
         </button>
       </section>
+      )}
+      <AuditSection />
       <section class="card">
         <h2>{t("ui-this-replica")}</h2>
         <p class="muted">
           {props.identity.branch_name} · {props.identity.municipality} · {props.identity.device_name}
         </p>
         <button
+          id="lock"
           onClick={async () => {
             await api.lock();
             props.onIdentity();

@@ -2,7 +2,9 @@ import { useState } from "preact/hooks";
 import { api } from "../api";
 import type { Choices, CommandError, Identity } from "../bindings";
 import { LANGS, t, type Lang } from "../i18n";
-import { ErrorBox, Field, LoadFailed, Select, useLoad } from "../ui";
+import { ErrorBox, Field, LoadFailed, Notice, Select, useLoad } from "../ui";
+import { takeLockedIdle } from "../idle";
+import { RecoveryCode } from "./people";
 
 function LangSwitch({ lang, setLang }: { lang: Lang; setLang: (l: Lang) => void }) {
   return (
@@ -28,6 +30,8 @@ export function FirstRun(props: { onOpen: (i: Identity) => void; lang: Lang; set
   const [invitePass, setInvitePass] = useState("");
   const [inviteUser, setInviteUser] = useState("");
   const [busy, setBusy] = useState(false);
+  // A new branch's recovery code is shown once, before the branch opens.
+  const [made, setMade] = useState<{ identity: Identity; code: string } | null>(null);
   const create = async (e: Event) => {
     e.preventDefault();
     if (pass !== pass2) {
@@ -36,7 +40,8 @@ export function FirstRun(props: { onOpen: (i: Identity) => void; lang: Lang; set
     }
     setBusy(true);
     try {
-      props.onOpen(await api.createBranch({ name, municipality, passphrase: pass, user }));
+      const identity = await api.createBranch({ name, municipality, passphrase: pass, user });
+      setMade({ identity, code: await api.newRecoveryCode() });
     } catch (x) {
       setErr(x as CommandError);
     } finally {
@@ -47,7 +52,8 @@ export function FirstRun(props: { onOpen: (i: Identity) => void; lang: Lang; set
     const file = await api.pickFile(["invite", "json"]);
     if (!file) return;
     try {
-      props.onOpen(await api.joinHub(file, invitePass, inviteUser));
+      const identity = await api.joinHub(file, invitePass, inviteUser);
+      setMade({ identity, code: await api.newRecoveryCode() });
     } catch (x) {
       setErr(x as CommandError);
     }
@@ -61,6 +67,16 @@ export function FirstRun(props: { onOpen: (i: Identity) => void; lang: Lang; set
       setBusy(false);
     }
   };
+  if (made)
+    return (
+      <main class="start narrow">
+        <h1 id="page-title">{t("ui-created-recovery-title")}</h1>
+        <RecoveryCode code={made.code} />
+        <button id="recovery-continue" class="primary" onClick={() => props.onOpen(made.identity)}>
+          {t("ui-continue")}
+        </button>
+      </main>
+    );
   return (
     <main class="start">
       <LangSwitch lang={props.lang} setLang={props.setLang} />
@@ -115,14 +131,23 @@ export function FirstRun(props: { onOpen: (i: Identity) => void; lang: Lang; set
 }
 
 export function Unlock(props: { onOpen: (i: Identity) => void; lang: Lang; setLang: (l: Lang) => void }) {
+  const names = useLoad<string[]>(api.unlockNames);
+  const [person, setPerson] = useState("");
   const [pass, setPass] = useState("");
+  const [code, setCode] = useState("");
+  const [recovering, setRecovering] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [idle] = useState(takeLockedIdle);
   const [err, setErr] = useState<CommandError | null>(null);
   const submit = async (e: Event) => {
     e.preventDefault();
+    setBusy(true);
     try {
-      props.onOpen(await api.unlock(pass));
+      props.onOpen(recovering ? await api.unlockWithRecovery(code) : await api.unlock(pass, person || null));
     } catch (x) {
-      setErr({ ...(x as CommandError), field: "passphrase" });
+      setErr({ ...(x as CommandError), field: recovering ? "recovery" : "passphrase" });
+    } finally {
+      setBusy(false);
     }
   };
   const demo = async () => {
@@ -132,16 +157,32 @@ export function Unlock(props: { onOpen: (i: Identity) => void; lang: Lang; setLa
       setErr(x as CommandError);
     }
   };
+  const list = names.data ?? [];
   return (
     <main class="start narrow">
       <LangSwitch lang={props.lang} setLang={props.setLang} />
       <h1 id="page-title">{t("ui-unlock-title")}</h1>
-      <form class="card" onSubmit={submit}>
-        <Field label={t("field-passphrase")} name="passphrase" type="password" value={pass} onInput={setPass} err={err} autoFocus />
-        <button id="unlock" class="primary" type="submit">
-          {t("ui-unlock")}
+      {idle && <Notice>{t("ui-locked-idle")}</Notice>}
+      <form class="card" onSubmit={submit} aria-busy={busy}>
+        {recovering ? (
+          <Field label={t("ui-recovery-code")} name="recovery" value={code} onInput={setCode} err={err} autoFocus />
+        ) : (
+          <>
+            {list.length > 1 && (
+              <Select label={t("ui-unlock-who")} name="person" value={person} options={[["", t("ui-unlock-anyone")], ...list.map((n): [string, string] => [n, n])]} onChange={setPerson} err={err} />
+            )}
+            <Field label={t("field-passphrase")} name="passphrase" type="password" value={pass} onInput={setPass} err={err} autoFocus />
+          </>
+        )}
+        <button id="unlock" class="primary" type="submit" disabled={busy}>
+          {busy ? t("ui-unlocking") : recovering ? t("ui-unlock-with-code") : t("ui-unlock")}
         </button>
       </form>
+      <p>
+        <button id="use-recovery" class="link-button" onClick={() => { setRecovering(!recovering); setErr(null); }}>
+          {recovering ? t("ui-cancel") : t("ui-unlock-recovery")}
+        </button>
+      </p>
       <p>
         <button id="open-demo" class="link-button" onClick={demo}>
           {t("ui-demo-open")}

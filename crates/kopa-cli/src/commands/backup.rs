@@ -8,7 +8,6 @@ use std::path::Path;
 /// A backup to `file`, or into `dir` (when due, with `if_due`), keeping the newest `keep`.
 pub fn backup(
     reg: &mut Registry,
-    pass: &str,
     file: Option<&Path>,
     dir: Option<&Path>,
     keep: Option<u32>,
@@ -17,16 +16,16 @@ pub fn backup(
 ) -> Result<()> {
     let written = match (file, dir) {
         (Some(f), _) => {
-            reg.backup(f, pass)?;
+            reg.backup(f)?;
             Some(f.to_path_buf())
         }
-        (None, Some(d)) if if_due => reg.backup_if_due(d, pass)?,
+        (None, Some(d)) if if_due => reg.backup_if_due(d)?,
         (None, Some(d)) => {
             let keep = match keep {
                 Some(k) => k,
                 None => reg.backup_policy()?.keep,
             };
-            Some(reg.backup_into(d, pass, keep)?)
+            Some(reg.backup_into(d, keep)?)
         }
         (None, None) => {
             return Err(CliError::Usage(

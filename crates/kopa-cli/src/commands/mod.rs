@@ -8,6 +8,7 @@ pub mod families;
 pub mod hq;
 pub mod hub;
 pub mod import;
+pub mod people;
 pub mod replica;
 pub mod report;
 pub mod setup;
@@ -66,14 +67,42 @@ pub fn default_user() -> String {
     std::env::var("USER").unwrap_or_else(|_| "volunteer".into())
 }
 
+/// Unlocks the `--db` replica as `--user` (or whoever the passphrase belongs to), or
+/// with the recovery code. Returns what was typed, for a second file that asks it.
 pub fn open(args: &Cli, l10n: &Localizer) -> Result<(Registry, String)> {
     let path = db(args)?;
-    let pass = passphrase(path, l10n, false)?;
-    let mut reg = Registry::open(path, &pass, Env::system())?;
-    if let Some(u) = &args.user {
-        reg.act_as(u)?;
+    if args.recovery {
+        let code = match std::env::var("KOPA_RECOVERY_CODE") {
+            Ok(c) => c,
+            Err(_) => {
+                rpassword::prompt_password(format!("{} ", l10n.tr("cli-recovery-prompt", &[])))
+                    .map_err(io)?
+            }
+        };
+        let reg = Registry::open_with_recovery(path, &code, Env::system())?;
+        return Ok((reg, code));
     }
+    let pass = passphrase(path, l10n, false)?;
+    let reg = Registry::open_as(path, args.user.as_deref(), &pass, Env::system())?;
     Ok((reg, pass))
+}
+
+/// A passphrase for someone else (a person added, a reset): `KOPA_NEW_PASSPHRASE`,
+/// else asked twice without echo.
+pub fn new_passphrase(name: &str, l10n: &Localizer) -> Result<String> {
+    if let Ok(p) = std::env::var("KOPA_NEW_PASSPHRASE") {
+        return Ok(p);
+    }
+    let ask = |id: &str| -> Result<String> {
+        rpassword::prompt_password(format!("{} ", l10n.tr(id, &[("name", Arg::Str(name))])))
+            .map_err(io)
+    };
+    let first = ask("cli-person-passphrase")?;
+    let again = ask("cli-passphrase-repeat")?;
+    if first != again {
+        return Err(CliError::Usage(l10n.tr("cli-passphrase-mismatch", &[])));
+    }
+    Ok(first)
 }
 
 /// An id argument; one that is not an id is a validation error on `id` (exit 3).

@@ -73,9 +73,3 @@ pub fn projection(reg: &mut Registry, cmd: &ProjectionCmd, out: &Out) -> Result<
     }
     Ok(())
 }
-
-pub fn user(reg: &mut Registry, name: &str, out: &Out) -> Result<()> {
-    reg.set_user(name)?;
-    out.id(name);
-    Ok(())
-}

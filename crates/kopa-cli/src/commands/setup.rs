@@ -38,7 +38,7 @@ pub fn init(args: &Cli, i: &InitArgs, out: &Out) -> Result<()> {
     let pass = passphrase(path, l10n, true)?;
     let user = args.user.clone().unwrap_or_else(default_user);
     let device = i.device.clone().unwrap_or_else(host_name);
-    let reg = match &i.device_of {
+    let mut reg = match &i.device_of {
         Some(src) => {
             let src_pass = other_passphrase(src, l10n, &pass)?;
             Registry::create_device_of(path, &pass, src, &src_pass, &device, &user, Env::system())?
@@ -64,6 +64,17 @@ pub fn init(args: &Cli, i: &InitArgs, out: &Out) -> Result<()> {
         }
     };
     made(&reg, path, "cli-created", out);
+    recovery_code_once(&mut reg, out)
+}
+
+/// A new replica's recovery code, on the terminal only (stdout stays the id): the
+/// branch lead writes it down; it is never shown again.
+fn recovery_code_once(reg: &mut Registry, out: &Out) -> Result<()> {
+    let code = reg.new_recovery_code()?;
+    crate::output::say_err(
+        &out.l10n
+            .tr("cli-recovery-code", &[("code", Arg::Str(&code))]),
+    );
     Ok(())
 }
 
@@ -111,6 +122,7 @@ pub fn join(
     let device = device.map(str::to_string).unwrap_or_else(host_name);
     let mut reg = kopa_net::join(&bytes, path, &pass, &device, &user)?;
     made(&reg, path, "cli-joined", out);
+    recovery_code_once(&mut reg, out)?;
     if !offline {
         if let Err(e) = super::sync::network(&mut reg, out) {
             // The replica exists and works offline; the sync can be retried.

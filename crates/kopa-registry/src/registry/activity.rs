@@ -74,6 +74,7 @@ pub struct EventDraft {
 
 impl Registry {
     pub fn add_group(&mut self, draft: &GroupDraft) -> Result<GroupId> {
+        self.allow(Action::Groups)?;
         let ctx = self.context()?;
         let municipality = match draft.municipality.as_deref() {
             Some(m) if !m.trim().is_empty() => v::municipality("municipality", m, &ctx)?,

@@ -1,8 +1,10 @@
 //! Encrypted local backups kept in a folder: dated copies of the replica, made on
 //! demand or on the replica's own schedule, the oldest deleted beyond a count.
 //!
-//! A backup is the whole SQLCipher file under the replica's passphrase, checked to
-//! open before it takes its dated name (`kopa-backup-2026-11-23T15-45-38.123Z.kopa`).
+//! A backup is the whole SQLCipher file under the replica's key, checked to open
+//! before it takes its dated name (`kopa-backup-2026-11-23T15-45-38.123Z.kopa`), with
+//! a copy of the keyring beside it (`….kopa.keys`): on a new laptop, the two together
+//! open with any passphrase that opened the replica then, or the recovery code.
 //! The schedule is kept in the replica's settings, so the CLI (cron, systemd timer)
 //! and the desktop app (at unlock and while open) follow the same one.
 
@@ -10,7 +12,7 @@ use super::Registry;
 use crate::error::{Error, Result};
 use crate::store;
 use kopa_domain::validate as v;
-use kopa_domain::{Code, Timestamp, ValidationError};
+use kopa_domain::{Action, AuditAction, Code, Timestamp, ValidationError};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -86,6 +88,10 @@ pub fn prune_backups(dir: &Path, keep: u32) -> std::io::Result<usize> {
     let excess = all.len().saturating_sub(keep.max(1) as usize);
     for b in &all[..excess] {
         std::fs::remove_file(&b.path)?;
+        match std::fs::remove_file(crate::keyring::path_of(&b.path)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
     }
     Ok(excess)
 }
@@ -143,28 +149,48 @@ fn range(field: &str, value: u32, ok: std::ops::RangeInclusive<i64>) -> Result<u
 
 impl Registry {
     /// Writes an encrypted copy of the whole replica to `dest` (refuses to overwrite),
-    /// consistent even while the replica is in use, then checks it opens.
-    pub fn backup(&self, dest: &Path, passphrase: &str) -> Result<()> {
+    /// consistent even while the replica is in use, checks it opens, and puts a copy
+    /// of the keyring beside it. A lead's (or HQ's) action.
+    pub fn backup(&mut self, dest: &Path) -> Result<()> {
+        self.allow(Action::Backup)?;
+        self.write_backup(dest)?;
+        self.audit(AuditAction::Backup, &[])
+    }
+
+    fn write_backup(&self, dest: &Path) -> Result<()> {
         if dest.exists() {
             return Err(Error::AlreadyExists(dest.display().to_string()));
         }
+        let key = self.key.sqlcipher();
         let partial = dest.with_extension("partial");
         let _ = std::fs::remove_file(&partial);
         {
             let mut out = Connection::open(&partial)?;
-            out.pragma_update(None, "key", passphrase)?;
+            out.pragma_update(None, "key", &key)?;
             let b = rusqlite::backup::Backup::new(self.db(), &mut out)?;
             b.run_to_completion(256, std::time::Duration::from_millis(0), None)?;
         }
-        check_copy(&partial, passphrase)?;
+        check_copy(&partial, &key)?;
+        if let Some(ring) = crate::keyring::Keyring::read(&self.path)? {
+            let ring = crate::keyring::Keyring {
+                failed: vec![],
+                ..ring
+            };
+            ring.write(dest)?;
+        }
         std::fs::rename(&partial, dest)?;
         Ok(())
     }
 
     /// Replaces this replica's content with a backup's, after checking the backup
-    /// opens with `passphrase`, passes the integrity check and is of the same branch.
+    /// opens (under this replica's key, or, for a backup made before personal unlock,
+    /// under `passphrase`), passes the integrity check and is of the same branch.
     pub fn restore(&mut self, src: &Path, passphrase: &str) -> Result<()> {
-        let backup = check_copy(src, passphrase)?;
+        self.allow(Action::Restore)?;
+        let backup = match check_copy(src, &self.key.sqlcipher()) {
+            Err(Error::WrongPassphrase) => check_copy(src, passphrase)?,
+            other => other?,
+        };
         let branch = store::get_meta(&backup, "branch_id")?;
         if branch.as_deref() != Some(self.me().branch.key().as_str()) {
             return Err(Error::NotAllowed {
@@ -172,13 +198,9 @@ impl Registry {
                 action: "restore another branch's backup",
             });
         }
-        self.replace_content(&backup)
-    }
-
-    /// Changes the passphrase (the whole file is re-encrypted).
-    pub fn change_passphrase(&mut self, new_passphrase: &str) -> Result<()> {
-        v::text("passphrase", new_passphrase, 1024)?;
-        self.rekey(new_passphrase)
+        self.replace_content(&backup)?;
+        // Who restored stays on record, whatever the backup's audit held.
+        self.audit(AuditAction::Restore, &[])
     }
 
     /// The replica's backup schedule: daily, keeping 14, unless set.
@@ -199,6 +221,7 @@ impl Registry {
     /// Sets the schedule after checking it: 0–720 hours (0 is off), keep 1–365, and a
     /// chosen folder must be an existing folder.
     pub fn set_backup_policy(&mut self, policy: &BackupPolicy) -> Result<()> {
+        self.allow(Action::Backup)?;
         let every = range("every_hours", policy.every_hours, EVERY_RANGE)?;
         let keep = range("keep", policy.keep, KEEP_RANGE)?;
         let dir = policy.dir.as_deref().map(str::trim).unwrap_or("");
@@ -223,23 +246,29 @@ impl Registry {
 
     /// Writes a dated, checked backup into `dir` (made if missing) and deletes all but
     /// the newest `keep`. Returns the new file.
-    pub fn backup_into(&self, dir: &Path, passphrase: &str, keep: u32) -> Result<PathBuf> {
+    pub fn backup_into(&mut self, dir: &Path, keep: u32) -> Result<PathBuf> {
+        self.allow(Action::Backup)?;
+        let path = self.dated_backup(dir, keep)?;
+        self.audit(AuditAction::Backup, &[])?;
+        Ok(path)
+    }
+
+    fn dated_backup(&self, dir: &Path, keep: u32) -> Result<PathBuf> {
         std::fs::create_dir_all(dir)?;
         let path = dir.join(file_name(self.now()));
-        self.backup(&path, passphrase)?;
+        self.write_backup(&path)?;
         prune_backups(dir, keep)?;
         Ok(path)
     }
 
     /// Makes a backup when the schedule says one is due: automatic backups are on and
-    /// the newest in the folder is older than the interval (or there is none).
-    pub fn backup_if_due(&self, default_dir: &Path, passphrase: &str) -> Result<Option<PathBuf>> {
+    /// the newest in the folder is older than the interval (or there is none). The
+    /// lead's schedule, followed whoever is working (so not audited as theirs).
+    pub fn backup_if_due(&self, default_dir: &Path) -> Result<Option<PathBuf>> {
         let policy = self.backup_policy()?;
         let dir = self.backup_dir(default_dir)?;
         match self.next_due(&policy, &dir)? {
-            Some(due) if due <= self.now() => {
-                Ok(Some(self.backup_into(&dir, passphrase, policy.keep)?))
-            }
+            Some(due) if due <= self.now() => Ok(Some(self.dated_backup(&dir, policy.keep)?)),
             _ => Ok(None),
         }
     }

@@ -62,7 +62,11 @@ pub struct Registry {
     conn: Connection,
     cache: HashMap<DocId, Automerge>,
     me: Me,
-    env: Env,
+    pub(super) env: Env,
+    /// The database key, to seal new locks with (a person added, a passphrase reset).
+    pub(super) key: crate::keyring::DbKey,
+    /// The replica file; its keyring is beside it.
+    pub(super) path: std::path::PathBuf,
 }
 
 /// Who this replica is: read by the services through [`Registry::me`].
@@ -74,7 +78,12 @@ pub(super) struct Me {
     pub(super) role: Role,
     pub(super) device: DeviceId,
     pub(super) device_name: String,
+    /// The name of who is working (their account's).
     pub(super) user: String,
+    /// Their account id.
+    pub(super) account: String,
+    /// What they may do.
+    pub(super) access: Access,
 }
 
 impl Me {
@@ -92,9 +101,6 @@ impl Registry {
         let municipality = v::municipality("municipality", &opts.municipality, &ctx)?;
         let device_name = v::text("device", &opts.device_name, v::MAX_NAME)?;
         let user = v::text("user", &opts.user, v::MAX_NAME)?;
-        if passphrase.is_empty() {
-            return Err(v::text("passphrase", "", 1).unwrap_err().into());
-        }
         let now = env.clock.now().0 as u64;
         let me = Me {
             branch: BranchId::new(now, env.ids.random10()),
@@ -104,10 +110,11 @@ impl Registry {
             device: DeviceId::new(now, env.ids.random10()),
             device_name,
             user,
+            account: AccountId::new(now, env.ids.random10()).key(),
+            access: super::people::first_access(opts.role),
         };
-        let conn = store::open(path, passphrase, true)?;
-        write_identity(&conn, &me)?;
-        let mut reg = Registry::assemble(conn, me, env);
+        let (conn, key) = super::people::new_file(path, passphrase, &me, &env)?;
+        let mut reg = Registry::assemble(conn, me, env, key, path.to_path_buf());
         // The document skeletons are created once, by the replica that owns them, so
         // that no two devices ever create the same collection concurrently.
         let info = Branch {
@@ -118,6 +125,7 @@ impl Registry {
         if reg.me.role == Role::Hq {
             reg.create_reference_doc()?;
         }
+        reg.ensure_account()?;
         Ok(reg)
     }
 
@@ -133,44 +141,24 @@ impl Registry {
         mut env: Env,
     ) -> Result<Self> {
         let src = Registry::open(source, source_passphrase, Env::system())?;
+        let _ = source;
         let now = env.clock.now().0 as u64;
         let me = Me {
             device: DeviceId::new(now, env.ids.random10()),
             device_name: v::text("device", device_name, v::MAX_NAME)?,
             user: v::text("user", user, v::MAX_NAME)?,
+            account: AccountId::new(now, env.ids.random10()).key(),
+            access: super::people::first_access(src.me.role),
             ..src.me.clone()
         };
+        src.allow(Action::People)?;
+        let (conn, key) = super::people::new_file(path, passphrase, &me, &env)?;
+        let mut reg = Registry::assemble(conn, me, env, key, path.to_path_buf());
+        let docs = reg.docs_of(&src)?;
         drop(src);
-        if passphrase.is_empty() {
-            return Err(v::text("passphrase", "", 1).unwrap_err().into());
-        }
-        let conn = store::open(path, passphrase, true)?;
-        write_identity(&conn, &me)?;
-        let mut reg = Registry::assemble(conn, me, env);
-        reg.merge_from(source, source_passphrase)?;
+        reg.merge_docs(docs)?;
+        reg.ensure_account()?;
         Ok(reg)
-    }
-
-    /// Opens an existing replica. A wrong passphrase changes nothing on disk.
-    pub fn open(path: &Path, passphrase: &str, env: Env) -> Result<Self> {
-        let conn = store::open(path, passphrase, false)?;
-        let get = |k: &str| -> Result<String> {
-            store::get_meta(&conn, k)?.ok_or_else(|| Error::Corrupt(format!("setting {k} missing")))
-        };
-        let me = Me {
-            branch: get("branch_id")?
-                .parse()
-                .map_err(|_| Error::Corrupt("branch id".into()))?,
-            branch_name: get("branch_name")?,
-            municipality: get("municipality")?,
-            role: Role::parse(&get("role")?).ok_or_else(|| Error::Corrupt("role".into()))?,
-            device: get("device_id")?
-                .parse()
-                .map_err(|_| Error::Corrupt("device id".into()))?,
-            device_name: get("device_name")?,
-            user: get("user")?,
-        };
-        Ok(Registry::assemble(conn, me, env))
     }
 
     pub fn identity(&self) -> Identity {
@@ -182,21 +170,15 @@ impl Registry {
             device_id: self.me.device.key(),
             device_name: self.me.device_name.clone(),
             user: self.me.user.clone(),
+            access: self.me.access.as_str().into(),
+            actions: self
+                .me
+                .access
+                .actions()
+                .iter()
+                .map(|a| a.as_str().to_string())
+                .collect(),
         }
-    }
-
-    /// Who is using this device from now on (kept in the replica).
-    pub fn set_user(&mut self, user: &str) -> Result<()> {
-        let user = v::text("user", user, v::MAX_NAME)?;
-        store::set_meta(&self.conn, "user", &user)?;
-        self.me.user = user;
-        Ok(())
-    }
-
-    /// Acts as `user` for this session only.
-    pub fn act_as(&mut self, user: &str) -> Result<()> {
-        self.me.user = v::text("user", user, v::MAX_NAME)?;
-        Ok(())
     }
 
     /// The open SQLite connection. Kept for tests, benchmarks and examples that check
@@ -253,12 +235,20 @@ impl Registry {
     }
 
     /// A replica around a connection whose identity is already written.
-    pub(super) fn assemble(conn: Connection, me: Me, env: Env) -> Registry {
+    pub(super) fn assemble(
+        conn: Connection,
+        me: Me,
+        env: Env,
+        key: crate::keyring::DbKey,
+        path: std::path::PathBuf,
+    ) -> Registry {
         Registry {
             conn,
             cache: HashMap::new(),
             me,
             env,
+            key,
+            path,
         }
     }
 
@@ -270,11 +260,6 @@ impl Registry {
         drop(b);
         self.cache.clear();
         Ok(())
-    }
-
-    /// Re-encrypts the whole file under a new passphrase.
-    pub(super) fn rekey(&self, new_passphrase: &str) -> Result<()> {
-        store::rekey(&self.conn, new_passphrase)
     }
 
     pub fn today(&self) -> Date {

@@ -21,6 +21,7 @@ impl Registry {
     /// it back: a family document named by a tombstone is dropped on arrival.
     /// Attendance marks stay as anonymous ids, so counts in reports stay right.
     pub fn erase_family(&mut self, id: FamilyId) -> Result<()> {
+        self.allow(Action::Erase)?;
         self.family_exists(id)?;
         let owner = self.family_owner(id)?;
         // The whole household: documents it had before a member was erased, and any
@@ -30,6 +31,7 @@ impl Registry {
             .parse()
             .map_err(|_| Error::Corrupt(format!("household {household}")))?;
         self.tombstone(&[household], &owner, Collection::Erased)?;
+        self.audit(AuditAction::EraseFamily, &[household.key()])?;
         self.forget_old_pages()
     }
 
@@ -43,8 +45,10 @@ impl Registry {
     /// Returns the household's new id, or `None` when the person was its only member
     /// and the whole family was erased.
     pub fn erase_person(&mut self, person: PersonId) -> Result<Option<FamilyId>> {
+        self.allow(Action::Erase)?;
         let old = self.family_of_person(person)?;
         let new = self.move_household(old, &[person.key()])?;
+        self.audit(AuditAction::ErasePerson, &[person.key(), old.key()])?;
         self.forget_old_pages()?;
         Ok(new)
     }
@@ -179,6 +183,7 @@ impl Registry {
     /// (subject access) request: the record, its members, consent, notes,
     /// follow-ups, attendance with group names, enrolments, and who changed what when.
     pub fn subject_access(&mut self, id: FamilyId) -> Result<serde_json::Value> {
+        self.allow(Action::SubjectAccess)?;
         let detail = self.family(id)?;
         let history = self.history(&id.key())?;
         let mut groups = vec![];
@@ -197,6 +202,7 @@ impl Registry {
                 groups.push(row?);
             }
         }
+        self.audit(AuditAction::SubjectAccess, &[id.key()])?;
         Ok(serde_json::json!({
             "kind": "kopa-subject-access",
             "produced_at": self.now().to_rfc3339(),
@@ -218,12 +224,14 @@ impl Registry {
 
     /// Sets the retention period (1–50 years).
     pub fn set_retention_years(&mut self, years: u32) -> Result<()> {
+        self.allow(Action::Retention)?;
         if !(1..=50).contains(&years) {
             return Err(ValidationError::new("retention", Code::NumberRange)
                 .with_value(years.to_string())
                 .into());
         }
-        self.set_setting(RETENTION_YEARS, &years.to_string())
+        self.set_setting(RETENTION_YEARS, &years.to_string())?;
+        self.audit(AuditAction::Retention, &[years.to_string()])
     }
 
     /// Closed families past the retention period today.

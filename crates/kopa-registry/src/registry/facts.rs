@@ -75,6 +75,7 @@ pub struct ReportFacts {
 impl Registry {
     /// Every row a report of the period `[from, to]` counts.
     pub fn report_facts(&self, from: Date, to: Date) -> Result<ReportFacts> {
+        self.allow(kopa_domain::Action::Reports)?;
         let conn = self.db();
         let (f, t) = (from.to_string(), to.to_string());
         let mut tags: HashMap<String, (BTreeSet<String>, BTreeSet<String>)> = HashMap::new();

@@ -57,6 +57,7 @@ impl Registry {
     /// validates and shows it once the reference document reaches it.
     pub fn define_field(&mut self, d: &FieldDraft) -> Result<()> {
         self.require_hq("define fields")?;
+        self.allow(Action::ReferenceData)?;
         let code = v::code("code", &d.code)?;
         let on = d.on.trim().to_lowercase();
         if !RECORDS.contains(&on.as_str()) {
@@ -134,6 +135,7 @@ impl Registry {
     /// defining it again brings it back. Only HQ.
     pub fn retire_field(&mut self, code: &str) -> Result<()> {
         self.require_hq("define fields")?;
+        self.allow(Action::ReferenceData)?;
         let known = self.field_defs()?;
         let Some(def) = known.get(code.trim()) else {
             return Err(ValidationError::new("code", Code::UnknownField)
@@ -153,6 +155,7 @@ impl Registry {
     /// disability breakdown. Returns the fields' codes. Only HQ.
     pub fn enable_field_set(&mut self, set: &str) -> Result<Vec<String>> {
         self.require_hq("define fields")?;
+        self.allow(Action::ReferenceData)?;
         self.put_field_set(set)
     }
 

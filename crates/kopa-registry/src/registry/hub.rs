@@ -1,7 +1,7 @@
 //! What a hub keeps beside the documents: the branches it enrolled and the
 //! credentials it handed out; and how a new replica is made from an invite.
 
-use super::engine::{write_identity, Me};
+use super::engine::Me;
 use super::Registry;
 use crate::docs::{self, DocId, DocRow};
 use crate::env::Env;
@@ -208,9 +208,6 @@ impl Registry {
         mut env: Env,
     ) -> Result<Self> {
         let bad = |what: &str| Error::Corrupt(format!("invite: {what}"));
-        if passphrase.is_empty() {
-            return Err(v::text("passphrase", "", 1).unwrap_err().into());
-        }
         let now = env.clock.now().0 as u64;
         let me = Me {
             branch: who.branch_id.parse().map_err(|_| bad("branch id"))?,
@@ -220,16 +217,24 @@ impl Registry {
             device: DeviceId::new(now, env.ids.random10()),
             device_name: v::text("device", device_name, v::MAX_NAME)?,
             user: v::text("user", user, v::MAX_NAME)?,
+            account: kopa_domain::AccountId::new(now, env.ids.random10()).key(),
+            access: kopa_domain::Access::Lead,
+        };
+        let me = Me {
+            access: super::people::first_access(me.role),
+            ..me
         };
         let mut loaded = vec![];
         for (row, bytes) in docs {
             let doc = Automerge::load(&bytes).map_err(|_| bad("document"))?;
             loaded.push((row, doc));
         }
-        let conn = store::open(path, passphrase, true)?;
-        write_identity(&conn, &me)?;
-        let mut reg = Registry::assemble(conn, me, env);
+        let (conn, key) = super::people::new_file(path, passphrase, &me, &env)?;
+        let mut reg = Registry::assemble(conn, me, env, key, path.to_path_buf());
         reg.merge_docs(loaded)?;
+        if reg.holds(reg.branch_doc())? {
+            reg.ensure_account()?;
+        }
         Ok(reg)
     }
 }

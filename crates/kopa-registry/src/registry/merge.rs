@@ -5,23 +5,29 @@ use super::engine::Incoming;
 use super::Registry;
 use crate::docs::{self};
 use crate::error::{Error, Result};
-use crate::store;
 use crate::views::*;
 use automerge::Automerge;
 use std::path::Path;
 
 impl Registry {
     /// Merges every document of another replica file into this one (in-process).
+    /// The other replica is unlocked as whoever `passphrase` belongs to there.
     pub fn merge_from(&mut self, other: &Path, passphrase: &str) -> Result<MergeReport> {
-        let other_conn = store::open(other, passphrase, false)?;
+        let other = Registry::open(other, passphrase, crate::Env::system())?;
+        let incoming = self.docs_of(&other)?;
+        drop(other);
+        self.merge_docs(incoming)
+    }
+
+    /// Every document `other` stores, loaded to be changed by this replica's actor.
+    pub(super) fn docs_of(&self, other: &Registry) -> Result<Vec<(docs::DocRow, Automerge)>> {
         let mut incoming = vec![];
-        for row in docs::list(&other_conn)? {
-            let doc = docs::load(&other_conn, row.id, &self.me().actor())?
+        for row in docs::list(other.db())? {
+            let doc = docs::load(other.db(), row.id, &self.me().actor())?
                 .ok_or_else(|| Error::Corrupt(format!("document {} vanished", row.id)))?;
             incoming.push((row, doc));
         }
-        drop(other_conn);
-        self.merge_docs(incoming)
+        Ok(incoming)
     }
 
     /// Merges documents received from elsewhere, in one SQLite transaction.

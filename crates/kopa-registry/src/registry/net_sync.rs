@@ -616,6 +616,7 @@ impl Registry {
         mut transport: impl FnMut(&SyncRequest) -> Result<SyncResponse>,
         mut progress: impl FnMut(&SyncProgress),
     ) -> Result<SyncSummary> {
+        self.allow(kopa_domain::Action::Sync)?;
         let mut s = self.sync_session(peer);
         let mut summary = SyncSummary::default();
         let mut spoken: Vec<DocId> = vec![];

@@ -96,6 +96,7 @@ impl Registry {
     /// reaches it. Records keep the value they were written with. Only HQ.
     pub fn add_list_value(&mut self, list: RefList, draft: &ListValueDraft) -> Result<()> {
         self.require_hq("edit reference lists")?;
+        self.allow(Action::ReferenceData)?;
         let ctx = self.context()?;
         let value = match list {
             RefList::Municipality => {
@@ -229,6 +230,7 @@ impl Registry {
     /// Defines a donor project. Only HQ writes reference data.
     pub fn add_project(&mut self, draft: &ProjectDraft) -> Result<ProjectId> {
         self.require_hq("define projects")?;
+        self.allow(Action::ReferenceData)?;
         self.put_project(draft)
     }
 
@@ -258,6 +260,7 @@ impl Registry {
     /// Adds an indicator with its rule and target to a project. Only HQ.
     pub fn add_indicator(&mut self, draft: &IndicatorDraft) -> Result<IndicatorId> {
         self.require_hq("define indicators")?;
+        self.allow(Action::ReferenceData)?;
         self.put_indicator(draft)
     }
 
@@ -314,6 +317,7 @@ impl Registry {
     /// keeping their order; returns the project as it is now. Only HQ.
     pub fn move_indicator(&mut self, id: IndicatorId, to: usize) -> Result<ProjectView> {
         self.require_hq("define indicators")?;
+        self.allow(Action::ReferenceData)?;
         let key = id.key();
         Collection::Indicators.require(self.db(), &key)?;
         let project: String = self.db().query_row(

@@ -33,6 +33,7 @@ impl Registry {
     /// Settles a conflict with candidate `pick` (numbered from 1). The choice is a
     /// change like any other and reaches the other replicas by sync.
     pub fn resolve_conflict(&mut self, id: &str, pick: usize) -> Result<()> {
+        self.allow(kopa_domain::Action::Conflicts)?;
         let row: Option<(String, String, String, String)> = self
             .db()
             .query_row(

@@ -237,6 +237,7 @@ impl Registry {
 
     /// Trusts a peer's card: files it signs are accepted, files to it are readable by it.
     pub fn add_peer(&mut self, card: &IdentityCard) -> Result<()> {
+        self.allow(kopa_domain::Action::Sync)?;
         if !card.is_valid() {
             return Err(Error::SyncFile(SyncFileError::Damaged));
         }
@@ -372,6 +373,7 @@ impl Registry {
     /// one of its known replicas has not acknowledged (or, with `full`, everything
     /// this replica may send it), signed, and encrypted to each of those replicas.
     pub fn export_sync_file(&mut self, to: &str) -> Result<(Vec<u8>, ExportSummary)> {
+        self.allow(kopa_domain::Action::Sync)?;
         self.export_sync_file_with(to, false)
     }
 
@@ -505,6 +507,7 @@ impl Registry {
     /// damaged, truncated, tampered with, signed by a stranger, or carrying changes to
     /// documents its sender does not own is refused and nothing changes.
     pub fn import_sync_file(&mut self, file: &[u8]) -> Result<ImportSummary> {
+        self.allow(kopa_domain::Action::Sync)?;
         let (peer, peer_name, peer_role, sig_id, payload) = self.open_sync_file(file)?;
         let signer = payload.from.sign_key.clone();
         let seen: i64 = self.db().query_row(

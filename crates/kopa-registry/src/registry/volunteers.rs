@@ -46,6 +46,7 @@ impl Registry {
     }
 
     pub fn add_volunteer(&mut self, draft: &VolunteerDraft) -> Result<VolunteerId> {
+        self.allow(Action::Volunteers)?;
         let vol = Volunteer {
             given_name: v::text("given_name", &draft.given_name, v::MAX_NAME)?,
             family_name: v::text("family_name", &draft.family_name, v::MAX_NAME)?,
@@ -71,6 +72,7 @@ impl Registry {
     }
 
     pub fn record_training(&mut self, draft: &TrainingDraft) -> Result<TrainingId> {
+        self.allow(Action::Volunteers)?;
         let ctx = self.context()?;
         let vols = self.volunteer_ids("volunteer", std::slice::from_ref(&draft.volunteer))?;
         let training = Training {
