@@ -81,6 +81,10 @@ pub struct AppStatus {
     pub demo: bool,
     pub identity: Option<kopa_registry::views::Identity>,
     pub today: String,
+    /// This program's version (the package's).
+    pub version: String,
+    /// Where this computer keeps the replica, its keyring and backups.
+    pub data_dir: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize, TS)]

@@ -216,6 +216,8 @@ fn app_status(cx: &Cx) -> Res<AppStatus> {
         open: identity.is_some(),
         identity,
         today: kopa_registry::SystemClock.now_date().to_string(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        data_dir: cx.dir.display().to_string(),
     })
 }
 

@@ -449,6 +449,10 @@ test("a volunteer has no erase button; the lead erases; HQ's audit lists who era
     await app.waitText("Inese");
     await app.click("#nav-settings");
     await app.find("#audit tr[data-action=erase-family]");
+    // Settings say which version this is and where its data is.
+    const about = await app.text("#about");
+    assert.match(about, /Kopā \d+\.\d+\.\d+/);
+    assert.ok(about.includes(data), about);
     await app.screenshot("31-lead-audit-ru");
   } finally {
     await close();

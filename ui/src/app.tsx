@@ -202,6 +202,6 @@ function Screen(props: { route: Route; go: Go; status: AppStatus; lang: Lang; se
     case "conflicts":
       return <ConflictsScreen />;
     case "settings":
-      return <SettingsScreen go={props.go} lang={props.lang} setLang={props.setLang} identity={props.status.identity!} onIdentity={props.onIdentity} />;
+      return <SettingsScreen go={props.go} lang={props.lang} setLang={props.setLang} identity={props.status.identity!} status={props.status} onIdentity={props.onIdentity} />;
   }
 }

@@ -27,7 +27,15 @@ open: boolean,
 /**
  * What is open is the demo branch (generated people), not the branch's replica.
  */
-demo: boolean, identity: Identity | null, today: string, };
+demo: boolean, identity: Identity | null, today: string, 
+/**
+ * This program's version (the package's).
+ */
+version: string, 
+/**
+ * Where this computer keeps the replica, its keyring and backups.
+ */
+data_dir: string, };
 
 export type CreateBranch = { name: string, municipality: string, passphrase: string, user: string, };
 

@@ -198,3 +198,5 @@ ui-unlock-with-code = Open with the code
 ui-idle-lock = Lock after this many idle minutes
 ui-idle-lock-lead = Kopā locks itself when nobody has used it for this long, and when the computer wakes from sleep.
 ui-locked-idle = Kopā locked itself after a while without use.
+ui-version = Kopā { $version }
+ui-data-folder = data in { $dir }

@@ -207,3 +207,5 @@ ui-unlock-with-code = Atvērt ar kodu
 ui-idle-lock = Aizslēgt pēc tik minūtēm bez darbības
 ui-idle-lock-lead = Kopā aizslēdzas pati, ja to tik ilgi neviens nav lietojis, un kad dators pamostas no miega.
 ui-locked-idle = Kopā aizslēdzās pēc ilgāka laika bez darbības.
+ui-version = Kopā { $version }
+ui-data-folder = dati mapē { $dir }

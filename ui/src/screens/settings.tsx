@@ -1,14 +1,14 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import type { Go } from "../app";
-import type { BackupOverview, CommandError, Identity, RetentionOverview } from "../bindings";
+import type { AppStatus, BackupOverview, CommandError, Identity, RetentionOverview } from "../bindings";
 import { LANGS, errorText, fmtDateTime, t, type Lang } from "../i18n";
 import { ErrorBox, Field, LoadFailed, Notice, Page } from "../ui";
 import { may } from "../access";
 import { idleMinutes, setIdleMinutes } from "../idle";
 import { AuditSection, PeopleSection } from "./people";
 
-export function SettingsScreen(props: { go: Go; lang: Lang; setLang: (l: Lang) => void; identity: Identity; onIdentity: () => void }) {
+export function SettingsScreen(props: { go: Go; lang: Lang; setLang: (l: Lang) => void; identity: Identity; status: AppStatus; onIdentity: () => void }) {
   const [err, setErr] = useState<CommandError | null>(null);
   const [msg, setMsg] = useState<string | null>(null);
   const [idle, setIdle] = useState(String(idleMinutes()));
@@ -199,6 +199,9 @@ export function SettingsScreen(props: { go: Go; lang: Lang; setLang: (l: Lang) =
         <h2>{t("ui-this-replica")}</h2>
         <p class="muted">
           {props.identity.branch_name} · {props.identity.municipality} · {props.identity.device_name}
+        </p>
+        <p class="muted" id="about">
+          {t("ui-version", { version: props.status.version })} · {t("ui-data-folder", { dir: props.status.data_dir })}
         </p>
         <button
           id="lock"
