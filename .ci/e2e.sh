@@ -10,6 +10,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 command -v tauri-driver >/dev/null || cargo install tauri-driver --version '^2' --locked
+# The previous release's kopa-hub package, to upgrade from (CI only; built first: it
+# shares target/debug with this build).
+if [ -n "${CI:-}" ] && [ "$(id -u)" -eq 0 ]; then
+    KOPA_PREVIOUS_DEBS="$(.ci/previous-release.sh target/previous-debs)"
+    export KOPA_PREVIOUS_DEBS
+fi
 # Always rebuilt: a dist/ left from an earlier run would test a stale UI.
 (cd ui && npm run build)
 # The UI is served from the binary (custom protocol), as in a release.

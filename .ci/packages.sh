@@ -3,9 +3,10 @@
 # or HQ would meet: the app and the command are where the menu and the unit expect
 # them, the unit passes `systemd-analyze verify`, the hub runs as its own user from
 # /var/lib/kopa-hub, and removing either package keeps the data.
-# Usage: packages.sh DESKTOP_DEB HUB_DEB (as root). With KOPA_PREVIOUS_DEBS naming the
-# previous release's two packages (a folder), it first installs those, makes a replica
-# and a hub with them, and upgrades over them: both must keep their data and open.
+# Usage: packages.sh DESKTOP_DEB HUB_DEB (as root). With KOPA_PREVIOUS_DEBS naming a
+# folder with the previous release's kopa-hub package (.ci/previous-release.sh), it
+# first installs that, makes a replica and a hub with it, and upgrades over them: both
+# must keep their data and open.
 set -euo pipefail
 desktop="$(realpath "$1")"
 hub="$(realpath "$2")"
@@ -14,19 +15,33 @@ export DEBIAN_FRONTEND=noninteractive
 home_data="$HOME/.local/share/lv.redcross.kopa"
 
 if [ -n "${KOPA_PREVIOUS_DEBS:-}" ]; then
-    apt-get install -y -qq --allow-downgrades "$KOPA_PREVIOUS_DEBS"/kopa-desktop_*.deb \
-        "$KOPA_PREVIOUS_DEBS"/kopa-hub_*.deb >/dev/null
+    # The previous release: its kopa makes a replica (one passphrase) and a hub.
+    apt-get remove -y -qq kopa-hub kopa-desktop >/dev/null 2>&1 || true
+    apt-get install -y -qq "$KOPA_PREVIOUS_DEBS"/kopa-hub_*.deb >/dev/null
+    was="$(dpkg-query -W -f '${Version}' kopa-hub)"
     old="$home_data/upgrade-check.kopa"
+    oldhub="$(mktemp -d)/hub"
     mkdir -p "$home_data"
     rm -f "$old" "$old.keys"
-    KOPA_PASSPHRASE=check KOPA_LANG=en kopa --db "$old" init --branch Krāslava --municipality Krāslava \
-        --user Inese >/dev/null 2>&1
-    KOPA_PASSPHRASE=check KOPA_LANG=en kopa --db "$old" family add --name Ivanovs --municipality Krāslava >/dev/null
+    export KOPA_PASSPHRASE=vecā KOPA_LANG=en
+    kopa --db "$old" init --branch Krāslava --municipality Krāslava --user Inese >/dev/null 2>&1
+    kopa --db "$old" family add --name Ivanovs --municipality Krāslava \
+        --member "Сергей;Иванов;1960;m;parent" >/dev/null
+    kopa hub init --data "$oldhub" --address https://127.0.0.1:7443 >/dev/null 2>&1
+    kopa hub enrol --data "$oldhub" --branch Ludza --municipality Ludza --out "$oldhub/ludza.invite" >/dev/null
+    # The new packages over it: the replica opens with its old passphrase, now its
+    # first lead's, with its family; the hub's store opens and knows its branch.
     apt-get install -y -qq "$desktop" "$hub" >/dev/null
-    KOPA_PASSPHRASE=check KOPA_LANG=en kopa --db "$old" --json family list | grep -q Ivanovs ||
+    now="$(dpkg-query -W -f '${Version}' kopa-hub)"
+    dpkg --compare-versions "$now" gt "$was" || { say "$now is not newer than $was"; exit 1; }
+    kopa --db "$old" --json family list | grep -q Ivanovs ||
         { say "the upgrade lost the previous version's replica"; exit 1; }
-    rm -f "$old" "$old.keys" "$old-wal" "$old-shm"
-    say "upgraded from $(basename "$KOPA_PREVIOUS_DEBS"): the replica kept its family"
+    kopa --db "$old" --json people list | grep -q '"lead"' ||
+        { say "the old passphrase is not the first lead's"; exit 1; }
+    kopa hub status --data "$oldhub" | grep -q Ludza || { say "the upgraded hub lost its branch"; exit 1; }
+    unset KOPA_PASSPHRASE
+    rm -rf "$old" "$old.keys" "$old-wal" "$old-shm" "$(dirname "$oldhub")"
+    say "upgraded kopa-hub $was → $now: the replica and the hub kept their data and open"
 fi
 
 apt-get install -y -qq "$desktop" "$hub" >/dev/null
