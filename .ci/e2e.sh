@@ -28,4 +28,5 @@ if [ -n "${CI:-}" ] && [ "$(id -u)" -eq 0 ]; then
     export KOPA_APP=/usr/bin/kopa-desktop KOPA_CLI=/usr/bin/kopa
 fi
 rm -rf target/e2e-screens
-xvfb-run -a -s "-screen 0 1280x860x24" node --test --test-concurrency=1 tests/e2e/
+# An app a test could not close must not keep the run alive once every test ended.
+xvfb-run -a -s "-screen 0 1280x860x24" node --test --test-concurrency=1 --test-force-exit tests/e2e/
