@@ -2,6 +2,7 @@
 
 error-required = is required
 error-too-long = is too long
+error-not-a-name = is not a name (it has no letter): { $value }
 error-invalid-date = is not a valid date (use YYYY-MM-DD, e.g. 2026-11-23): { $value }
 error-date-in-future = cannot be in the future: { $value }
 error-date-order = ends before it starts

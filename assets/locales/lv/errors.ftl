@@ -2,6 +2,7 @@
 
 error-required = ir obligāts
 error-too-long = ir par garu
+error-not-a-name = nav vārds (tajā nav neviena burta): { $value }
 error-invalid-date = nav derīgs datums (raksti GGGG-MM-DD, piem. 2026-11-23): { $value }
 error-date-in-future = nevar būt nākotnē: { $value }
 error-date-order = beidzas pirms sākuma

@@ -2,6 +2,7 @@
 
 error-required = обязательно
 error-too-long = слишком длинно
+error-not-a-name = не похоже на имя (в нём нет ни одной буквы): { $value }
 error-invalid-date = неверная дата (пишите ГГГГ-ММ-ДД, напр. 2026-11-23): { $value }
 error-date-in-future = не может быть в будущем: { $value }
 error-date-order = заканчивается раньше, чем начинается

@@ -10,6 +10,8 @@ use std::fmt;
 pub enum Code {
     Required,
     TooLong,
+    /// A name with no letter in it ("1985" typed in a surname field).
+    NotAName,
     InvalidDate,
     DateInFuture,
     DateOrder,
@@ -44,6 +46,7 @@ impl Code {
     pub const ALL: &'static [Code] = &[
         Code::Required,
         Code::TooLong,
+        Code::NotAName,
         Code::InvalidDate,
         Code::DateInFuture,
         Code::DateOrder,
@@ -83,6 +86,7 @@ impl Code {
         match self {
             Code::Required => "required",
             Code::TooLong => "too-long",
+            Code::NotAName => "not-a-name",
             Code::InvalidDate => "invalid-date",
             Code::DateInFuture => "date-in-future",
             Code::DateOrder => "date-order",

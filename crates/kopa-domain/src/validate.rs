@@ -96,6 +96,16 @@ pub fn text(field: &str, value: &str, max: usize) -> Result<String> {
     Ok(v.to_string())
 }
 
+/// A person's or a family's name: required text with at least one letter, in any
+/// script ("1985" typed into a surname field is refused; "Ģimene 3" is not).
+pub fn name(field: &str, value: &str) -> Result<String> {
+    let v = text(field, value, MAX_NAME)?;
+    if !v.chars().any(char::is_alphabetic) {
+        return Err(ValidationError::new(field, Code::NotAName).with_value(v));
+    }
+    Ok(v)
+}
+
 /// Optional free text: empty means none.
 pub fn optional_text(field: &str, value: &str, max: usize) -> Result<Option<String>> {
     if value.trim().is_empty() {
@@ -329,8 +339,8 @@ impl MemberDraft {
         let fields = field_values("person", &format!("{field}."), &self.fields, ctx, true)?;
         Ok(Member {
             fields: kept(fields),
-            given_name: text(&format!("{field}.given_name"), &self.given_name, MAX_NAME)?,
-            family_name: text(&format!("{field}.family_name"), &self.family_name, MAX_NAME)?,
+            given_name: name(&format!("{field}.given_name"), &self.given_name)?,
+            family_name: name(&format!("{field}.family_name"), &self.family_name)?,
             birth_year: birth_year(&format!("{field}.birth_year"), &self.birth_year, ctx)?,
             birth_date: None,
             gender: gender(&format!("{field}.gender"), &self.gender)?,
@@ -406,6 +416,12 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(m.in_family(" Bērziņi ").family_name, "Bērziņi");
+        assert_eq!(
+            name("family_name", "1985").unwrap_err().code,
+            Code::NotAName
+        );
+        assert_eq!(name("family_name", " Иванова ").unwrap(), "Иванова");
+        assert_eq!(name("name", "Ģimene 3").unwrap(), "Ģimene 3");
         let own = MemberDraft {
             family_name: "Ozola".into(),
             ..m

@@ -67,6 +67,7 @@ error_codes! {
     // Validation: the person can fix what they typed (kopa_domain::Code).
     Required = "required", retry: false;
     TooLong = "too-long", retry: false;
+    NotAName = "not-a-name", retry: false;
     InvalidDate = "invalid-date", retry: false;
     DateInFuture = "date-in-future", retry: false;
     DateOrder = "date-order", retry: false;
@@ -164,6 +165,7 @@ impl From<kopa_domain::Code> for ErrorCode {
         match c {
             Code::Required => ErrorCode::Required,
             Code::TooLong => ErrorCode::TooLong,
+            Code::NotAName => ErrorCode::NotAName,
             Code::InvalidDate => ErrorCode::InvalidDate,
             Code::DateInFuture => ErrorCode::DateInFuture,
             Code::DateOrder => ErrorCode::DateOrder,

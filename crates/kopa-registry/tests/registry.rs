@@ -92,6 +92,28 @@ fn validation_names_the_field() {
         ("consent", "invalid-date")
     );
     assert!(r.reg.list_families().unwrap().is_empty(), "nothing written");
+    // A birth year typed into the surname is not a name, when registered or edited.
+    let f = family_draft("Ivanovs", &["Sergejs;1985;1985;m;parent"]);
+    let Error::Validation(v) = r.reg.add_family(&f).unwrap_err() else {
+        panic!()
+    };
+    assert_eq!(
+        (v.field.as_str(), v.code.as_str()),
+        ("member[1].family_name", "not-a-name")
+    );
+    let fid = r
+        .reg
+        .add_family(&family_draft("Ivanovs", &["Sergejs;Ivanovs;1985;m;parent"]))
+        .unwrap();
+    let pid: kopa_domain::PersonId = r.reg.family(fid).unwrap().persons[0].id.parse().unwrap();
+    let edit = MemberDraft {
+        family_name: "1985".into(),
+        ..Default::default()
+    };
+    let Error::Validation(v) = r.reg.edit_person(pid, &edit).unwrap_err() else {
+        panic!()
+    };
+    assert_eq!(v.code.as_str(), "not-a-name");
 }
 
 /// A member typed without a surname takes the family's, on the way in and when a

@@ -56,7 +56,7 @@ impl Registry {
     /// Registers a family; returns its id.
     pub fn add_family(&mut self, draft: &FamilyDraft) -> Result<FamilyId> {
         let ctx = self.context()?;
-        let name = v::text("name", draft.name.as_deref().unwrap_or(""), v::MAX_NAME)?;
+        let name = v::name("name", draft.name.as_deref().unwrap_or(""))?;
         let municipality = v::municipality(
             "municipality",
             draft.municipality.as_deref().unwrap_or(""),
@@ -145,7 +145,7 @@ impl Registry {
         let name = draft
             .name
             .as_deref()
-            .map(|n| v::text("name", n, v::MAX_NAME))
+            .map(|n| v::name("name", n))
             .transpose()?;
         let municipality = draft
             .municipality
@@ -234,11 +234,11 @@ impl Registry {
         let pkey = person.key();
         let given = Some(&draft.given_name)
             .filter(|s| !s.trim().is_empty())
-            .map(|s| v::text("given_name", s, v::MAX_NAME))
+            .map(|s| v::name("given_name", s))
             .transpose()?;
         let fam_name = Some(&draft.family_name)
             .filter(|s| !s.trim().is_empty())
-            .map(|s| v::text("family_name", s, v::MAX_NAME))
+            .map(|s| v::name("family_name", s))
             .transpose()?;
         let birth_year = v::birth_year("birth_year", &draft.birth_year, &ctx)?;
         let gender = Some(&draft.gender)

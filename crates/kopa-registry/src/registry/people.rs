@@ -463,7 +463,7 @@ impl Registry {
     /// one. A lead may not make a coordinator; only HQ has them.
     pub fn add_person(&mut self, name: &str, access: Access, passphrase: &str) -> Result<String> {
         self.allow(Action::People)?;
-        let name = v::text("name", name, v::MAX_NAME)?;
+        let name = v::name("name", name)?;
         v::text("passphrase", passphrase, 1024)?;
         self.check_grant(access)?;
         let (id, name) = match self.account_named(&name)? {

@@ -48,8 +48,8 @@ impl Registry {
     pub fn add_volunteer(&mut self, draft: &VolunteerDraft) -> Result<VolunteerId> {
         self.allow(Action::Volunteers)?;
         let vol = Volunteer {
-            given_name: v::text("given_name", &draft.given_name, v::MAX_NAME)?,
-            family_name: v::text("family_name", &draft.family_name, v::MAX_NAME)?,
+            given_name: v::name("given_name", &draft.given_name)?,
+            family_name: v::name("family_name", &draft.family_name)?,
             role: match draft.role.as_deref() {
                 Some(r) if !r.trim().is_empty() => VolunteerRole::parse(r)
                     .ok_or_else(|| ValidationError::new("role", Code::UnknownRole).with_value(r))?,
