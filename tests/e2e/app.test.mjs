@@ -106,6 +106,14 @@ test("first run: create a branch, register a family, a group, a session; the das
     // What the session was about is listed with it.
     await app.waitText("Bērna aprūpes pamati, режим сна");
     await app.screenshot("06-group-with-session");
+    // Recording the same evening again is caught: nothing is counted twice.
+    await app.click("#record-this-group");
+    await app.click("#save-session");
+    await app.find("#session-exists");
+    await app.screenshot("06b-session-already-recorded");
+    await app.click("#open-recorded");
+    await app.find("#sessions tbody tr");
+    assert.equal(await app.exec("return document.querySelectorAll('#sessions tbody tr').length"), 1);
 
     await app.click("#nav-dashboard");
     assert.equal(await app.text("#stat-families"), "2");

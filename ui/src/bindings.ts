@@ -3,7 +3,7 @@
 
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;
 
-export type ErrorCode = "wrong-passphrase" | "no-replica" | "already-exists" | "not-found" | "no-such-candidate" | "not-allowed" | "not-permitted" | "account-removed" | "person-required" | "try-later" | "corrupt" | "storage" | "storage-busy" | "io" | "locked" | "required" | "too-long" | "not-a-name" | "invalid-date" | "date-in-future" | "date-order" | "birth-year-range" | "invalid-number" | "number-range" | "unknown-municipality" | "unknown-activity" | "unknown-target-group" | "unknown-language" | "unknown-gender" | "unknown-role" | "invalid-member" | "invalid-guests" | "invalid-id" | "not-enrolled" | "unknown-rule" | "invalid-param" | "unknown-person" | "ambiguous-person" | "invalid-mark" | "no-such-folder" | "unknown-branch" | "invalid-age-band" | "unknown-category" | "invalid-code" | "unknown-option" | "unknown-field" | "passphrase-mismatch" | "sync-not-for-us" | "sync-damaged" | "sync-unknown-signer" | "sync-bad-signature" | "sync-not-owner" | "sync-unknown-peer" | "sync-not-readable" | "sync-malformed" | "sync-no-progress" | "sync-waiting" | "net-invite" | "net-not-joined" | "net-address" | "net-certificate" | "net-unauthorised" | "net-refused" | "net-protocol" | "net-too-large" | "net-unreachable" | "net-interrupted" | "net-busy" | "net-rate-limited" | "net-server" | "usage";
+export type ErrorCode = "wrong-passphrase" | "no-replica" | "already-exists" | "not-found" | "no-such-candidate" | "not-allowed" | "not-permitted" | "account-removed" | "person-required" | "try-later" | "corrupt" | "storage" | "storage-busy" | "io" | "locked" | "required" | "too-long" | "not-a-name" | "invalid-date" | "date-in-future" | "date-order" | "birth-year-range" | "invalid-number" | "number-range" | "unknown-municipality" | "unknown-activity" | "unknown-target-group" | "unknown-language" | "unknown-gender" | "unknown-role" | "invalid-member" | "invalid-guests" | "invalid-id" | "not-enrolled" | "unknown-rule" | "invalid-param" | "unknown-person" | "ambiguous-person" | "invalid-mark" | "no-such-folder" | "unknown-branch" | "invalid-age-band" | "unknown-category" | "invalid-code" | "unknown-option" | "unknown-field" | "session-exists" | "passphrase-mismatch" | "sync-not-for-us" | "sync-damaged" | "sync-unknown-signer" | "sync-bad-signature" | "sync-not-owner" | "sync-unknown-peer" | "sync-not-readable" | "sync-malformed" | "sync-no-progress" | "sync-waiting" | "net-invite" | "net-not-joined" | "net-address" | "net-certificate" | "net-unauthorised" | "net-refused" | "net-protocol" | "net-too-large" | "net-unreachable" | "net-interrupted" | "net-busy" | "net-rate-limited" | "net-server" | "usage";
 
 export type CommandError = { code: ErrorCode, 
 /**
@@ -133,7 +133,13 @@ guests: Array<[string, number]>, facilitators: Array<string>, note: string | nul
 /**
  * Values of HQ's session fields: field code → text as typed.
  */
-fields: { [key in string]?: string }, };
+fields: { [key in string]?: string }, 
+/**
+ * A second session of the group on a date that has one (two meetings in a day).
+ * Without it, recording again for the same group and date is refused, so a
+ * double click on Save or a list recorded twice never counts a session twice.
+ */
+another: boolean, };
 
 export type Choices = { municipalities: Array<string>, 
 /**

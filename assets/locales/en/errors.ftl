@@ -3,6 +3,7 @@
 error-required = is required
 error-too-long = is too long
 error-not-a-name = is not a name (it has no letter): { $value }
+error-session-exists = already has a session of this group (id { $value }); it was not recorded twice. To record a second meeting that day, say so.
 error-invalid-date = is not a valid date (use YYYY-MM-DD, e.g. 2026-11-23): { $value }
 error-date-in-future = cannot be in the future: { $value }
 error-date-order = ends before it starts

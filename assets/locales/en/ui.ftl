@@ -200,3 +200,6 @@ ui-idle-lock-lead = Kopā locks itself when nobody has used it for this long, an
 ui-locked-idle = Kopā locked itself after a while without use.
 ui-version = Kopā { $version }
 ui-data-folder = data in { $dir }
+ui-session-exists = This group already has a session recorded on this date. Nothing was saved twice.
+ui-session-open-recorded = Open the recorded session
+ui-session-record-another = It was a second meeting: record it too

@@ -3,6 +3,7 @@
 error-required = ir obligāts
 error-too-long = ir par garu
 error-not-a-name = nav vārds (tajā nav neviena burta): { $value }
+error-session-exists = šajā datumā šai grupai nodarbība jau ir ierakstīta (id { $value }); otrreiz tā netika ierakstīta. Ja tajā dienā bija vēl viena tikšanās, norādiet to.
 error-invalid-date = nav derīgs datums (raksti GGGG-MM-DD, piem. 2026-11-23): { $value }
 error-date-in-future = nevar būt nākotnē: { $value }
 error-date-order = beidzas pirms sākuma

@@ -209,3 +209,6 @@ ui-idle-lock-lead = Kopā aizslēdzas pati, ja to tik ilgi neviens nav lietojis,
 ui-locked-idle = Kopā aizslēdzās pēc ilgāka laika bez darbības.
 ui-version = Kopā { $version }
 ui-data-folder = dati mapē { $dir }
+ui-session-exists = Šai grupai šajā datumā nodarbība jau ir ierakstīta. Nekas netika saglabāts divreiz.
+ui-session-open-recorded = Atvērt ierakstīto nodarbību
+ui-session-record-another = Tā bija otra tikšanās: ierakstīt arī to

@@ -209,3 +209,6 @@ ui-idle-lock-lead = Kopā блокируется сама, если ею так 
 ui-locked-idle = Kopā заблокировалась после перерыва в работе.
 ui-version = Kopā { $version }
 ui-data-folder = данные в папке { $dir }
+ui-session-exists = У этой группы в этот день занятие уже записано. Ничего не сохранено дважды.
+ui-session-open-recorded = Открыть записанное занятие
+ui-session-record-another = Это была вторая встреча: записать и её

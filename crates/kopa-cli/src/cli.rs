@@ -604,6 +604,10 @@ pub struct SessionArgs {
     /// A field HQ defined, CODE=VALUE (a choice as its code or label); repeat.
     #[arg(long = "field")]
     pub fields: Vec<String>,
+    /// A second session of the group on a date that already has one (two meetings
+    /// that day); without it the second is refused.
+    #[arg(long)]
+    pub another: bool,
 }
 
 #[derive(Subcommand, Debug)]

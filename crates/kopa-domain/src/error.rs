@@ -40,6 +40,8 @@ pub enum Code {
     InvalidCode,
     UnknownOption,
     UnknownField,
+    /// The group already has a session on that date.
+    SessionExists,
 }
 
 impl Code {
@@ -75,6 +77,7 @@ impl Code {
         Code::InvalidCode,
         Code::UnknownOption,
         Code::UnknownField,
+        Code::SessionExists,
     ];
 
     /// The code written as `as_str` gives it.
@@ -115,6 +118,7 @@ impl Code {
             Code::InvalidCode => "invalid-code",
             Code::UnknownOption => "unknown-option",
             Code::UnknownField => "unknown-field",
+            Code::SessionExists => "session-exists",
         }
     }
 }

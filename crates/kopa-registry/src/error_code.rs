@@ -96,6 +96,7 @@ error_codes! {
     InvalidCode = "invalid-code", retry: false;
     UnknownOption = "unknown-option", retry: false;
     UnknownField = "unknown-field", retry: false;
+    SessionExists = "session-exists", retry: false;
     /// Two passphrases typed to create a replica differ (checked by the UI and CLI).
     PassphraseMismatch = "passphrase-mismatch", retry: false;
     // Sync files and network sync batches: refused, nothing changed.
@@ -194,6 +195,7 @@ impl From<kopa_domain::Code> for ErrorCode {
             Code::InvalidCode => ErrorCode::InvalidCode,
             Code::UnknownOption => ErrorCode::UnknownOption,
             Code::UnknownField => ErrorCode::UnknownField,
+            Code::SessionExists => ErrorCode::SessionExists,
         }
     }
 }

@@ -299,6 +299,8 @@ fn apply(regs: &mut [Registry], op: &Op) {
                     group: g.id,
                     date: "2026-11-20".into(),
                     attended,
+                    // Replicas record the group's sessions independently, several a day.
+                    another: true,
                     ..Default::default()
                 };
                 ok(regs[r].record_session(&d).map(drop));

@@ -271,6 +271,52 @@ fn search_uses_the_index() {
 }
 
 #[test]
+fn a_group_has_one_session_a_day_unless_a_second_meeting_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = replica(dir.path(), "anna", 1);
+    let g = group(&mut a.reg, "Senioru klubs", "senior-club");
+    let draft = SessionDraft {
+        group: g.key(),
+        date: "2026-11-20".into(),
+        topics: Some("Veselīgs uzturs".into()),
+        ..Default::default()
+    };
+    let first = a.reg.record_session(&draft).unwrap();
+    // Save pressed twice, or the same evening recorded again: refused, naming the
+    // session already there, and nothing written.
+    let before = a.reg.projection_dump().unwrap();
+    let Error::Validation(v) = a.reg.record_session(&draft).unwrap_err() else {
+        panic!()
+    };
+    assert_eq!(
+        (v.field.as_str(), v.code.as_str()),
+        ("date", "session-exists")
+    );
+    assert_eq!(v.value.as_deref(), Some(first.key().as_str()));
+    assert_eq!(a.reg.projection_dump().unwrap(), before);
+    // Another date is another session; a second meeting on the same day is said so.
+    let next_day = SessionDraft {
+        date: "2026-11-21".into(),
+        ..draft.clone()
+    };
+    a.reg.record_session(&next_day).unwrap();
+    a.reg
+        .record_session(&SessionDraft {
+            another: true,
+            ..draft.clone()
+        })
+        .unwrap();
+    let on_20th = a
+        .reg
+        .list_sessions(
+            kopa_domain::Date::from_ymd(2026, 11, 20).unwrap(),
+            kopa_domain::Date::from_ymd(2026, 11, 20).unwrap(),
+        )
+        .unwrap();
+    assert_eq!(on_20th.len(), 2);
+}
+
+#[test]
 fn attendance_marks_from_two_facilitators_add_up() {
     let dir = tempfile::tempdir().unwrap();
     let mut a = replica(dir.path(), "anna", 1);

@@ -64,6 +64,10 @@ export function RecordSession({ go, group, today }: { go: Go; group: string; tod
   const [nf, setNf] = useState({ given: "", family: "", year: "", municipality: "" });
   const [nfErr, setNfErr] = useState<CommandError | null>(null);
   const [saved, setSaved] = useState(false);
+  // Saving: a second press of Save (or Enter) while the first is on its way does nothing.
+  const [busy, setBusy] = useState(false);
+  // The group already has a session on that date: asked about below the date, once.
+  const [exists, setExists] = useState(false);
   // A family added inline lives where the group meets, unless changed.
   useEffect(() => {
     if (load.data) setNf((n) => ({ ...n, municipality: load.data?.[0].municipality ?? n.municipality }));
@@ -101,8 +105,10 @@ export function RecordSession({ go, group, today }: { go: Go; group: string; tod
       setNfErr({ ...e, field: e.field?.replace("member[1].", "nf-") ?? null });
     }
   };
-  const save = async (e: Event) => {
-    e.preventDefault();
+  const save = async (e: Event | null, another = false) => {
+    e?.preventDefault();
+    if (busy || saved) return;
+    setBusy(true);
     try {
       await api.recordSession({
         group,
@@ -116,11 +122,16 @@ export function RecordSession({ go, group, today }: { go: Go; group: string; tod
         facilitators: [],
         note,
         fields,
+        another,
       });
       setSaved(true);
       setTimeout(() => go({ name: "group", id: group }), 600);
     } catch (x) {
-      setErr(x as CommandError);
+      const e = x as CommandError;
+      setExists(e.code === "session-exists");
+      setErr(e.code === "session-exists" ? null : e);
+    } finally {
+      setBusy(false);
     }
   };
   const people = [
@@ -132,7 +143,18 @@ export function RecordSession({ go, group, today }: { go: Go; group: string; tod
       <form onSubmit={save} class="record">
         <ErrorBox err={err} fields={["date", "topics", "note"]} />
         {saved && <Notice>{t("ui-saved")}</Notice>}
-        <Field label={t("field-date")} name="date" type="date" value={date} onInput={setDate} err={err} />
+        <Field label={t("field-date")} name="date" type="date" value={date} onInput={(d) => { setDate(d); setExists(false); }} err={err} />
+        {exists && (
+          <div class="card" id="session-exists" role="alert">
+            <p>{t("ui-session-exists")}</p>
+            <button type="button" id="open-recorded" onClick={() => go({ name: "group", id: group })}>
+              {t("ui-session-open-recorded")}
+            </button>{" "}
+            <button type="button" id="record-another" onClick={() => save(null, true)}>
+              {t("ui-session-record-another")}
+            </button>
+          </div>
+        )}
         <Field label={t("field-topics")} name="topics" value={topics} onInput={setTopics} err={err} />
         <HqFields fields={choices.fields} on="session" values={fields} onChange={setFields} err={err} />
         <fieldset>
@@ -169,7 +191,7 @@ export function RecordSession({ go, group, today }: { go: Go; group: string; tod
           <label for="f-note">{t("field-note")}</label>
           <textarea id="f-note" rows={3} value={note} onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} />
         </div>
-        <button id="save-session" class="primary big" type="submit">
+        <button id="save-session" class="primary big" type="submit" disabled={busy}>
           {t("ui-save-session")}
         </button>
       </form>

@@ -71,6 +71,7 @@ pub fn session(reg: &mut Registry, cmd: &SessionCmd, out: &Out) -> Result<()> {
                 facilitators: r.facilitator.clone(),
                 note: r.note.clone(),
                 fields: field_args(&r.fields)?,
+                another: r.another,
             })?;
             out.id(&id.key());
         }

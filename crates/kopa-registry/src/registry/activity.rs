@@ -57,6 +57,10 @@ pub struct SessionDraft {
     pub note: Option<String>,
     /// Values of HQ's session fields: field code → text as typed.
     pub fields: BTreeMap<String, String>,
+    /// A second session of the group on a date that has one (two meetings in a day).
+    /// Without it, recording again for the same group and date is refused, so a
+    /// double click on Save or a list recorded twice never counts a session twice.
+    pub another: bool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -214,6 +218,13 @@ impl Registry {
         if session.note.chars().count() > v::MAX_TEXT {
             return Err(ValidationError::new("note", Code::TooLong).into());
         }
+        if !draft.another {
+            if let Some(existing) = self.session_on(group, session.date)? {
+                return Err(ValidationError::new("date", Code::SessionExists)
+                    .with_value(existing)
+                    .into());
+            }
+        }
         let id = self.fresh(SessionId::new);
         let gkey = group.key();
         self.write(self.branch_doc(), "session.record", |e| {
@@ -222,6 +233,18 @@ impl Registry {
             add_members(e, &gkey, &attended)
         })?;
         Ok(id)
+    }
+
+    /// The session of `group` on `date`, if one is recorded (the first by id).
+    pub fn session_on(&self, group: GroupId, date: Date) -> Result<Option<String>> {
+        Ok(self
+            .db()
+            .query_row(
+                "SELECT id FROM p_sessions WHERE group_id = ?1 AND date = ?2 ORDER BY id LIMIT 1",
+                rusqlite::params![group.key(), date.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
 
     /// Marks persons present (or not) at a session. Marks from several devices add up.

@@ -315,6 +315,8 @@ impl World {
                     group: gid,
                     date: DAY.into(),
                     attended: attended.clone(),
+                    // Sessions are the model's independent records: several a day.
+                    another: true,
                     ..Default::default()
                 };
                 match skipped("record session", self.regs[r].record_session(&draft)) {
