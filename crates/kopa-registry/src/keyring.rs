@@ -356,6 +356,18 @@ impl Keyring {
         }
     }
 
+    /// Keeps a wrong try (the newest hundred) for the next tries to wait on and the
+    /// audit to list, and gives the error to answer with.
+    pub fn wrong_try(&mut self, replica: &Path, now: i64) -> Error {
+        self.failed.push(now);
+        let excess = self.failed.len().saturating_sub(100);
+        self.failed.drain(..excess);
+        match self.write(replica) {
+            Ok(()) => Error::WrongPassphrase,
+            Err(e) => e,
+        }
+    }
+
     /// The key, if `code` is the recovery code.
     pub fn recover(&self, code: &str) -> Result<Option<DbKey>> {
         match &self.recovery {

@@ -206,11 +206,7 @@ impl Registry {
             return Err(Error::TryLater(secs));
         }
         let Some((lock, key)) = ring.unlock(who, passphrase)? else {
-            ring.failed.push(now);
-            let excess = ring.failed.len().saturating_sub(100);
-            ring.failed.drain(..excess);
-            ring.write(path)?;
-            return Err(Error::WrongPassphrase);
+            return Err(ring.wrong_try(path, now));
         };
         let conn = match store::open(path, &key.sqlcipher(), false) {
             Ok(c) => c,
@@ -252,9 +248,7 @@ impl Registry {
             return Err(Error::TryLater(secs));
         }
         let Some(key) = ring.recover(code)? else {
-            ring.failed.push(now);
-            ring.write(path)?;
-            return Err(Error::WrongPassphrase);
+            return Err(ring.wrong_try(path, now));
         };
         let conn = store::open(path, &key.sqlcipher(), false)?;
         Self::unlocked(
